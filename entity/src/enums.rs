@@ -1,0 +1,177 @@
+//! Enumerations stored as short strings.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $value:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        pub enum $name {
+            $($(#[$vdoc])* #[sea_orm(string_value = $value)] $variant,)+
+        }
+
+        impl $name {
+            /// The stored (and GraphQL) name of the value.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $value,)+ }
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Which form a report is.
+    ReportKind {
+        /// 部门整体支出绩效评价自评报告.
+        DepartmentOverall = "DEPARTMENT_OVERALL",
+        /// 项目支出绩效自评表.
+        Project = "PROJECT",
+    }
+);
+
+string_enum!(
+    /// Where a report is in its lifecycle.
+    ReportStatus {
+        /// Being prepared.
+        Draft = "DRAFT",
+        /// Submitted by the preparer.
+        Submitted = "SUBMITTED",
+        /// Approved by the department head.
+        DepartmentApproved = "DEPARTMENT_APPROVED",
+        /// Reviewed by the finance bureau.
+        FinanceReviewed = "FINANCE_REVIEWED",
+        /// Published.
+        Published = "PUBLISHED",
+        /// Returned for changes.
+        Returned = "RETURNED",
+    }
+);
+
+string_enum!(
+    /// Level-1 indicator group (一级指标).
+    IndicatorCategory {
+        /// 产出.
+        Output = "OUTPUT",
+        /// 效益.
+        Outcome = "OUTCOME",
+        /// 满意度.
+        Satisfaction = "SATISFACTION",
+        /// 预算执行率.
+        BudgetExecution = "BUDGET_EXECUTION",
+    }
+);
+
+string_enum!(
+    /// Level-2 indicator group (二级指标).
+    IndicatorSubcategory {
+        /// 数量指标.
+        Quantity = "QUANTITY",
+        /// 质量指标.
+        Quality = "QUALITY",
+        /// 时效指标.
+        Timeliness = "TIMELINESS",
+        /// 成本指标.
+        Cost = "COST",
+        /// 经济效益.
+        Economic = "ECONOMIC",
+        /// 社会效益.
+        Social = "SOCIAL",
+        /// 生态效益.
+        Ecological = "ECOLOGICAL",
+        /// 可持续影响.
+        Sustainability = "SUSTAINABILITY",
+        /// 满意度.
+        Satisfaction = "SATISFACTION",
+        /// 预算执行率.
+        BudgetExecution = "BUDGET_EXECUTION",
+    }
+);
+
+string_enum!(
+    /// How a figure compares with its target.
+    Comparator {
+        /// ≥.
+        Gte = "GTE",
+        /// >.
+        Gt = "GT",
+        /// =.
+        Eq = "EQ",
+        /// <.
+        Lt = "LT",
+        /// ≤.
+        Lte = "LTE",
+        /// A qualitative statement.
+        Qualitative = "QUALITATIVE",
+    }
+);
+
+string_enum!(
+    /// A member's place in the evaluation group.
+    EvaluatorRole {
+        /// 评价组成员.
+        Member = "MEMBER",
+        /// 评价组组长.
+        GroupLeader = "GROUP_LEADER",
+    }
+);
+
+string_enum!(
+    /// Whose opinion.
+    OpinionKind {
+        /// 评价组组长.
+        GroupLeader = "GROUP_LEADER",
+        /// 部门（单位）意见.
+        Department = "DEPARTMENT",
+        /// 财政部门归口业务股室意见.
+        Finance = "FINANCE",
+    }
+);
+
+string_enum!(
+    /// Row of a project's funding block.
+    FundingLineKind {
+        /// 年度资金总额.
+        Total = "TOTAL",
+        /// 其中：本年财政拨款.
+        CurrentAppropriation = "CURRENT_APPROPRIATION",
+        /// 上年结转资金.
+        PriorCarryover = "PRIOR_CARRYOVER",
+        /// 其他资金.
+        Other = "OTHER",
+    }
+);
+
+string_enum!(
+    /// In which capacity a signature was given.
+    SignatureRole {
+        /// 评价组成员.
+        Member = "MEMBER",
+        /// 评价组组长.
+        GroupLeader = "GROUP_LEADER",
+        /// 部门（单位）负责人.
+        DepartmentHead = "DEPARTMENT_HEAD",
+        /// 财政部门归口业务股室负责人.
+        FinanceReviewer = "FINANCE_REVIEWER",
+        /// 填报人.
+        Preparer = "PREPARER",
+    }
+);
+
+string_enum!(
+    /// What a review comment is anchored to.
+    CommentTargetKind {
+        /// The report as a whole.
+        Report = "REPORT",
+        /// A narrative section.
+        Section = "SECTION",
+        /// An indicator.
+        Indicator = "INDICATOR",
+        /// A finance table cell.
+        FinanceCell = "FINANCE_CELL",
+        /// Any field, by path.
+        Field = "FIELD",
+    }
+);

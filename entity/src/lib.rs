@@ -1,0 +1,24 @@
+//! SeaORM entities of jixiao: one module per table, nothing else.
+//!
+//! Amounts, scores and weights are exact fixed-point numbers stored as `BIGINT` multiples of
+//! 0.01 ([`Hundredths`], i.e. `Decimal(18,2)`), and parsed indicator values as multiples of
+//! 0.000001 ([`Millionths`]). SQLite has no exact decimal type, so this keeps money exact on
+//! both databases and lets SQL sum and order it.
+
+pub mod change_event;
+pub mod department;
+pub mod enums;
+pub mod evaluator;
+pub mod finance_unit;
+mod fixed;
+pub mod funding_line;
+pub mod indicator;
+pub mod narrative_section;
+pub mod opinion;
+pub mod qualitative_goal;
+pub mod report;
+pub mod review_comment;
+pub mod signature;
+
+pub use enums::*;
+pub use fixed::{Hundredths, Millionths, ScaleError};

@@ -1,0 +1,28 @@
+//! 定性目标: an expected goal and what was achieved.
+
+use sea_orm::entity::prelude::*;
+
+/// A qualitative goal row.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "qualitative_goal")]
+pub struct Model {
+    /// Primary key.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Report.
+    pub report_id: Uuid,
+    /// Position.
+    pub ordinal: i32,
+    /// 预期目标.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub expected: Option<String>,
+    /// 实际完成.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub actual: Option<String>,
+}
+
+/// No declared relations: look-ups go by key.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

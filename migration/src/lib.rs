@@ -1,0 +1,48 @@
+//! Database migrations of jixiao, for SQLite and PostgreSQL alike.
+//!
+//! Conventions: UUID primary keys; timestamps with time zone (UTC); amounts, scores and weights
+//! as `BIGINT` hundredths (an exact `Decimal(18,2)`, see the `entity` crate); enumerations as
+//! short strings. A migration that has landed is never edited: add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_department;
+mod m20261128_000002_create_report;
+mod m20261128_000003_create_signature;
+mod m20261128_000004_create_review_comment;
+mod m20261128_000005_create_change_event;
+
+/// All migrations, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_create_department::Migration),
+            Box::new(m20261128_000002_create_report::Migration),
+            Box::new(m20261128_000003_create_signature::Migration),
+            Box::new(m20261128_000004_create_review_comment::Migration),
+            Box::new(m20261128_000005_create_change_event::Migration),
+        ]
+    }
+}
+
+/// A `report_id` column referencing `report(id)`, deleted with it.
+fn report_fk(table: impl IntoIden) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(table, Alias::new("report_id"))
+        .to(Alias::new("report"), Alias::new("id"))
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
+/// The index every child table has: its rows of one report, in order.
+fn child_index(table: impl IntoIden, name: &str) -> IndexCreateStatement {
+    Index::create()
+        .name(name)
+        .table(table)
+        .col(Alias::new("report_id"))
+        .col(Alias::new("ordinal"))
+        .to_owned()
+}

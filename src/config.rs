@@ -1,0 +1,125 @@
+//! Configuration: command-line flags, each also read from an environment variable (flags win).
+//! Mirrored in `.env.example`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+
+/// jixiao: budget performance self-evaluation reports (绩效评价自评报告) over GraphQL.
+#[derive(Parser, Debug)]
+#[command(name = "jixiao", version, about)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Service configuration.
+    #[command(flatten)]
+    pub config: Config,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve GraphQL (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Mint a development JWT signed with the configured HS256 secret.
+    Token(TokenArgs),
+}
+
+/// Claims of a development token.
+#[derive(Args, Debug, Clone)]
+pub struct TokenArgs {
+    /// Subject (`sub`).
+    #[arg(long, default_value = "dev-user")]
+    pub sub: String,
+    /// Display name (`name`).
+    #[arg(long, default_value = "开发者")]
+    pub name: String,
+    /// Role, repeatable (PREPARER, EVALUATOR, DEPARTMENT_HEAD, FINANCE_REVIEWER, AUDITOR, SYNC_CLIENT, ADMIN).
+    #[arg(long = "role", default_values_t = vec!["ADMIN".to_owned()])]
+    pub roles: Vec<String>,
+    /// Department code in scope, repeatable; `*` for all.
+    #[arg(long = "department", default_values_t = vec!["*".to_owned()])]
+    pub departments: Vec<String>,
+    /// Lifetime in hours.
+    #[arg(long, default_value_t = 8)]
+    pub hours: i64,
+}
+
+/// Log output format.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Service configuration.
+#[derive(Args, Debug, Clone)]
+pub struct Config {
+    /// Database: an SQLite file (embedded default) or `postgres://user:password@host/db`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://jixiao.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+    /// Address to serve on.
+    #[arg(
+        long,
+        env = "JIXIAO_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen: SocketAddr,
+    /// HS256 secret for bearer tokens; without it a development secret is used, with a warning.
+    #[arg(long, env = "JIXIAO_JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+    /// Expected token issuer (`iss`); not checked when unset.
+    #[arg(long, env = "JIXIAO_JWT_ISSUER", global = true)]
+    pub jwt_issuer: Option<String>,
+    /// Expected token audience (`aud`).
+    #[arg(
+        long,
+        env = "JIXIAO_JWT_AUDIENCE",
+        default_value = "jixiao",
+        global = true
+    )]
+    pub jwt_audience: String,
+    /// Load the reference report (云溪区科工局 2019) into an empty database at start.
+    #[arg(long, env = "JIXIAO_LOAD_REFERENCE", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub load_reference: bool,
+    /// Log format.
+    #[arg(long, env = "JIXIAO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    /// Browser origins allowed to call the API (comma-separated, e.g. `https://jixiao.example.gov.cn`);
+    /// `*` allows any; empty allows none.
+    #[arg(
+        long,
+        env = "JIXIAO_CORS_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub cors_origins: Vec<String>,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "JIXIAO_BODY_LIMIT", default_value_t = 2 * 1024 * 1024, global = true)]
+    pub body_limit: usize,
+    /// Longest a request may take, in seconds.
+    #[arg(
+        long,
+        env = "JIXIAO_REQUEST_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout: u64,
+}
+
+impl Config {
+    /// The configuration with every default (as with no flags and no environment).
+    pub fn defaults() -> Self {
+        Cli::parse_from(["jixiao"]).config
+    }
+}

@@ -1,0 +1,101 @@
+//! The database handle: pool, statement counter, and the write gate for SQLite.
+
+use crate::error::AppError;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    TransactionTrait,
+};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// Pool size: PostgreSQL serves this workload best with a small pool (8–10 connections).
+const POOL_SIZE: u32 = 10;
+
+/// A cheap-to-clone handle to the database.
+#[derive(Clone)]
+pub struct Db {
+    /// The SeaORM connection pool.
+    pub conn: DatabaseConnection,
+    statements: Arc<AtomicU64>,
+    /// SQLite allows one writer: writers queue here instead of failing with `SQLITE_BUSY`.
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction, holding the SQLite write gate while it lives.
+pub struct WriteTxn {
+    /// The transaction.
+    pub txn: DatabaseTransaction,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTxn {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), AppError> {
+        self.txn.commit().await.map_err(AppError::from)
+    }
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    pub async fn connect(url: &str) -> Result<Self, AppError> {
+        let statements = Arc::new(AtomicU64::new(0));
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(POOL_SIZE)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        let mut conn = Database::connect(options).await.map_err(AppError::from)?;
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        let write_gate =
+            (conn.get_database_backend() == DbBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Ok(Self {
+            conn,
+            statements,
+            write_gate,
+        })
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<(), AppError> {
+        Migrator::up(&self.conn, None).await.map_err(AppError::from)
+    }
+
+    /// Statements executed since start (for tests and benchmarks).
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The database kind.
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Begins a write transaction (queued behind other writers on SQLite).
+    pub async fn begin_write(&self) -> Result<WriteTxn, AppError> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        let txn = self.conn.begin().await?;
+        Ok(WriteTxn { txn, _gate: gate })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        self.conn.execute_unprepared("SELECT 1").await.is_ok()
+    }
+}

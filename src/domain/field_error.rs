@@ -1,0 +1,58 @@
+//! Expected failures of a write, reported to the caller as `userErrors`.
+
+/// Stable codes of expected write failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserErrorCode {
+    /// A required value is missing or blank.
+    Required,
+    /// Text longer than allowed.
+    TooLong,
+    /// A number outside its allowed range.
+    OutOfRange,
+    /// A decimal with more fractional digits than kept, or too large.
+    InvalidDecimal,
+    /// A value that is not allowed here.
+    Invalid,
+    /// A key that must be unique is repeated.
+    Duplicate,
+    /// A referenced record does not exist.
+    NotFound,
+    /// The caller may not do this.
+    Forbidden,
+    /// `expectedVersion` differs from the current version.
+    StaleVersion,
+    /// The report's state does not allow this.
+    InvalidState,
+    /// The same idempotency key was used with a different input.
+    IdempotencyKeyReused,
+}
+
+/// One expected failure: where, what, and a message an official can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Path to the input field, e.g. `["document", "finance", "units", "0", "name"]`.
+    pub field: Vec<String>,
+    /// Stable code.
+    pub code: UserErrorCode,
+    /// Message in Chinese.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A new error at `field` (dot-separated path).
+    pub fn new(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
+        let field = if field.is_empty() {
+            Vec::new()
+        } else {
+            field.split('.').map(str::to_owned).collect()
+        };
+        Self {
+            field,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// A use case's result: done, or refused with field errors (nothing written).
+pub type Outcome<T> = Result<T, Vec<FieldError>>;

@@ -1,0 +1,14 @@
+//! The business: who may do what, what a valid report is, and the use cases that read and
+//! write it. Nothing here knows about HTTP or GraphQL.
+
+pub mod change;
+pub mod db;
+pub mod department;
+pub mod field_error;
+pub mod pagination;
+pub mod report;
+pub mod viewer;
+
+pub use db::Db;
+pub use field_error::{FieldError, Outcome, UserErrorCode};
+pub use viewer::{Role, Viewer};

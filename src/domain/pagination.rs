@@ -1,0 +1,197 @@
+//! Keyset (cursor) pagination for every connection: stable order with an id tiebreak, opaque
+//! cursors, `first`/`after` forwards and `last`/`before` backwards, at most 100 a page.
+
+use crate::error::AppError;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Value};
+use sea_orm::{
+    Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Largest page.
+pub const MAX_PAGE: i32 = 100;
+/// Page size when neither `first` nor `last` is given.
+pub const DEFAULT_PAGE: i32 = 20;
+
+/// A sort key's value for one row, as carried in a cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum KeyValue {
+    /// An integer (also fixed-point values).
+    I(i64),
+    /// Text.
+    S(String),
+    /// A timestamp.
+    T(DateTime<Utc>),
+}
+
+impl KeyValue {
+    fn into_value(self) -> Value {
+        match self {
+            KeyValue::I(v) => Value::BigInt(Some(v)),
+            KeyValue::S(v) => Value::String(Some(v)),
+            KeyValue::T(v) => Value::ChronoDateTimeUtc(Some(v)),
+        }
+    }
+}
+
+/// One sort key: an expression that is never NULL, its direction, and how to read it off a row.
+pub struct SortKey<M> {
+    /// The ordering expression.
+    pub expr: Expr,
+    /// Descending order.
+    pub descending: bool,
+    /// The key's value for a row.
+    pub value: fn(&M) -> KeyValue,
+}
+
+/// The Relay arguments of a connection.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    /// Forward page size.
+    pub first: Option<i32>,
+    /// Forward cursor.
+    pub after: Option<String>,
+    /// Backward page size.
+    pub last: Option<i32>,
+    /// Backward cursor.
+    pub before: Option<String>,
+}
+
+/// A fetched page: rows with their cursors, in order.
+pub struct Page<M> {
+    /// Rows and cursors.
+    pub items: Vec<(String, M)>,
+    /// More rows after this page.
+    pub has_next_page: bool,
+    /// More rows before this page.
+    pub has_previous_page: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cursor {
+    k: Vec<KeyValue>,
+    id: Uuid,
+}
+
+fn encode(keys: Vec<KeyValue>, id: Uuid) -> String {
+    let json = serde_json::to_vec(&Cursor { k: keys, id }).unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+fn decode(cursor: &str, arity: usize) -> Result<Cursor, AppError> {
+    let bad = || AppError::BadUserInput(format!("无效的分页游标：{cursor}"));
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let parsed: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if parsed.k.len() != arity {
+        return Err(bad());
+    }
+    Ok(parsed)
+}
+
+fn check_size(name: &str, size: Option<i32>) -> Result<Option<u64>, AppError> {
+    match size {
+        None => Ok(None),
+        Some(n) if (0..=MAX_PAGE).contains(&n) => Ok(Some(n as u64)),
+        Some(n) => Err(AppError::BadUserInput(format!(
+            "{name} 必须在 0 到 {MAX_PAGE} 之间，收到 {n}"
+        ))),
+    }
+}
+
+/// Rows strictly after (`forward`) or before the cursor position in the key order.
+fn beyond(keys: &[(Expr, bool)], id: &Expr, cursor: Cursor, forward: bool) -> Condition {
+    let mut values: Vec<Value> = cursor.k.into_iter().map(KeyValue::into_value).collect();
+    values.push(Value::Uuid(Some(cursor.id)));
+    let mut all: Vec<(Expr, bool)> = keys.to_vec();
+    all.push((id.clone(), false));
+    let mut any = Condition::any();
+    for i in 0..all.len() {
+        let mut branch = Condition::all();
+        for j in 0..i {
+            branch = branch.add(all[j].0.clone().eq(Expr::val(values[j].clone())));
+        }
+        let (expr, descending) = &all[i];
+        let value = Expr::val(values[i].clone());
+        let greater = *descending != forward;
+        branch = branch.add(if greater {
+            expr.clone().lt(value)
+        } else {
+            expr.clone().gt(value)
+        });
+        any = any.add(branch);
+    }
+    any
+}
+
+/// Fetches one page of `select` in the order of `keys` then `id`.
+pub async fn fetch<E, C>(
+    db: &C,
+    select: Select<E>,
+    keys: &[SortKey<E::Model>],
+    id: Expr,
+    id_of: fn(&E::Model) -> Uuid,
+    request: &PageRequest,
+) -> Result<Page<E::Model>, AppError>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let first = check_size("first", request.first)?;
+    let last = check_size("last", request.last)?;
+    if first.is_some() && last.is_some() {
+        return Err(AppError::BadUserInput("first 与 last 不能同时使用".into()));
+    }
+    let exprs: Vec<(Expr, bool)> = keys
+        .iter()
+        .map(|k| (k.expr.clone(), k.descending))
+        .collect();
+    let mut select = select;
+    if let Some(after) = &request.after {
+        select = select.filter(beyond(&exprs, &id, decode(after, keys.len())?, true));
+    }
+    if let Some(before) = &request.before {
+        select = select.filter(beyond(&exprs, &id, decode(before, keys.len())?, false));
+    }
+    let backward = last.is_some();
+    let limit = last.or(first).unwrap_or(DEFAULT_PAGE as u64);
+    // Backwards pages read the reversed order, then flip the rows back.
+    for (expr, descending) in &exprs {
+        let order = if *descending != backward {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        select = select.order_by(expr.clone(), order);
+    }
+    select = select.order_by(id, if backward { Order::Desc } else { Order::Asc });
+    let mut rows = select.limit(limit + 1).all(db).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    if backward {
+        rows.reverse();
+    }
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let cursor = encode(keys.iter().map(|k| (k.value)(&row)).collect(), id_of(&row));
+            (cursor, row)
+        })
+        .collect();
+    Ok(Page {
+        items,
+        has_next_page: if backward {
+            request.before.is_some()
+        } else {
+            more
+        },
+        has_previous_page: if backward {
+            more
+        } else {
+            request.after.is_some()
+        },
+    })
+}

@@ -1,0 +1,949 @@
+//! The report as one document: the shape `upsertReport` takes, the unit of validation, and
+//! the input of the content digest.
+
+use crate::domain::{FieldError, UserErrorCode};
+use chrono::NaiveDate;
+use entity::{
+    Comparator, EvaluatorRole, FundingLineKind, Hundredths, IndicatorCategory,
+    IndicatorSubcategory, Millionths, OpinionKind, ReportKind, ScaleError,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// Longest short text (names, titles, codes): characters.
+pub const SHORT_TEXT: usize = 200;
+/// Longest long text (duties, narrative bodies): characters.
+pub const LONG_TEXT: usize = 100_000;
+/// Fiscal years accepted.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// Most rows in any one list of a report.
+pub const MAX_ROWS: usize = 500;
+
+/// The whole content of a report. Child rows carry their ids so that rewriting a report keeps
+/// them; ids are not content and are never serialized.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReportDocument {
+    /// Filing department's code.
+    pub department_code: String,
+    /// Fiscal year.
+    pub fiscal_year: i32,
+    /// Form kind.
+    pub kind: ReportKindDoc,
+    /// Series title on the cover.
+    pub series_title: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// 部门（单位）名称 as filed.
+    pub unit_name: String,
+    /// 项目名称.
+    pub project_name: Option<String>,
+    /// 主管部门.
+    pub competent_department: Option<String>,
+    /// 实施单位.
+    pub implementing_unit: Option<String>,
+    /// 预算编码.
+    pub budget_code: Option<String>,
+    /// 评价方式.
+    pub evaluation_method: Option<String>,
+    /// 评价机构.
+    pub evaluating_body: Option<String>,
+    /// 报告日期.
+    pub report_date: Option<NaiveDate>,
+    /// Issuing template.
+    pub issuer: Option<String>,
+    /// 一、基本概况.
+    pub profile: Profile,
+    /// 二、收支情况.
+    pub finance: Finance,
+    /// Project funding block.
+    pub funding: Vec<FundingLine>,
+    /// 定性目标.
+    pub qualitative_goals: Vec<Goal>,
+    /// 定量指标.
+    pub indicators: Vec<IndicatorDoc>,
+    /// 绩效自评综合得分.
+    pub declared_score: Option<Decimal>,
+    /// 评价等次.
+    pub declared_grade: Option<String>,
+    /// 评价人员.
+    pub evaluators: Vec<EvaluatorDoc>,
+    /// Opinions.
+    pub opinions: Vec<OpinionDoc>,
+    /// 填报人.
+    pub preparer: Option<Person>,
+    /// 评价报告综述.
+    pub sections: Vec<Section>,
+}
+
+/// Serde-friendly wrapper so that a missing kind defaults to the department form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ReportKindDoc(pub ReportKind);
+
+impl Default for ReportKindDoc {
+    fn default() -> Self {
+        Self(ReportKind::DepartmentOverall)
+    }
+}
+
+/// 部门（单位）基本概况.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Profile {
+    /// 联系人.
+    pub contact_name: Option<String>,
+    /// 联络电话.
+    pub contact_phone: Option<String>,
+    /// 人员编制.
+    pub authorised_headcount: Option<i32>,
+    /// 实有人数.
+    pub actual_headcount: Option<i32>,
+    /// 职能职责概述.
+    pub duties: Option<String>,
+    /// 年度主要工作内容, in order.
+    pub annual_tasks: Vec<String>,
+    /// 年度总体运行情况及取得的成绩.
+    pub achievements: Option<String>,
+}
+
+/// The four finance tables.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Finance {
+    /// The summary row as filed, if one was filed.
+    pub summary: Option<FinanceRow>,
+    /// One row per unit.
+    pub units: Vec<FinanceRow>,
+}
+
+/// One unit's figures in 万元; `None` is a blank cell.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FinanceRow {
+    /// Row id (not content).
+    #[serde(skip)]
+    pub id: Option<Uuid>,
+    /// Unit name.
+    pub name: String,
+    /// 年度收入.
+    pub income: Income,
+    /// 年度支出和结余.
+    pub expenditure: Expenditure,
+    /// 三公经费.
+    pub three_public: ThreePublic,
+    /// 固定资产.
+    pub fixed_assets: FixedAssets,
+}
+
+/// 年度收入.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Income {
+    /// 收入合计.
+    pub total: Option<Decimal>,
+    /// 上年结转.
+    pub carryover: Option<Decimal>,
+    /// 公共财政拨款.
+    pub public_finance: Option<Decimal>,
+    /// 政府基金拨款.
+    pub government_fund: Option<Decimal>,
+    /// 纳入专户管理的非税收入拨款.
+    pub special_account_non_tax: Option<Decimal>,
+    /// 其他收入.
+    pub other: Option<Decimal>,
+}
+
+/// 年度支出和结余.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Expenditure {
+    /// 支出合计.
+    pub total: Option<Decimal>,
+    /// 基本支出.
+    pub basic: Option<Decimal>,
+    /// 人员支出.
+    pub personnel: Option<Decimal>,
+    /// 公用支出.
+    pub operating: Option<Decimal>,
+    /// 项目支出.
+    pub project: Option<Decimal>,
+    /// 当年结余.
+    pub current_balance: Option<Decimal>,
+    /// 累计结余.
+    pub accumulated_balance: Option<Decimal>,
+}
+
+/// 三公经费.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ThreePublic {
+    /// 合计.
+    pub total: Option<Decimal>,
+    /// 公务接待费.
+    pub reception: Option<Decimal>,
+    /// 公务用车运维费.
+    pub vehicle_operation: Option<Decimal>,
+    /// 公务用车购置费.
+    pub vehicle_purchase: Option<Decimal>,
+    /// 因公出国（境）费.
+    pub overseas_travel: Option<Decimal>,
+}
+
+/// 固定资产.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FixedAssets {
+    /// 合计.
+    pub total: Option<Decimal>,
+    /// 在用固定资产.
+    pub in_use: Option<Decimal>,
+    /// 出租固定资产.
+    pub leased: Option<Decimal>,
+    /// 其他.
+    pub other: Option<Decimal>,
+}
+
+/// A row of the project funding block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FundingLine {
+    /// Row id (not content).
+    #[serde(skip)]
+    pub id: Option<Uuid>,
+    /// Which row.
+    pub line: FundingLineKind,
+    /// 年初预算数.
+    #[serde(default)]
+    pub initial_budget: Option<Decimal>,
+    /// 全年预算数.
+    #[serde(default)]
+    pub adjusted_budget: Option<Decimal>,
+    /// 全年执行数.
+    #[serde(default)]
+    pub executed: Option<Decimal>,
+    /// 分值.
+    #[serde(default)]
+    pub weight: Option<Decimal>,
+    /// 得分.
+    #[serde(default)]
+    pub declared_score: Option<Decimal>,
+}
+
+/// A qualitative goal.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Goal {
+    /// Row id (not content).
+    #[serde(skip)]
+    pub id: Option<Uuid>,
+    /// 预期目标.
+    pub expected: Option<String>,
+    /// 实际完成.
+    pub actual: Option<String>,
+}
+
+/// A target or an outcome: verbatim text plus what could be read from it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ValueDoc {
+    /// The text as filed.
+    pub text: String,
+    /// Comparator read from the text.
+    pub comparator: Option<Comparator>,
+    /// Number read from the text.
+    pub value: Option<Decimal>,
+    /// Unit read from the text.
+    pub unit: Option<String>,
+}
+
+/// A quantitative indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndicatorDoc {
+    /// Row id (not content).
+    #[serde(skip)]
+    pub id: Option<Uuid>,
+    /// 一级指标.
+    pub category: IndicatorCategory,
+    /// 二级指标.
+    pub subcategory: IndicatorSubcategory,
+    /// 三级指标 name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// 年度指标值.
+    pub target: ValueDoc,
+    /// 实际完成值.
+    #[serde(default)]
+    pub actual: Option<ValueDoc>,
+    /// 分值.
+    #[serde(default)]
+    pub weight: Option<Decimal>,
+    /// 得分 as declared.
+    #[serde(default)]
+    pub declared_score: Option<Decimal>,
+    /// 偏差原因分析.
+    #[serde(default)]
+    pub deviation_reason: Option<String>,
+    /// 改进措施.
+    #[serde(default)]
+    pub improvement_measures: Option<String>,
+}
+
+/// An evaluator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvaluatorDoc {
+    /// Row id (not content).
+    #[serde(skip)]
+    pub id: Option<Uuid>,
+    /// 姓名.
+    pub name: String,
+    /// 职务/职称.
+    #[serde(default)]
+    pub position: Option<String>,
+    /// 单位.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Role in the group.
+    pub role: EvaluatorRole,
+    /// Identity-provider subject.
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+/// An opinion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpinionDoc {
+    /// Row id (not content).
+    #[serde(skip)]
+    pub id: Option<Uuid>,
+    /// Whose.
+    pub kind: OpinionKind,
+    /// Text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// 负责人.
+    #[serde(default)]
+    pub person: Option<String>,
+    /// Date.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// A person with a phone number.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Person {
+    /// Name.
+    pub name: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+}
+
+/// A narrative section.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Section {
+    /// Row id (not content).
+    #[serde(skip)]
+    pub id: Option<Uuid>,
+    /// Key, unique in the report.
+    pub key: String,
+    /// Heading.
+    pub title: String,
+    /// Text.
+    pub body: Option<String>,
+}
+
+/// Collects field errors while walking a document.
+#[derive(Default)]
+struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    fn push(&mut self, path: &str, code: UserErrorCode, message: String) {
+        self.errors.push(FieldError::new(path, code, message));
+    }
+
+    fn text(&mut self, path: &str, label: &str, value: &Option<String>, max: usize) {
+        if let Some(v) = value {
+            self.len(path, label, v, max);
+        }
+    }
+
+    fn len(&mut self, path: &str, label: &str, value: &str, max: usize) {
+        let n = value.chars().count();
+        if n > max {
+            self.push(
+                path,
+                UserErrorCode::TooLong,
+                format!("{label}过长：最多 {max} 个字符，实际 {n} 个"),
+            );
+        }
+    }
+
+    fn required(&mut self, path: &str, label: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.push(path, UserErrorCode::Required, format!("{label}不能为空"));
+        } else {
+            self.len(path, label, value, max);
+        }
+    }
+
+    fn count(&mut self, path: &str, label: &str, n: usize) {
+        if n > MAX_ROWS {
+            self.push(
+                path,
+                UserErrorCode::OutOfRange,
+                format!("{label}最多 {MAX_ROWS} 行，实际 {n} 行"),
+            );
+        }
+    }
+
+    fn headcount(&mut self, path: &str, label: &str, value: Option<i32>) {
+        if let Some(v) = value
+            && !(0..=1_000_000).contains(&v)
+        {
+            self.push(
+                path,
+                UserErrorCode::OutOfRange,
+                format!("{label}必须是 0 到 1000000 之间的整数，收到 {v}"),
+            );
+        }
+    }
+
+    /// Rewrites `value` at two decimals (万元, scores, weights), or records why it cannot.
+    fn hundredths(&mut self, path: &str, label: &str, value: &mut Option<Decimal>) {
+        if let Some(v) = *value {
+            match Hundredths::from_decimal(v) {
+                Ok(h) => *value = Some(h.to_decimal()),
+                Err(e) => self.scale_error(path, label, v, e),
+            }
+        }
+    }
+
+    /// Rewrites `value` at six decimals (parsed indicator values).
+    fn millionths(&mut self, path: &str, label: &str, value: &mut Option<Decimal>) {
+        if let Some(v) = *value {
+            match Millionths::from_decimal(v) {
+                Ok(m) => *value = Some(m.to_decimal().normalize()),
+                Err(e) => self.scale_error(path, label, v, e),
+            }
+        }
+    }
+
+    fn scale_error(&mut self, path: &str, label: &str, v: Decimal, e: ScaleError) {
+        let message = match e {
+            ScaleError::TooManyDecimals { scale } => {
+                format!("{label}最多保留 {scale} 位小数，收到 {v}")
+            }
+            ScaleError::TooLarge => format!("{label}数值过大：{v}"),
+        };
+        self.push(path, UserErrorCode::InvalidDecimal, message);
+    }
+
+    fn score(&mut self, path: &str, label: &str, value: &mut Option<Decimal>) {
+        self.hundredths(path, label, value);
+        if let Some(v) = *value
+            && (v < Decimal::ZERO || v > Decimal::ONE_HUNDRED)
+        {
+            self.push(
+                path,
+                UserErrorCode::OutOfRange,
+                format!("{label}必须在 0 到 100 之间，收到 {v}"),
+            );
+        }
+    }
+
+    fn finance_row(&mut self, path: &str, row: &mut FinanceRow) {
+        self.required(&format!("{path}.name"), "单位名称", &row.name, SHORT_TEXT);
+        let cells: [(&str, &str, &mut Option<Decimal>); 22] = [
+            ("income.total", "收入合计", &mut row.income.total),
+            ("income.carryover", "上年结转", &mut row.income.carryover),
+            (
+                "income.publicFinance",
+                "公共财政拨款",
+                &mut row.income.public_finance,
+            ),
+            (
+                "income.governmentFund",
+                "政府基金拨款",
+                &mut row.income.government_fund,
+            ),
+            (
+                "income.specialAccountNonTax",
+                "纳入专户管理的非税收入拨款",
+                &mut row.income.special_account_non_tax,
+            ),
+            ("income.other", "其他收入", &mut row.income.other),
+            ("expenditure.total", "支出合计", &mut row.expenditure.total),
+            ("expenditure.basic", "基本支出", &mut row.expenditure.basic),
+            (
+                "expenditure.personnel",
+                "人员支出",
+                &mut row.expenditure.personnel,
+            ),
+            (
+                "expenditure.operating",
+                "公用支出",
+                &mut row.expenditure.operating,
+            ),
+            (
+                "expenditure.project",
+                "项目支出",
+                &mut row.expenditure.project,
+            ),
+            (
+                "expenditure.currentBalance",
+                "当年结余",
+                &mut row.expenditure.current_balance,
+            ),
+            (
+                "expenditure.accumulatedBalance",
+                "累计结余",
+                &mut row.expenditure.accumulated_balance,
+            ),
+            (
+                "threePublic.total",
+                "三公经费合计",
+                &mut row.three_public.total,
+            ),
+            (
+                "threePublic.reception",
+                "公务接待费",
+                &mut row.three_public.reception,
+            ),
+            (
+                "threePublic.vehicleOperation",
+                "公务用车运维费",
+                &mut row.three_public.vehicle_operation,
+            ),
+            (
+                "threePublic.vehiclePurchase",
+                "公务用车购置费",
+                &mut row.three_public.vehicle_purchase,
+            ),
+            (
+                "threePublic.overseasTravel",
+                "因公出国（境）费",
+                &mut row.three_public.overseas_travel,
+            ),
+            (
+                "fixedAssets.total",
+                "固定资产合计",
+                &mut row.fixed_assets.total,
+            ),
+            (
+                "fixedAssets.inUse",
+                "在用固定资产",
+                &mut row.fixed_assets.in_use,
+            ),
+            (
+                "fixedAssets.leased",
+                "出租固定资产",
+                &mut row.fixed_assets.leased,
+            ),
+            (
+                "fixedAssets.other",
+                "其他固定资产",
+                &mut row.fixed_assets.other,
+            ),
+        ];
+        for (field, label, value) in cells {
+            self.hundredths(&format!("{path}.{field}"), label, value);
+        }
+    }
+
+    fn value(&mut self, path: &str, label: &str, value: &mut ValueDoc) {
+        self.len(&format!("{path}.text"), label, &value.text, LONG_TEXT);
+        self.millionths(&format!("{path}.value"), label, &mut value.value);
+        self.text(&format!("{path}.unit"), "单位", &value.unit, 32);
+    }
+}
+
+impl ReportDocument {
+    /// Checks every field and rewrites numbers in their canonical scale. Returns the field
+    /// errors (paths relative to the document) if any.
+    pub fn normalize(mut self) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checker::default();
+        c.required("departmentCode", "部门编码", &self.department_code, 64);
+        if !YEARS.contains(&self.fiscal_year) {
+            c.push(
+                "fiscalYear",
+                UserErrorCode::OutOfRange,
+                format!(
+                    "预算年度必须在 {} 到 {} 之间，收到 {}",
+                    YEARS.start(),
+                    YEARS.end(),
+                    self.fiscal_year
+                ),
+            );
+        }
+        c.required("unitName", "部门（单位）名称", &self.unit_name, SHORT_TEXT);
+        for (path, label, value, max) in [
+            (
+                "seriesTitle",
+                "报告系列标题",
+                &self.series_title,
+                SHORT_TEXT,
+            ),
+            ("title", "报告标题", &self.title, SHORT_TEXT),
+            ("projectName", "项目名称", &self.project_name, SHORT_TEXT),
+            (
+                "competentDepartment",
+                "主管部门",
+                &self.competent_department,
+                SHORT_TEXT,
+            ),
+            (
+                "implementingUnit",
+                "实施单位",
+                &self.implementing_unit,
+                SHORT_TEXT,
+            ),
+            ("budgetCode", "预算编码", &self.budget_code, 64),
+            (
+                "evaluationMethod",
+                "评价方式",
+                &self.evaluation_method,
+                SHORT_TEXT,
+            ),
+            (
+                "evaluatingBody",
+                "评价机构",
+                &self.evaluating_body,
+                SHORT_TEXT,
+            ),
+            ("issuer", "制表机关", &self.issuer, SHORT_TEXT),
+            (
+                "profile.contactName",
+                "联系人",
+                &self.profile.contact_name,
+                SHORT_TEXT,
+            ),
+            (
+                "profile.contactPhone",
+                "联络电话",
+                &self.profile.contact_phone,
+                64,
+            ),
+            (
+                "profile.duties",
+                "职能职责概述",
+                &self.profile.duties,
+                LONG_TEXT,
+            ),
+            (
+                "profile.achievements",
+                "年度总体运行情况及取得的成绩",
+                &self.profile.achievements,
+                LONG_TEXT,
+            ),
+            ("declaredGrade", "评价等次", &self.declared_grade, 32),
+        ] {
+            c.text(path, label, value, max);
+        }
+        if let Some(p) = &self.preparer {
+            c.text("preparer.name", "填报人", &p.name, SHORT_TEXT);
+            c.text("preparer.phone", "填报人联系电话", &p.phone, 64);
+        }
+        c.headcount(
+            "profile.authorisedHeadcount",
+            "人员编制",
+            self.profile.authorised_headcount,
+        );
+        c.headcount(
+            "profile.actualHeadcount",
+            "实有人数",
+            self.profile.actual_headcount,
+        );
+        c.count(
+            "profile.annualTasks",
+            "年度主要工作内容",
+            self.profile.annual_tasks.len(),
+        );
+        for (i, task) in self.profile.annual_tasks.iter().enumerate() {
+            c.len(
+                &format!("profile.annualTasks.{i}"),
+                "年度主要工作内容",
+                task,
+                LONG_TEXT,
+            );
+        }
+        if let Some(summary) = &mut self.finance.summary {
+            c.finance_row("finance.summary", summary);
+        }
+        c.count("finance.units", "收支单位", self.finance.units.len());
+        for (i, unit) in self.finance.units.iter_mut().enumerate() {
+            c.finance_row(&format!("finance.units.{i}"), unit);
+        }
+        c.count("funding", "资金情况", self.funding.len());
+        let mut lines = HashSet::new();
+        for (i, f) in self.funding.iter_mut().enumerate() {
+            let p = format!("funding.{i}");
+            if !lines.insert(f.line) {
+                c.push(
+                    &format!("{p}.line"),
+                    UserErrorCode::Duplicate,
+                    format!("资金行 {} 重复", f.line.as_str()),
+                );
+            }
+            c.hundredths(
+                &format!("{p}.initialBudget"),
+                "年初预算数",
+                &mut f.initial_budget,
+            );
+            c.hundredths(
+                &format!("{p}.adjustedBudget"),
+                "全年预算数",
+                &mut f.adjusted_budget,
+            );
+            c.hundredths(&format!("{p}.executed"), "全年执行数", &mut f.executed);
+            c.score(&format!("{p}.weight"), "分值", &mut f.weight);
+            c.score(&format!("{p}.declaredScore"), "得分", &mut f.declared_score);
+        }
+        c.count("qualitativeGoals", "定性目标", self.qualitative_goals.len());
+        for (i, g) in self.qualitative_goals.iter().enumerate() {
+            c.text(
+                &format!("qualitativeGoals.{i}.expected"),
+                "预期目标",
+                &g.expected,
+                LONG_TEXT,
+            );
+            c.text(
+                &format!("qualitativeGoals.{i}.actual"),
+                "实际完成",
+                &g.actual,
+                LONG_TEXT,
+            );
+        }
+        c.count("indicators", "绩效指标", self.indicators.len());
+        for (i, ind) in self.indicators.iter_mut().enumerate() {
+            let p = format!("indicators.{i}");
+            c.text(&format!("{p}.name"), "指标名称", &ind.name, SHORT_TEXT);
+            c.value(&format!("{p}.target"), "年度指标值", &mut ind.target);
+            if let Some(actual) = &mut ind.actual {
+                c.value(&format!("{p}.actual"), "实际完成值", actual);
+            }
+            c.score(&format!("{p}.weight"), "分值", &mut ind.weight);
+            c.score(
+                &format!("{p}.declaredScore"),
+                "得分",
+                &mut ind.declared_score,
+            );
+            c.text(
+                &format!("{p}.deviationReason"),
+                "偏差原因分析",
+                &ind.deviation_reason,
+                LONG_TEXT,
+            );
+            c.text(
+                &format!("{p}.improvementMeasures"),
+                "改进措施",
+                &ind.improvement_measures,
+                LONG_TEXT,
+            );
+        }
+        c.score(
+            "declaredScore",
+            "绩效自评综合得分",
+            &mut self.declared_score,
+        );
+        c.count("evaluators", "评价人员", self.evaluators.len());
+        for (i, e) in self.evaluators.iter().enumerate() {
+            c.required(
+                &format!("evaluators.{i}.name"),
+                "评价人员姓名",
+                &e.name,
+                SHORT_TEXT,
+            );
+            c.text(
+                &format!("evaluators.{i}.position"),
+                "职务/职称",
+                &e.position,
+                SHORT_TEXT,
+            );
+            c.text(&format!("evaluators.{i}.unit"), "单位", &e.unit, SHORT_TEXT);
+            c.text(
+                &format!("evaluators.{i}.subject"),
+                "用户标识",
+                &e.subject,
+                SHORT_TEXT,
+            );
+        }
+        let mut kinds = HashSet::new();
+        for (i, o) in self.opinions.iter().enumerate() {
+            if !kinds.insert(o.kind) {
+                c.push(
+                    &format!("opinions.{i}.kind"),
+                    UserErrorCode::Duplicate,
+                    format!("意见 {} 重复", o.kind.as_str()),
+                );
+            }
+            c.text(&format!("opinions.{i}.text"), "意见", &o.text, LONG_TEXT);
+            c.text(
+                &format!("opinions.{i}.person"),
+                "负责人",
+                &o.person,
+                SHORT_TEXT,
+            );
+        }
+        c.count("sections", "综述章节", self.sections.len());
+        let mut keys = HashSet::new();
+        for (i, s) in self.sections.iter().enumerate() {
+            c.required(&format!("sections.{i}.key"), "章节键", &s.key, 64);
+            if !keys.insert(s.key.as_str()) {
+                c.push(
+                    &format!("sections.{i}.key"),
+                    UserErrorCode::Duplicate,
+                    format!("章节键“{}”重复", s.key),
+                );
+            }
+            c.len(
+                &format!("sections.{i}.title"),
+                "章节标题",
+                &s.title,
+                LONG_TEXT,
+            );
+            c.text(
+                &format!("sections.{i}.body"),
+                "章节正文",
+                &s.body,
+                LONG_TEXT,
+            );
+        }
+        if c.errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(c.errors)
+        }
+    }
+
+    /// Gives child rows without an id the id of the stored row at the same position, and new
+    /// rows a fresh id, so that rewriting a report keeps the ids integrators hold.
+    pub fn adopt_ids(&mut self, stored: &ReportDocument) {
+        assign(&mut self.finance.units, &stored.finance.units, |r| r.id);
+        assign(&mut self.funding, &stored.funding, |r| r.id);
+        assign(
+            &mut self.qualitative_goals,
+            &stored.qualitative_goals,
+            |r| r.id,
+        );
+        assign(&mut self.indicators, &stored.indicators, |r| r.id);
+        assign(&mut self.evaluators, &stored.evaluators, |r| r.id);
+        assign(&mut self.opinions, &stored.opinions, |r| r.id);
+        assign(&mut self.sections, &stored.sections, |r| r.id);
+        if let (Some(new), Some(old)) = (&mut self.finance.summary, &stored.finance.summary)
+            && new.id.is_none()
+        {
+            new.id = old.id;
+        }
+    }
+
+    /// The SHA-256 of the canonical serialization, as lowercase hex.
+    ///
+    /// Canonical serialization: this document, normalized (amounts at two decimals, parsed
+    /// values without trailing zeros), as compact JSON with keys in the declared field order,
+    /// camelCase names, decimals as strings, absent values as `null`, empty lists as `[]`, and
+    /// no row ids. Workflow metadata (status, version, timestamps, signatures, comments) is not
+    /// content and is not included.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let hash = Sha256::digest(&json);
+        hash.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Assigns ids to rows that lack one: the stored row's at the same position, else a new one.
+fn assign<T: HasId>(rows: &mut [T], stored: &[T], id: fn(&T) -> Option<Uuid>) {
+    let mut used = HashSet::new();
+    for (i, row) in rows.iter_mut().enumerate() {
+        let existing = row.id();
+        let candidate = existing
+            .or_else(|| stored.get(i).and_then(id))
+            .filter(|u| !used.contains(u));
+        let value = candidate.unwrap_or_else(Uuid::now_v7);
+        used.insert(value);
+        row.set_id(value);
+    }
+}
+
+/// Rows that carry an id.
+pub trait HasId {
+    /// The id, if assigned.
+    fn id(&self) -> Option<Uuid>;
+    /// Assigns the id.
+    fn set_id(&mut self, id: Uuid);
+}
+
+macro_rules! has_id {
+    ($($t:ty),*) => {$(
+        impl HasId for $t {
+            fn id(&self) -> Option<Uuid> { self.id }
+            fn set_id(&mut self, id: Uuid) { self.id = Some(id); }
+        }
+    )*};
+}
+has_id!(
+    FinanceRow,
+    FundingLine,
+    Goal,
+    IndicatorDoc,
+    EvaluatorDoc,
+    OpinionDoc,
+    Section
+);
+
+impl FinanceRow {
+    /// Every amount cell of the row, in table order, mutably.
+    fn cells_mut(&mut self) -> [&mut Option<Decimal>; 22] {
+        [
+            &mut self.income.total,
+            &mut self.income.carryover,
+            &mut self.income.public_finance,
+            &mut self.income.government_fund,
+            &mut self.income.special_account_non_tax,
+            &mut self.income.other,
+            &mut self.expenditure.total,
+            &mut self.expenditure.basic,
+            &mut self.expenditure.personnel,
+            &mut self.expenditure.operating,
+            &mut self.expenditure.project,
+            &mut self.expenditure.current_balance,
+            &mut self.expenditure.accumulated_balance,
+            &mut self.three_public.total,
+            &mut self.three_public.reception,
+            &mut self.three_public.vehicle_operation,
+            &mut self.three_public.vehicle_purchase,
+            &mut self.three_public.overseas_travel,
+            &mut self.fixed_assets.total,
+            &mut self.fixed_assets.in_use,
+            &mut self.fixed_assets.leased,
+            &mut self.fixed_assets.other,
+        ]
+    }
+
+    /// The summary of `units`, column by column: the exact sum of the filled cells, or blank
+    /// where every unit left the cell blank.
+    pub fn sum(name: &str, units: &[FinanceRow]) -> FinanceRow {
+        let mut total = FinanceRow {
+            name: name.to_owned(),
+            ..Default::default()
+        };
+        for unit in units {
+            let mut unit = unit.clone();
+            for (sum, cell) in total.cells_mut().into_iter().zip(unit.cells_mut()) {
+                if let Some(v) = *cell {
+                    *sum = Some(sum.unwrap_or(Decimal::ZERO) + v);
+                }
+            }
+        }
+        total
+    }
+}

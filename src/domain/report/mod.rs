@@ -1,0 +1,9 @@
+//! Reports: the document model, its storage, who may see and change it, and the use cases.
+
+pub mod document;
+pub mod policy;
+pub mod query;
+pub mod service;
+pub mod store;
+
+pub use document::ReportDocument;

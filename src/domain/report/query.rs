@@ -1,0 +1,242 @@
+//! Reading reports and indicators: filters, orderings and pages, scoped to the viewer in SQL.
+
+use super::policy;
+use crate::domain::pagination::{self, KeyValue, Page, PageRequest, SortKey};
+use crate::domain::{Db, Viewer};
+use crate::error::AppError;
+use entity::{
+    IndicatorCategory, IndicatorSubcategory, ReportKind, ReportStatus, department, indicator,
+    report,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Select};
+use uuid::Uuid;
+
+/// Which reports.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    /// Fiscal year.
+    pub fiscal_year: Option<i32>,
+    /// Department id.
+    pub department_id: Option<Uuid>,
+    /// Department code.
+    pub department_code: Option<String>,
+    /// Kind.
+    pub kind: Option<ReportKind>,
+    /// Status.
+    pub status: Option<ReportStatus>,
+    /// Text searched in unit name, title and project name.
+    pub search: Option<String>,
+}
+
+/// Report sort fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportSort {
+    /// Fiscal year.
+    FiscalYear,
+    /// Last change.
+    UpdatedAt,
+    /// Creation.
+    CreatedAt,
+    /// Declared score (unscored last when descending).
+    DeclaredScore,
+    /// Unit name.
+    UnitName,
+}
+
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn contains(column: report::Column, pattern: &str) -> sea_orm::sea_query::Expr {
+    Expr::col(column).like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'))
+}
+
+/// The filter as a SQL condition (without visibility).
+pub fn condition(filter: &ReportFilter) -> Condition {
+    let mut c = Condition::all();
+    if let Some(year) = filter.fiscal_year {
+        c = c.add(report::Column::FiscalYear.eq(year));
+    }
+    if let Some(id) = filter.department_id {
+        c = c.add(report::Column::DepartmentId.eq(id));
+    }
+    if let Some(code) = &filter.department_code {
+        c = c.add(
+            report::Column::DepartmentId.in_subquery(
+                Query::select()
+                    .column(department::Column::Id)
+                    .from(department::Entity)
+                    .and_where(department::Column::Code.eq(code.clone()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(kind) = filter.kind {
+        c = c.add(report::Column::Kind.eq(kind));
+    }
+    if let Some(status) = filter.status {
+        c = c.add(report::Column::Status.eq(status));
+    }
+    if let Some(text) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let pattern = like_pattern(text);
+        c = c.add(
+            Condition::any()
+                .add(contains(report::Column::UnitName, &pattern))
+                .add(contains(report::Column::Title, &pattern))
+                .add(contains(report::Column::ProjectName, &pattern)),
+        );
+    }
+    c
+}
+
+/// Reports visible to the viewer and matching the filter.
+pub fn visible(viewer: &Viewer, filter: &ReportFilter) -> Select<report::Entity> {
+    report::Entity::find()
+        .filter(policy::readable(viewer))
+        .filter(condition(filter))
+}
+
+fn sort_key(sort: ReportSort, descending: bool) -> SortKey<report::Model> {
+    let (expr, value): (Expr, fn(&report::Model) -> KeyValue) = match sort {
+        ReportSort::FiscalYear => (Expr::col(report::Column::FiscalYear), |m| {
+            KeyValue::I(i64::from(m.fiscal_year))
+        }),
+        ReportSort::UpdatedAt => (Expr::col(report::Column::UpdatedAt), |m| {
+            KeyValue::T(m.updated_at)
+        }),
+        ReportSort::CreatedAt => (Expr::col(report::Column::CreatedAt), |m| {
+            KeyValue::T(m.created_at)
+        }),
+        ReportSort::DeclaredScore => (
+            Func::coalesce([Expr::col(report::Column::DeclaredScore), Expr::val(-1i64)]).into(),
+            |m| KeyValue::I(m.declared_score.map_or(-1, |s| s.0)),
+        ),
+        ReportSort::UnitName => (Expr::col(report::Column::UnitName), |m| {
+            KeyValue::S(m.unit_name.clone())
+        }),
+    };
+    SortKey {
+        expr,
+        descending,
+        value,
+    }
+}
+
+/// One page of visible reports.
+pub async fn page(
+    db: &Db,
+    viewer: &Viewer,
+    filter: &ReportFilter,
+    order: &[(ReportSort, bool)],
+    request: &PageRequest,
+) -> Result<Page<report::Model>, AppError> {
+    let order: Vec<(ReportSort, bool)> = if order.is_empty() {
+        vec![
+            (ReportSort::FiscalYear, true),
+            (ReportSort::UnitName, false),
+        ]
+    } else {
+        order.to_vec()
+    };
+    let keys: Vec<_> = order.iter().map(|(s, d)| sort_key(*s, *d)).collect();
+    pagination::fetch(
+        &db.conn,
+        visible(viewer, filter),
+        &keys,
+        Expr::col((report::Entity, report::Column::Id)),
+        |m| m.id,
+        request,
+    )
+    .await
+}
+
+/// A visible report by id.
+pub async fn find(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<report::Model>, AppError> {
+    Ok(report::Entity::find_by_id(id)
+        .filter(policy::readable(viewer))
+        .one(&db.conn)
+        .await?)
+}
+
+/// Which indicators (across reports).
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorFilter {
+    /// Level-1 group.
+    pub category: Option<IndicatorCategory>,
+    /// Level-2 group.
+    pub subcategory: Option<IndicatorSubcategory>,
+    /// Fiscal year of the report.
+    pub fiscal_year: Option<i32>,
+    /// Report.
+    pub report_id: Option<Uuid>,
+    /// Department of the report.
+    pub department_id: Option<Uuid>,
+}
+
+/// Indicators of visible reports matching the filter.
+pub fn visible_indicators(viewer: &Viewer, filter: &IndicatorFilter) -> Select<indicator::Entity> {
+    let reports = ReportFilter {
+        fiscal_year: filter.fiscal_year,
+        department_id: filter.department_id,
+        ..Default::default()
+    };
+    let mut report_ids = Query::select();
+    report_ids
+        .column(report::Column::Id)
+        .from(report::Entity)
+        .cond_where(policy::readable(viewer))
+        .cond_where(condition(&reports));
+    if let Some(id) = filter.report_id {
+        report_ids.and_where(report::Column::Id.eq(id));
+    }
+    let mut select = indicator::Entity::find()
+        .filter(indicator::Column::ReportId.in_subquery(report_ids.to_owned()));
+    if let Some(category) = filter.category {
+        select = select.filter(indicator::Column::Category.eq(category));
+    }
+    if let Some(subcategory) = filter.subcategory {
+        select = select.filter(indicator::Column::Subcategory.eq(subcategory));
+    }
+    select
+}
+
+/// One page of visible indicators, in the order they were created.
+pub async fn indicator_page(
+    db: &Db,
+    viewer: &Viewer,
+    filter: &IndicatorFilter,
+    request: &PageRequest,
+) -> Result<Page<indicator::Model>, AppError> {
+    pagination::fetch(
+        &db.conn,
+        visible_indicators(viewer, filter),
+        &[],
+        Expr::col((indicator::Entity, indicator::Column::Id)),
+        |m| m.id,
+        request,
+    )
+    .await
+}
+
+/// A visible indicator by id.
+pub async fn find_indicator(
+    db: &Db,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<Option<indicator::Model>, AppError> {
+    let filter = IndicatorFilter::default();
+    Ok(visible_indicators(viewer, &filter)
+        .filter(indicator::Column::Id.eq(id))
+        .one(&db.conn)
+        .await?)
+}

@@ -1,0 +1,463 @@
+//! Moves a [`ReportDocument`] in and out of the report's tables.
+
+use super::document::*;
+use crate::error::AppError;
+use entity::{
+    Hundredths, Millionths, evaluator, finance_unit, funding_line, indicator, narrative_section,
+    opinion, qualitative_goal, report,
+};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+fn h(v: Option<Decimal>) -> Option<Hundredths> {
+    v.and_then(|d| Hundredths::from_decimal(d).ok())
+}
+
+fn m(v: Option<Decimal>) -> Option<Millionths> {
+    v.and_then(|d| Millionths::from_decimal(d).ok())
+}
+
+fn d(v: Option<Hundredths>) -> Option<Decimal> {
+    v.map(Hundredths::to_decimal)
+}
+
+fn dm(v: Option<Millionths>) -> Option<Decimal> {
+    v.map(|x| x.to_decimal().normalize())
+}
+
+/// Copies the document's scalar content onto a report row.
+pub fn apply(row: &mut report::ActiveModel, doc: &ReportDocument, department_id: Uuid) {
+    row.department_id = Set(department_id);
+    row.fiscal_year = Set(doc.fiscal_year);
+    row.kind = Set(doc.kind.0);
+    row.series_title = Set(doc.series_title.clone());
+    row.title = Set(doc.title.clone());
+    row.unit_name = Set(doc.unit_name.clone());
+    row.project_name = Set(doc.project_name.clone());
+    row.competent_department = Set(doc.competent_department.clone());
+    row.implementing_unit = Set(doc.implementing_unit.clone());
+    row.budget_code = Set(doc.budget_code.clone());
+    row.evaluation_method = Set(doc.evaluation_method.clone());
+    row.evaluating_body = Set(doc.evaluating_body.clone());
+    row.report_date = Set(doc.report_date);
+    row.issuer = Set(doc.issuer.clone());
+    let p = &doc.profile;
+    row.contact_name = Set(p.contact_name.clone());
+    row.contact_phone = Set(p.contact_phone.clone());
+    row.authorised_headcount = Set(p.authorised_headcount);
+    row.actual_headcount = Set(p.actual_headcount);
+    row.duties = Set(p.duties.clone());
+    row.annual_tasks = Set(serde_json::Value::from(p.annual_tasks.clone()));
+    row.achievements = Set(p.achievements.clone());
+    row.declared_score = Set(h(doc.declared_score));
+    row.declared_grade = Set(doc.declared_grade.clone());
+    row.preparer_name = Set(doc.preparer.as_ref().and_then(|p| p.name.clone()));
+    row.preparer_phone = Set(doc.preparer.as_ref().and_then(|p| p.phone.clone()));
+    row.content_digest = Set(doc.digest());
+}
+
+fn finance_row(
+    report_id: Uuid,
+    ordinal: i32,
+    is_summary: bool,
+    r: &FinanceRow,
+) -> finance_unit::ActiveModel {
+    finance_unit::ActiveModel {
+        id: Set(r.id.unwrap_or_else(Uuid::now_v7)),
+        report_id: Set(report_id),
+        ordinal: Set(ordinal),
+        is_summary: Set(is_summary),
+        name: Set(r.name.clone()),
+        income_total: Set(h(r.income.total)),
+        income_carryover: Set(h(r.income.carryover)),
+        income_public_finance: Set(h(r.income.public_finance)),
+        income_government_fund: Set(h(r.income.government_fund)),
+        income_special_account_non_tax: Set(h(r.income.special_account_non_tax)),
+        income_other: Set(h(r.income.other)),
+        expenditure_total: Set(h(r.expenditure.total)),
+        expenditure_basic: Set(h(r.expenditure.basic)),
+        expenditure_personnel: Set(h(r.expenditure.personnel)),
+        expenditure_operating: Set(h(r.expenditure.operating)),
+        expenditure_project: Set(h(r.expenditure.project)),
+        balance_current: Set(h(r.expenditure.current_balance)),
+        balance_accumulated: Set(h(r.expenditure.accumulated_balance)),
+        three_public_total: Set(h(r.three_public.total)),
+        three_public_reception: Set(h(r.three_public.reception)),
+        three_public_vehicle_operation: Set(h(r.three_public.vehicle_operation)),
+        three_public_vehicle_purchase: Set(h(r.three_public.vehicle_purchase)),
+        three_public_overseas_travel: Set(h(r.three_public.overseas_travel)),
+        fixed_assets_total: Set(h(r.fixed_assets.total)),
+        fixed_assets_in_use: Set(h(r.fixed_assets.in_use)),
+        fixed_assets_leased: Set(h(r.fixed_assets.leased)),
+        fixed_assets_other: Set(h(r.fixed_assets.other)),
+    }
+}
+
+/// Reads a stored finance row back as a document row.
+pub fn finance_doc(r: &finance_unit::Model) -> FinanceRow {
+    FinanceRow {
+        id: Some(r.id),
+        name: r.name.clone(),
+        income: Income {
+            total: d(r.income_total),
+            carryover: d(r.income_carryover),
+            public_finance: d(r.income_public_finance),
+            government_fund: d(r.income_government_fund),
+            special_account_non_tax: d(r.income_special_account_non_tax),
+            other: d(r.income_other),
+        },
+        expenditure: Expenditure {
+            total: d(r.expenditure_total),
+            basic: d(r.expenditure_basic),
+            personnel: d(r.expenditure_personnel),
+            operating: d(r.expenditure_operating),
+            project: d(r.expenditure_project),
+            current_balance: d(r.balance_current),
+            accumulated_balance: d(r.balance_accumulated),
+        },
+        three_public: ThreePublic {
+            total: d(r.three_public_total),
+            reception: d(r.three_public_reception),
+            vehicle_operation: d(r.three_public_vehicle_operation),
+            vehicle_purchase: d(r.three_public_vehicle_purchase),
+            overseas_travel: d(r.three_public_overseas_travel),
+        },
+        fixed_assets: FixedAssets {
+            total: d(r.fixed_assets_total),
+            in_use: d(r.fixed_assets_in_use),
+            leased: d(r.fixed_assets_leased),
+            other: d(r.fixed_assets_other),
+        },
+    }
+}
+
+fn value_doc(
+    text: String,
+    comparator: Option<entity::Comparator>,
+    value: Option<Millionths>,
+    unit: Option<String>,
+) -> ValueDoc {
+    ValueDoc {
+        text,
+        comparator,
+        value: dm(value),
+        unit,
+    }
+}
+
+/// Loads the whole document of a stored report.
+pub async fn load<C: ConnectionTrait>(
+    db: &C,
+    row: &report::Model,
+    department_code: String,
+) -> Result<ReportDocument, AppError> {
+    let id = row.id;
+    let units = finance_unit::Entity::find()
+        .filter(finance_unit::Column::ReportId.eq(id))
+        .order_by_asc(finance_unit::Column::Ordinal)
+        .all(db)
+        .await?;
+    let summary = units.iter().find(|u| u.is_summary).map(finance_doc);
+    let units = units
+        .iter()
+        .filter(|u| !u.is_summary)
+        .map(finance_doc)
+        .collect();
+    let funding = funding_line::Entity::find()
+        .filter(funding_line::Column::ReportId.eq(id))
+        .order_by_asc(funding_line::Column::Ordinal)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| FundingLine {
+            id: Some(f.id),
+            line: f.line,
+            initial_budget: d(f.initial_budget),
+            adjusted_budget: d(f.adjusted_budget),
+            executed: d(f.executed),
+            weight: d(f.weight),
+            declared_score: d(f.declared_score),
+        })
+        .collect();
+    let qualitative_goals = qualitative_goal::Entity::find()
+        .filter(qualitative_goal::Column::ReportId.eq(id))
+        .order_by_asc(qualitative_goal::Column::Ordinal)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| Goal {
+            id: Some(g.id),
+            expected: g.expected,
+            actual: g.actual,
+        })
+        .collect();
+    let indicators = indicator::Entity::find()
+        .filter(indicator::Column::ReportId.eq(id))
+        .order_by_asc(indicator::Column::Ordinal)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(indicator_doc)
+        .collect();
+    let evaluators = evaluator::Entity::find()
+        .filter(evaluator::Column::ReportId.eq(id))
+        .order_by_asc(evaluator::Column::Ordinal)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| EvaluatorDoc {
+            id: Some(e.id),
+            name: e.name,
+            position: e.position,
+            unit: e.unit,
+            role: e.role,
+            subject: e.subject,
+        })
+        .collect();
+    let opinions = opinion::Entity::find()
+        .filter(opinion::Column::ReportId.eq(id))
+        .order_by_asc(opinion::Column::Ordinal)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| OpinionDoc {
+            id: Some(o.id),
+            kind: o.kind,
+            text: o.text,
+            person: o.person,
+            date: o.date,
+        })
+        .collect();
+    let sections = narrative_section::Entity::find()
+        .filter(narrative_section::Column::ReportId.eq(id))
+        .order_by_asc(narrative_section::Column::Ordinal)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| Section {
+            id: Some(s.id),
+            key: s.key,
+            title: s.title,
+            body: s.body,
+        })
+        .collect();
+    let preparer = (row.preparer_name.is_some() || row.preparer_phone.is_some()).then(|| Person {
+        name: row.preparer_name.clone(),
+        phone: row.preparer_phone.clone(),
+    });
+    Ok(ReportDocument {
+        department_code,
+        fiscal_year: row.fiscal_year,
+        kind: ReportKindDoc(row.kind),
+        series_title: row.series_title.clone(),
+        title: row.title.clone(),
+        unit_name: row.unit_name.clone(),
+        project_name: row.project_name.clone(),
+        competent_department: row.competent_department.clone(),
+        implementing_unit: row.implementing_unit.clone(),
+        budget_code: row.budget_code.clone(),
+        evaluation_method: row.evaluation_method.clone(),
+        evaluating_body: row.evaluating_body.clone(),
+        report_date: row.report_date,
+        issuer: row.issuer.clone(),
+        profile: Profile {
+            contact_name: row.contact_name.clone(),
+            contact_phone: row.contact_phone.clone(),
+            authorised_headcount: row.authorised_headcount,
+            actual_headcount: row.actual_headcount,
+            duties: row.duties.clone(),
+            annual_tasks: serde_json::from_value(row.annual_tasks.clone()).unwrap_or_default(),
+            achievements: row.achievements.clone(),
+        },
+        finance: Finance { summary, units },
+        funding,
+        qualitative_goals,
+        indicators,
+        declared_score: d(row.declared_score),
+        declared_grade: row.declared_grade.clone(),
+        evaluators,
+        opinions,
+        preparer,
+        sections,
+    })
+}
+
+/// Reads a stored indicator back as a document row.
+pub fn indicator_doc(i: indicator::Model) -> IndicatorDoc {
+    IndicatorDoc {
+        id: Some(i.id),
+        category: i.category,
+        subcategory: i.subcategory,
+        name: i.name,
+        target: value_doc(
+            i.target_text,
+            i.target_comparator,
+            i.target_value,
+            i.target_unit,
+        ),
+        actual: i
+            .actual_text
+            .map(|t| value_doc(t, i.actual_comparator, i.actual_value, i.actual_unit)),
+        weight: d(i.weight),
+        declared_score: d(i.declared_score),
+        deviation_reason: i.deviation_reason,
+        improvement_measures: i.improvement_measures,
+    }
+}
+
+/// Replaces every child row of the report with the document's (ids kept): one DELETE and one
+/// multi-row INSERT per table.
+pub async fn replace_children<C: ConnectionTrait>(
+    db: &C,
+    report_id: Uuid,
+    doc: &ReportDocument,
+) -> Result<(), AppError> {
+    macro_rules! replace {
+        ($module:ident, $rows:expr) => {{
+            $module::Entity::delete_many()
+                .filter($module::Column::ReportId.eq(report_id))
+                .exec(db)
+                .await?;
+            let rows: Vec<$module::ActiveModel> = $rows;
+            if !rows.is_empty() {
+                $module::Entity::insert_many(rows)
+                    .exec_without_returning(db)
+                    .await?;
+            }
+        }};
+    }
+    let ord = |i: usize| i as i32 + 1;
+    let new_id = |id: Option<Uuid>| id.unwrap_or_else(Uuid::now_v7);
+    replace!(finance_unit, {
+        let mut rows: Vec<_> = doc
+            .finance
+            .summary
+            .iter()
+            .map(|s| finance_row(report_id, 0, true, s))
+            .collect();
+        rows.extend(
+            doc.finance
+                .units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| finance_row(report_id, ord(i), false, u)),
+        );
+        rows
+    });
+    replace!(
+        funding_line,
+        doc.funding
+            .iter()
+            .enumerate()
+            .map(|(i, f)| funding_line::ActiveModel {
+                id: Set(new_id(f.id)),
+                report_id: Set(report_id),
+                ordinal: Set(ord(i)),
+                line: Set(f.line),
+                initial_budget: Set(h(f.initial_budget)),
+                adjusted_budget: Set(h(f.adjusted_budget)),
+                executed: Set(h(f.executed)),
+                weight: Set(h(f.weight)),
+                declared_score: Set(h(f.declared_score)),
+            })
+            .collect()
+    );
+    replace!(
+        qualitative_goal,
+        doc.qualitative_goals
+            .iter()
+            .enumerate()
+            .map(|(i, g)| qualitative_goal::ActiveModel {
+                id: Set(new_id(g.id)),
+                report_id: Set(report_id),
+                ordinal: Set(ord(i)),
+                expected: Set(g.expected.clone()),
+                actual: Set(g.actual.clone()),
+            })
+            .collect()
+    );
+    replace!(
+        indicator,
+        doc.indicators
+            .iter()
+            .enumerate()
+            .map(|(i, x)| indicator_row(report_id, ord(i), x))
+            .collect()
+    );
+    replace!(
+        evaluator,
+        doc.evaluators
+            .iter()
+            .enumerate()
+            .map(|(i, e)| evaluator::ActiveModel {
+                id: Set(new_id(e.id)),
+                report_id: Set(report_id),
+                ordinal: Set(ord(i)),
+                name: Set(e.name.clone()),
+                position: Set(e.position.clone()),
+                unit: Set(e.unit.clone()),
+                role: Set(e.role),
+                subject: Set(e.subject.clone()),
+            })
+            .collect()
+    );
+    replace!(
+        opinion,
+        doc.opinions
+            .iter()
+            .enumerate()
+            .map(|(i, o)| opinion::ActiveModel {
+                id: Set(new_id(o.id)),
+                report_id: Set(report_id),
+                ordinal: Set(ord(i)),
+                kind: Set(o.kind),
+                text: Set(o.text.clone()),
+                person: Set(o.person.clone()),
+                date: Set(o.date),
+            })
+            .collect()
+    );
+    replace!(
+        narrative_section,
+        doc.sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| narrative_section::ActiveModel {
+                id: Set(new_id(s.id)),
+                report_id: Set(report_id),
+                ordinal: Set(ord(i)),
+                key: Set(s.key.clone()),
+                title: Set(s.title.clone()),
+                body: Set(s.body.clone()),
+            })
+            .collect()
+    );
+    Ok(())
+}
+
+fn indicator_row(report_id: Uuid, ordinal: i32, x: &IndicatorDoc) -> indicator::ActiveModel {
+    let actual = x.actual.as_ref();
+    indicator::ActiveModel {
+        id: Set(x.id.unwrap_or_else(Uuid::now_v7)),
+        report_id: Set(report_id),
+        ordinal: Set(ordinal),
+        category: Set(x.category),
+        subcategory: Set(x.subcategory),
+        name: Set(x.name.clone()),
+        target_text: Set(x.target.text.clone()),
+        target_comparator: Set(x.target.comparator),
+        target_value: Set(m(x.target.value)),
+        target_unit: Set(x.target.unit.clone()),
+        actual_text: Set(actual.map(|a| a.text.clone())),
+        actual_comparator: Set(actual.and_then(|a| a.comparator)),
+        actual_value: Set(actual.and_then(|a| m(a.value))),
+        actual_unit: Set(actual.and_then(|a| a.unit.clone())),
+        weight: Set(h(x.weight)),
+        declared_score: Set(h(x.declared_score)),
+        deviation_reason: Set(x.deviation_reason.clone()),
+        improvement_measures: Set(x.improvement_measures.clone()),
+    }
+}

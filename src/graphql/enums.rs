@@ -1,0 +1,151 @@
+//! GraphQL enums, mirroring the stored ones.
+
+use async_graphql::Enum;
+
+/// Which form a report is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::ReportKind")]
+pub enum ReportKind {
+    /// 部门整体支出绩效评价自评报告 (a whole department's spending).
+    DepartmentOverall,
+    /// 项目支出绩效自评表 (one project's spending).
+    Project,
+}
+
+/// Where a report is in its lifecycle.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::ReportStatus")]
+pub enum ReportStatus {
+    /// Being prepared (草稿).
+    Draft,
+    /// Submitted by the preparer (已提交).
+    Submitted,
+    /// Approved by the department head (部门已审核).
+    DepartmentApproved,
+    /// Reviewed by the finance bureau (财政已复核).
+    FinanceReviewed,
+    /// Published (已公开).
+    Published,
+    /// Returned for changes (已退回).
+    Returned,
+}
+
+/// Level-1 indicator group (一级指标).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::IndicatorCategory")]
+pub enum IndicatorCategory {
+    /// 产出指标.
+    Output,
+    /// 效益指标.
+    Outcome,
+    /// 满意度指标.
+    Satisfaction,
+    /// 预算执行率.
+    BudgetExecution,
+}
+
+/// Level-2 indicator group (二级指标).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::IndicatorSubcategory")]
+pub enum IndicatorSubcategory {
+    /// 数量指标.
+    Quantity,
+    /// 质量指标.
+    Quality,
+    /// 时效指标.
+    Timeliness,
+    /// 成本指标.
+    Cost,
+    /// 经济效益指标.
+    Economic,
+    /// 社会效益指标.
+    Social,
+    /// 生态效益指标.
+    Ecological,
+    /// 可持续影响指标.
+    Sustainability,
+    /// 社会公众或服务对象满意度指标.
+    Satisfaction,
+    /// 预算执行率.
+    BudgetExecution,
+}
+
+/// How a figure compares with its target.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::Comparator")]
+pub enum Comparator {
+    /// ≥ (at least).
+    Gte,
+    /// > (more than).
+    Gt,
+    /// = (exactly).
+    Eq,
+    /// < (less than).
+    Lt,
+    /// ≤ (at most).
+    Lte,
+    /// A qualitative statement such as 高于全市平均水平.
+    Qualitative,
+}
+
+/// A member's place in the evaluation group.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::EvaluatorRole")]
+pub enum EvaluatorRole {
+    /// 评价组成员.
+    Member,
+    /// 评价组组长.
+    GroupLeader,
+}
+
+/// Whose opinion.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::OpinionKind")]
+pub enum OpinionKind {
+    /// 评价组组长意见.
+    GroupLeader,
+    /// 部门（单位）意见.
+    Department,
+    /// 财政部门归口业务股室意见.
+    Finance,
+}
+
+/// Row of a project's funding block.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::FundingLineKind")]
+pub enum FundingLineKind {
+    /// 年度资金总额.
+    Total,
+    /// 其中：本年财政拨款.
+    CurrentAppropriation,
+    /// 上年结转资金.
+    PriorCarryover,
+    /// 其他资金.
+    Other,
+}
+
+/// In which capacity a signature was given.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::SignatureRole")]
+pub enum SignatureRole {
+    /// 评价组成员.
+    Member,
+    /// 评价组组长.
+    GroupLeader,
+    /// 部门（单位）负责人.
+    DepartmentHead,
+    /// 财政部门归口业务股室负责人.
+    FinanceReviewer,
+    /// 填报人.
+    Preparer,
+}
+
+/// Sort direction.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum OrderDirection {
+    /// Smallest first.
+    #[default]
+    Asc,
+    /// Largest first.
+    Desc,
+}

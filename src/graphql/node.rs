@@ -1,0 +1,73 @@
+//! The Relay `Node` interface and `node`/`nodes` look-ups.
+
+use super::department::Department;
+use super::ids::{self, Kind};
+use super::indicator::Indicator;
+use super::report::Report;
+use crate::domain::{department, report::query};
+use async_graphql::{Context, ID, Interface, Object, Result};
+
+/// An object with a global ID.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID."))]
+pub enum Node {
+    /// A report.
+    Report(Report),
+    /// An indicator.
+    Indicator(Indicator),
+    /// A department.
+    Department(Department),
+}
+
+/// Root fields of `Node`.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Fetches any object by its global ID; null if it does not exist or is not visible.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ID.")] id: ID,
+    ) -> Result<Option<Node>> {
+        fetch(ctx, &id).await
+    }
+
+    /// Fetches objects by global ID, in the order asked; null where one is missing or hidden.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs (at most 100).")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
+        if ids.len() > 100 {
+            return Err(
+                crate::error::AppError::BadUserInput("一次最多查询 100 个编号".into()).into(),
+            );
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in &ids {
+            out.push(fetch(ctx, id).await?);
+        }
+        Ok(out)
+    }
+}
+
+async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
+    let Some((kind, uuid)) = ids::decode_any(id) else {
+        return Ok(None);
+    };
+    let db = super::db(ctx);
+    let viewer = super::viewer(ctx);
+    Ok(match kind {
+        Kind::Report => query::find(db, viewer, uuid)
+            .await?
+            .map(|r| Node::Report(Report(r))),
+        Kind::Department => department::by_id(db, uuid)
+            .await?
+            .map(|d| Node::Department(Department(d))),
+        Kind::Indicator => query::find_indicator(db, viewer, uuid)
+            .await?
+            .map(|i| Node::Indicator(Indicator(i))),
+    })
+}

@@ -1,0 +1,59 @@
+//! `UserError`: an expected failure of a mutation, returned in its payload.
+
+use crate::domain::{self, FieldError};
+use async_graphql::{Enum, SimpleObject};
+
+/// Stable code of an expected failure.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "domain::UserErrorCode")]
+pub enum UserErrorCode {
+    /// A required value is missing or blank.
+    Required,
+    /// Text longer than allowed.
+    TooLong,
+    /// A number outside its allowed range (years, headcounts, scores, page sizes).
+    OutOfRange,
+    /// A decimal with more fractional digits than kept (two for 万元), or too large.
+    InvalidDecimal,
+    /// A value that is not allowed here.
+    Invalid,
+    /// A key that must be unique is repeated.
+    Duplicate,
+    /// A referenced record does not exist.
+    NotFound,
+    /// The caller may not do this.
+    Forbidden,
+    /// `expectedVersion` differs from the current version: reload and retry.
+    StaleVersion,
+    /// The report's workflow state does not allow this.
+    InvalidState,
+    /// The same idempotency key was used before with a different input.
+    IdempotencyKeyReused,
+}
+
+/// An expected failure of a mutation; nothing was written.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct UserError {
+    /// Path to the input field at fault, e.g. ["document", "fiscalYear"]; empty for the whole input.
+    pub field: Option<Vec<String>>,
+    /// Stable code to match on.
+    pub code: UserErrorCode,
+    /// What is wrong, in Chinese, so that the person filing can fix it.
+    pub message: String,
+}
+
+/// Maps domain field errors, prefixing their paths with `prefix` (the input field they sit in).
+pub fn user_errors(errors: Vec<FieldError>, prefix: &[&str]) -> Vec<UserError> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let mut field: Vec<String> = prefix.iter().map(|s| (*s).to_owned()).collect();
+            field.extend(e.field);
+            UserError {
+                field: Some(field),
+                code: e.code.into(),
+                message: e.message,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,187 @@
+//! The HTTP edge: router, GraphQL endpoint, GraphiQL, health, and the middleware integrators
+//! expect (request id, tracing, CORS, compression, body limit, timeout).
+
+pub mod auth;
+
+use crate::domain::Db;
+use crate::error::AppError;
+use crate::graphql::AppSchema;
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use auth::Authenticator;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Request-id header, set when absent and echoed in every response.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The GraphQL schema.
+    pub schema: AppSchema,
+    /// The database.
+    pub db: Db,
+    /// Token verification.
+    pub auth: Arc<Authenticator>,
+}
+
+/// Edge settings.
+#[derive(Clone, Debug)]
+pub struct EdgeConfig {
+    /// Allowed browser origins (`*` for any).
+    pub cors_origins: Vec<String>,
+    /// Largest request body in bytes.
+    pub body_limit: usize,
+    /// Request timeout.
+    pub timeout: Duration,
+}
+
+/// The whole application as a router.
+pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
+    let request_id = HeaderName::from_static(REQUEST_ID);
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(health))
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(cors(&edge.cors_origins))
+        .layer(RequestBodyLimitLayer::new(edge.body_limit))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, edge.timeout))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            HeaderName::from_static(REQUEST_ID),
+        ])
+        .expose_headers([HeaderName::from_static(REQUEST_ID)])
+        .max_age(Duration::from_secs(600));
+    if origins.iter().any(|o| o == "*") {
+        layer.allow_origin(Any)
+    } else {
+        let list: Vec<HeaderValue> = origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
+            .collect();
+        layer.allow_origin(AllowOrigin::list(list))
+    }
+}
+
+/// A GraphQL-shaped error response outside GraphQL execution.
+fn error_response(status: StatusCode, err: &AppError) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": err.message(), "extensions": { "code": err.code() } }]
+    });
+    (status, Json(body)).into_response()
+}
+
+fn authorization(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("\u{0}"))
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+) -> Response {
+    let viewer = match state.auth.viewer(authorization(headers)) {
+        Ok(v) => v,
+        Err(e) => return error_response(StatusCode::UNAUTHORIZED, &e),
+    };
+    let mut response = state.schema.execute(request.data(viewer)).await;
+    // Errors raised by async-graphql itself (parse, validation, input coercion) carry no code.
+    for error in &mut response.errors {
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", "BAD_USER_INPUT");
+        }
+    }
+    GraphQLResponse::from(response).into_response()
+}
+
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    execute(&state, &headers, request.into_inner()).await
+}
+
+/// GraphiQL for browsers; queries (never mutations) via the query string otherwise.
+async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let query = uri.query().unwrap_or("");
+    if query.is_empty() {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("jixiao 绩效评价自评报告")
+                .finish(),
+        )
+        .into_response();
+    }
+    let request = match async_graphql::http::parse_query_string(query) {
+        Ok(r) => r,
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                &AppError::BadUserInput(format!("{e}")),
+            );
+        }
+    };
+    if is_mutation(&request.query) {
+        let err = AppError::BadUserInput("变更操作（mutation）只能用 POST 发送".into());
+        return error_response(StatusCode::METHOD_NOT_ALLOWED, &err);
+    }
+    execute(&state, &headers, request).await
+}
+
+fn is_mutation(query: &str) -> bool {
+    use async_graphql::parser::types::OperationType;
+    async_graphql::parser::parse_query(query)
+        .map(|doc| {
+            doc.operations
+                .iter()
+                .any(|(_, op)| op.node.ty != OperationType::Query)
+        })
+        .unwrap_or(false)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    if state.db.ping().await {
+        (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ok", "database": "ok" })),
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "unavailable", "database": "unreachable" })),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,86 @@
+//! The `jixiao` binary: parse configuration, set up logging, then serve or run a subcommand.
+
+use clap::Parser;
+use jixiao::config::{Cli, Command, Config, LogFormat};
+use std::io::Write;
+use tracing_subscriber::EnvFilter;
+
+fn init_tracing(config: &Config) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.config);
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = ?e, "jixiao stopped");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
+    use jixiao::error::AppError;
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            let db = jixiao::domain::Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Token(t) => {
+            let token = jixiao::authenticator(&config).mint(
+                &t.sub,
+                &t.name,
+                &t.roles,
+                &t.departments,
+                t.hours,
+            )?;
+            writeln!(std::io::stdout(), "{token}").map_err(AppError::internal)
+        }
+        Command::Serve => {
+            let app = jixiao::build(&config).await?;
+            let listener = tokio::net::TcpListener::bind(config.listen)
+                .await
+                .map_err(AppError::internal)?;
+            tracing::info!(
+                "jixiao serving GraphiQL at http://{}/graphql",
+                config.listen
+            );
+            axum::serve(listener, app.router)
+                .with_graceful_shutdown(shutdown())
+                .await
+                .map_err(AppError::internal)?;
+            tracing::info!("stopped gracefully");
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+}
