@@ -25,6 +25,8 @@ pub enum Command {
     Migrate,
     /// Mint a development JWT signed with the configured HS256 secret.
     Token(TokenArgs),
+    /// Print the GraphQL schema (SDL), as committed in `schema.graphql`.
+    Schema,
 }
 
 /// Claims of a development token.

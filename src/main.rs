@@ -49,6 +49,9 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
             )?;
             writeln!(std::io::stdout(), "{token}").map_err(AppError::internal)
         }
+        Command::Schema => {
+            write!(std::io::stdout(), "{}", jixiao::graphql::sdl()).map_err(AppError::internal)
+        }
         Command::Serve => {
             let app = jixiao::build(&config).await?;
             let listener = tokio::net::TcpListener::bind(config.listen)

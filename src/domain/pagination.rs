@@ -118,9 +118,9 @@ fn beyond(keys: &[(Expr, bool)], id: &Expr, cursor: Cursor, forward: bool) -> Co
         let value = Expr::val(values[i].clone());
         let greater = *descending != forward;
         branch = branch.add(if greater {
-            expr.clone().lt(value)
-        } else {
             expr.clone().gt(value)
+        } else {
+            expr.clone().lt(value)
         });
         any = any.add(branch);
     }

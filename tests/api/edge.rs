@@ -1,0 +1,98 @@
+//! The HTTP edge: health, GraphiQL, GET semantics, CORS, request ids, compression, body limit.
+
+use crate::support::TestApp;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn health_graphiql_and_get_queries() {
+    let app = TestApp::with_reference().await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(health.headers().contains_key("x-request-id"));
+    assert_eq!(
+        health.json::<serde_json::Value>().await.expect("json")["database"],
+        "ok"
+    );
+
+    let page = app.get("/graphql").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.expect("text").contains("graphiql"));
+
+    let query = app
+        .get("/graphql?query=%7B%20reports%20%7B%20totalCount%20%7D%20%7D")
+        .await;
+    assert_eq!(
+        query.json::<serde_json::Value>().await.expect("json")["data"]["reports"]["totalCount"],
+        1
+    );
+    let mutation = app.get("/graphql?query=mutation%20%7B%20deleteReport(input%3A%7Bid%3A%22x%22%7D)%20%7B%20deletedReportId%20%7D%20%7D").await;
+    assert_eq!(mutation.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn cors_request_id_compression_and_body_limit() {
+    let app = TestApp::with_reference().await;
+    let url = format!("{}/graphql", app.base);
+    let preflight = app
+        .client()
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("Origin", "https://front.example.gov.cn")
+        .header("Access-Control-Request-Method", "POST")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization,content-type",
+        )
+        .send()
+        .await
+        .expect("preflight");
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "https://front.example.gov.cn"
+    );
+    let foreign = app
+        .client()
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("Origin", "https://evil.example.com")
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await
+        .expect("preflight");
+    assert!(
+        !foreign
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+
+    let given = app
+        .client()
+        .post(&url)
+        .header("x-request-id", "req-42")
+        .json(&json!({ "query": "{ viewer { anonymous } }" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(given.headers()["x-request-id"], "req-42");
+
+    let big = "{ reports { nodes { sections { title body } profile { duties achievements } } } }";
+    let zipped = app
+        .client()
+        .post(&url)
+        .header("accept-encoding", "gzip")
+        .json(&json!({ "query": big }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let too_big = app
+        .client()
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}

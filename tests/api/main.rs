@@ -1,0 +1,14 @@
+//! The integration suite: one binary, driving the real HTTP endpoint over a real database
+//! (a fresh SQLite file per test, or a fresh PostgreSQL database per test when
+//! `JIXIAO_TEST_DATABASE_URL` names a PostgreSQL server).
+
+mod auth;
+mod edge;
+mod migrations;
+mod pagination;
+mod reference;
+mod report;
+mod schema;
+mod statements;
+mod support;
+mod validation;

@@ -1,0 +1,229 @@
+//! `TestApp`: a served application on a fresh database, with a GraphQL client.
+
+use jixiao::config::Config;
+use jixiao::domain::Db;
+use reqwest::StatusCode;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use std::str::FromStr;
+
+pub const SECRET: &str = "integration-test-secret";
+
+/// The reference fixture as JSON (the `upsertReport` input).
+pub fn fixture() -> Value {
+    serde_json::from_str(jixiao::reference::FIXTURE).expect("fixture parses")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    client: reqwest::Client,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh, empty database URL: a new PostgreSQL database when `JIXIAO_TEST_DATABASE_URL` is set,
+/// else a new SQLite file.
+pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
+    match std::env::var("JIXIAO_TEST_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => {
+            let name = format!("jixiao_test_{}", uuid::Uuid::new_v4().simple());
+            let conn = Database::connect(admin.as_str())
+                .await
+                .expect("connect to test PostgreSQL");
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            conn.close().await.ok();
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .expect("url has a database");
+            (format!("{base}/{name}"), None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            (url, Some(dir))
+        }
+    }
+}
+
+impl TestApp {
+    /// An application on a fresh database with the reference departments (YX, YX-KGJ) and no report.
+    pub async fn spawn() -> Self {
+        Self::start(false).await
+    }
+
+    /// An application on a fresh database with the reference report loaded (published).
+    pub async fn with_reference() -> Self {
+        Self::start(true).await
+    }
+
+    async fn start(load_reference: bool) -> Self {
+        let (url, dir) = fresh_database().await;
+        let mut config = Config::defaults();
+        config.database_url = url.clone();
+        config.jwt_secret = Some(SECRET.into());
+        config.load_reference = load_reference;
+        config.cors_origins = vec!["https://front.example.gov.cn".into()];
+        let app = jixiao::build(&config).await.expect("app builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app.router).await });
+        let me = TestApp {
+            base: format!("http://{addr}"),
+            db: app.db,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        };
+        if !load_reference {
+            let admin = me.token(&["ADMIN"], &["*"]);
+            for (code, name, parent) in [
+                ("YX", "岳阳市云溪区", None),
+                ("YX-KGJ", "岳阳市云溪区科技和工业信息化局", Some("YX")),
+                ("YX-CZJ", "岳阳市云溪区财政局", Some("YX")),
+            ] {
+                let r = me
+                    .gql(Some(&admin), "mutation($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { userErrors { code } } }",
+                        json!({ "i": { "code": code, "name": name, "parentCode": parent, "region": "湖南省岳阳市云溪区" } }))
+                    .await;
+                assert_eq!(
+                    r["data"]["upsertDepartment"]["userErrors"],
+                    json!([]),
+                    "{r}"
+                );
+            }
+        }
+        me
+    }
+
+    /// A token with these roles and departments.
+    pub fn token(&self, roles: &[&str], departments: &[&str]) -> String {
+        self.token_for("u-test", "测试用户", roles, departments)
+    }
+
+    pub fn token_for(&self, sub: &str, name: &str, roles: &[&str], departments: &[&str]) -> String {
+        let auth = jixiao::http::auth::Authenticator::hs256(SECRET, None, "jixiao".into());
+        let roles: Vec<String> = roles.iter().map(|s| (*s).to_owned()).collect();
+        let departments: Vec<String> = departments.iter().map(|s| (*s).to_owned()).collect();
+        auth.mint(sub, name, &roles, &departments, 1).expect("mint")
+    }
+
+    /// A preparer of YX-KGJ.
+    pub fn preparer(&self) -> String {
+        self.token(&["PREPARER"], &["YX-KGJ"])
+    }
+
+    /// POSTs a GraphQL request; returns status and body.
+    pub async fn post(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POSTs a GraphQL request expecting HTTP 200; returns the body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post(token, query, variables).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    /// A raw GET.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Upserts the reference fixture as a preparer; returns the payload.
+    pub async fn upsert_fixture(&self) -> Value {
+        let body = self
+            .gql(
+                Some(&self.preparer()),
+                UPSERT,
+                json!({ "input": fixture() }),
+            )
+            .await;
+        body["data"]["upsertReport"].clone()
+    }
+
+    /// Creates a small report through the API; returns its global id.
+    pub async fn create_report(&self, year: i32, unit: &str, score: Option<&str>) -> String {
+        let doc = json!({
+            "departmentCode": "YX-KGJ", "fiscalYear": year, "unitName": unit, "declaredScore": score,
+            "indicators": [
+                { "category": "OUTPUT", "subcategory": "QUANTITY", "target": { "text": "≥50个" }, "actual": { "text": "52个" } },
+                { "category": "OUTCOME", "subcategory": "SOCIAL", "target": { "text": "效果明显" } }
+            ],
+            "evaluators": [{ "name": "张三", "position": "科长", "unit": "科工局" }],
+            "finance": { "units": [{ "name": "局机关", "income": { "total": "10.50", "publicFinance": "10.50" } }] }
+        });
+        let r = self
+            .gql(Some(&self.preparer()), "mutation($i: CreateReportInput!) { createReport(input: $i) { report { id } userErrors { code message field } } }", json!({ "i": { "document": doc } }))
+            .await;
+        assert_eq!(r["data"]["createReport"]["userErrors"], json!([]), "{r}");
+        r["data"]["createReport"]["report"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    /// Number of live reports in the database.
+    pub async fn report_count(&self) -> u64 {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entity::report::Entity::find()
+            .count(&self.db.conn)
+            .await
+            .expect("count")
+    }
+}
+
+pub const UPSERT: &str = "mutation($input: UpsertReportInput!) { upsertReport(input: $input) { result report { id version contentDigest status } userErrors { field code message } } }";
+
+/// Asserts two JSON values are equal, comparing strings that are both decimals by value
+/// (so "76" equals "76.00") and everything else exactly. Reports the first difference.
+pub fn assert_same(expected: &Value, actual: &Value, path: &str) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                let av = a.get(k).unwrap_or(&Value::Null);
+                assert_same(ev, av, &format!("{path}.{k}"));
+            }
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            assert_eq!(e.len(), a.len(), "length differs at {path}");
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                assert_same(ev, av, &format!("{path}[{i}]"));
+            }
+        }
+        (Value::String(e), Value::String(a)) => {
+            if let (Ok(de), Ok(da)) = (Decimal::from_str(e), Decimal::from_str(a)) {
+                assert_eq!(de, da, "decimal differs at {path}");
+            } else {
+                assert_eq!(e, a, "text differs at {path}");
+            }
+        }
+        _ => assert_eq!(expected, actual, "value differs at {path}"),
+    }
+}

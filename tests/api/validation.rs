@@ -1,0 +1,167 @@
+//! Bad input gets a clear, coded error and writes nothing.
+
+use crate::support::{TestApp, UPSERT, fixture};
+use serde_json::{Value, json};
+
+async fn refused(app: &TestApp, mutate: impl Fn(&mut Value)) -> Value {
+    let mut input = fixture();
+    mutate(&mut input);
+    let before = app.report_count().await;
+    let body = app
+        .gql(Some(&app.preparer()), UPSERT, json!({ "input": input }))
+        .await;
+    assert_eq!(app.report_count().await, before, "nothing written: {body}");
+    body
+}
+
+fn user_error(body: &Value) -> (&Value, Vec<String>) {
+    let e = &body["data"]["upsertReport"]["userErrors"][0];
+    let field = e["field"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(str::to_owned))
+        .collect();
+    (&e["code"], field)
+}
+
+#[tokio::test]
+async fn domain_rules_are_user_errors_with_codes_and_paths() {
+    let app = TestApp::spawn().await;
+    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str, Vec<&str>)> = vec![
+        (
+            "negative headcount",
+            Box::new(|i| i["document"]["profile"]["actualHeadcount"] = json!(-1)),
+            "OUT_OF_RANGE",
+            vec!["document", "profile", "actualHeadcount"],
+        ),
+        (
+            "year out of range",
+            Box::new(|i| i["document"]["fiscalYear"] = json!(1899)),
+            "OUT_OF_RANGE",
+            vec!["document", "fiscalYear"],
+        ),
+        (
+            "over-long text",
+            Box::new(|i| i["document"]["unitName"] = json!("局".repeat(201))),
+            "TOO_LONG",
+            vec!["document", "unitName"],
+        ),
+        (
+            "three decimals in 万元",
+            Box::new(|i| {
+                i["document"]["finance"]["units"][0]["income"]["total"] = json!("680.545")
+            }),
+            "INVALID_DECIMAL",
+            vec!["document", "finance", "units", "0", "income", "total"],
+        ),
+        (
+            "score over 100",
+            Box::new(|i| i["document"]["declaredScore"] = json!("100.5")),
+            "OUT_OF_RANGE",
+            vec!["document", "declaredScore"],
+        ),
+        (
+            "unknown department",
+            Box::new(|i| i["document"]["departmentCode"] = json!("NOPE")),
+            "",
+            vec![],
+        ),
+        (
+            "duplicate section key",
+            Box::new(|i| i["document"]["sections"][1]["key"] = json!("1")),
+            "DUPLICATE",
+            vec!["document", "sections", "1", "key"],
+        ),
+        (
+            "blank unit name",
+            Box::new(|i| i["document"]["unitName"] = json!("  ")),
+            "REQUIRED",
+            vec!["document", "unitName"],
+        ),
+    ];
+    for (what, mutate, code, field) in cases {
+        let body = refused(&app, mutate).await;
+        if code.is_empty() {
+            // A preparer cannot write for a department outside its scope.
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+                "{what}: {body}"
+            );
+            continue;
+        }
+        let (got, path) = user_error(&body);
+        assert_eq!(got, code, "{what}: {body}");
+        assert_eq!(path, field, "{what}");
+        let message = body["data"]["upsertReport"]["userErrors"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{what}: message in Chinese: {message}"
+        );
+    }
+    // An unknown department for an ADMIN (in scope everywhere) is a NOT_FOUND user error.
+    let mut input = fixture();
+    input["document"]["departmentCode"] = json!("NOPE");
+    let admin = app.token(&["ADMIN"], &["*"]);
+    let body = app
+        .gql(Some(&admin), UPSERT, json!({ "input": input }))
+        .await;
+    assert_eq!(user_error(&body).0, "NOT_FOUND", "{body}");
+    assert_eq!(app.report_count().await, 0);
+}
+
+#[tokio::test]
+async fn malformed_scalars_and_enums_are_bad_user_input() {
+    let app = TestApp::spawn().await;
+    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+        (
+            "malformed decimal",
+            Box::new(|i| i["document"]["declaredScore"] = json!("九十五")),
+        ),
+        (
+            "float decimal",
+            Box::new(|i| i["document"]["declaredScore"] = json!(95.5)),
+        ),
+        (
+            "unknown enum",
+            Box::new(|i| i["document"]["kind"] = json!("WHOLE_DEPARTMENT")),
+        ),
+        (
+            "bad date",
+            Box::new(|i| i["document"]["reportDate"] = json!("2020年7月11日")),
+        ),
+        (
+            "string headcount",
+            Box::new(|i| i["document"]["profile"]["actualHeadcount"] = json!("二十二")),
+        ),
+    ];
+    for (what, mutate) in cases {
+        let body = refused(&app, mutate).await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{what}: {body}"
+        );
+        assert!(
+            body["data"].is_null() || body["data"]["upsertReport"].is_null(),
+            "{what}"
+        );
+    }
+    let body = app
+        .gql(None, "{ reports(first: 101) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+    let body = app
+        .gql(None, "{ report(id: \"not-an-id\") { id } }", json!({}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+}
