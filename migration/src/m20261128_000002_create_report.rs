@@ -239,6 +239,7 @@ impl MigrationTrait for Migration {
 }
 
 #[derive(DeriveIden)]
+#[expect(clippy::enum_variant_names, reason = "the variants are column names")]
 enum Report {
     Table,
     Id,

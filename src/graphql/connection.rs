@@ -93,6 +93,7 @@ macro_rules! connection {
             pub node: $node,
         }
 
+        #[doc = concat!("A page of ", $what, ", with cursors and the total count.")]
         #[async_graphql::Object]
         impl $conn {
             /// The items of this page with their cursors.

@@ -15,6 +15,7 @@ use entity::department;
 #[derive(Clone)]
 pub struct Department(pub department::Model);
 
+/// A budget unit (部门（单位）) that files reports.
 #[Object]
 impl Department {
     /// Opaque global ID.

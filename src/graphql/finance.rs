@@ -22,6 +22,7 @@ pub struct FinanceTables {
     pub filed: Option<FinanceRow>,
 }
 
+/// The four finance tables of a report, one row per unit, in 万元. A blank cell is null, never 0.
 #[Object]
 impl FinanceTables {
     /// One row per unit (局机关, 二级机构…), in filed order.
@@ -44,6 +45,7 @@ impl FinanceTables {
 /// One unit's row across the four tables.
 pub struct FinanceUnit(pub FinanceRow);
 
+/// One unit's row across the four finance tables (万元).
 #[Object]
 impl FinanceUnit {
     /// Unit name as filed, e.g. 局机关.
@@ -77,6 +79,7 @@ macro_rules! money_object {
         $(#[$doc])*
         pub struct $name(pub $inner);
 
+        $(#[$doc])*
         #[Object]
         impl $name {
             $(

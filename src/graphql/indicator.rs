@@ -49,6 +49,7 @@ fn value(
     }
 }
 
+/// A quantitative indicator (绩效指标) with its target (年度指标值) and outcome (实际完成值).
 #[Object]
 impl Indicator {
     /// Opaque global ID.

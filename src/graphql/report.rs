@@ -35,6 +35,7 @@ fn hide_phone(viewer: &Viewer, phone: &Option<String>) -> Option<String> {
     }
 }
 
+/// A performance self-evaluation report (绩效评价自评报告): cover, profile, finance tables, goals, indicators, score, evaluators, signatures, opinions and narrative.
 #[Object]
 impl Report {
     /// Opaque global ID.

@@ -2,6 +2,13 @@
 //! (a fresh SQLite file per test, or a fresh PostgreSQL database per test when
 //! `JIXIAO_TEST_DATABASE_URL` names a PostgreSQL server).
 
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    reason = "tests fail loudly"
+)]
+
 mod auth;
 mod edge;
 mod migrations;

@@ -14,6 +14,9 @@ async fn refused(app: &TestApp, mutate: impl Fn(&mut Value)) -> Value {
     body
 }
 
+/// Changes a valid input into an invalid one.
+type Mutate = Box<dyn Fn(&mut Value)>;
+
 fn user_error(body: &Value) -> (&Value, Vec<String>) {
     let e = &body["data"]["upsertReport"]["userErrors"][0];
     let field = e["field"]
@@ -28,7 +31,7 @@ fn user_error(body: &Value) -> (&Value, Vec<String>) {
 #[tokio::test]
 async fn domain_rules_are_user_errors_with_codes_and_paths() {
     let app = TestApp::spawn().await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str, Vec<&str>)> = vec![
+    let cases: Vec<(&str, Mutate, &str, Vec<&str>)> = vec![
         (
             "negative headcount",
             Box::new(|i| i["document"]["profile"]["actualHeadcount"] = json!(-1)),
@@ -117,7 +120,7 @@ async fn domain_rules_are_user_errors_with_codes_and_paths() {
 #[tokio::test]
 async fn malformed_scalars_and_enums_are_bad_user_input() {
     let app = TestApp::spawn().await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let cases: Vec<(&str, Mutate)> = vec![
         (
             "malformed decimal",
             Box::new(|i| i["document"]["declaredScore"] = json!("九十五")),
