@@ -5,7 +5,7 @@ use super::enums::*;
 use super::ids::{self, Kind};
 use super::loaders::ByIdLoader;
 use super::payload::{UserError, user_errors};
-use super::report::Report;
+use super::report::{Report, patch};
 use super::scalars::Decimal;
 use super::{db, load, viewer};
 use crate::domain::pagination::PageRequest;
@@ -265,14 +265,6 @@ pub struct IndicatorPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn set<T>(slot: &mut Option<T>, v: MaybeUndefined<T>) {
-    match v {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => *slot = None,
-        MaybeUndefined::Value(v) => *slot = Some(v),
-    }
-}
-
 fn missing(id: Uuid) -> Vec<FieldError> {
     vec![FieldError::new(
         "id",
@@ -383,18 +375,18 @@ impl IndicatorMutation {
             if let Some(v) = input.subcategory {
                 i.subcategory = v.into();
             }
-            set(&mut i.name, input.name);
+            patch(&mut i.name, input.name);
             if let Some(v) = input.target {
                 i.target = v.into();
             }
-            set(&mut i.actual, input.actual.map_value(Into::into));
-            set(&mut i.weight, input.weight.map_value(|d| d.0));
-            set(
+            patch(&mut i.actual, input.actual.map_value(Into::into));
+            patch(&mut i.weight, input.weight.map_value(|d| d.0));
+            patch(
                 &mut i.declared_score,
                 input.declared_score.map_value(|d| d.0),
             );
-            set(&mut i.deviation_reason, input.deviation_reason);
-            set(&mut i.improvement_measures, input.improvement_measures);
+            patch(&mut i.deviation_reason, input.deviation_reason);
+            patch(&mut i.improvement_measures, input.improvement_measures);
         })
         .await
     }

@@ -416,7 +416,8 @@ pub struct ProfileInput {
     pub achievements: MaybeUndefined<String>,
 }
 
-fn patch<T>(slot: &mut Option<T>, value: MaybeUndefined<T>) {
+/// Applies a partial-update field: undefined keeps, null clears, a value sets.
+pub(super) fn patch<T>(slot: &mut Option<T>, value: MaybeUndefined<T>) {
     match value {
         MaybeUndefined::Undefined => {}
         MaybeUndefined::Null => *slot = None,
