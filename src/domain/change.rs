@@ -15,6 +15,24 @@ pub enum Operation {
     Update,
     /// Soft-deleted (a tombstone).
     Delete,
+    /// Submitted by the preparer.
+    Submit,
+    /// Approved by the department head.
+    Approve,
+    /// Returned for changes.
+    Return,
+    /// Reviewed by the finance bureau.
+    Review,
+    /// Published.
+    Publish,
+    /// Signed.
+    Sign,
+    /// A review comment was written.
+    Comment,
+    /// A review comment was resolved.
+    Resolve,
+    /// A review comment was reopened.
+    Reopen,
 }
 
 impl Operation {
@@ -24,6 +42,15 @@ impl Operation {
             Operation::Create => "CREATE",
             Operation::Update => "UPDATE",
             Operation::Delete => "DELETE",
+            Operation::Submit => "SUBMIT",
+            Operation::Approve => "APPROVE",
+            Operation::Return => "RETURN",
+            Operation::Review => "REVIEW",
+            Operation::Publish => "PUBLISH",
+            Operation::Sign => "SIGN",
+            Operation::Comment => "COMMENT",
+            Operation::Resolve => "RESOLVE",
+            Operation::Reopen => "REOPEN",
         }
     }
 }
@@ -64,4 +91,34 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<()
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// A report's history, oldest first.
+pub fn of_report(report_id: Uuid) -> sea_orm::Select<change_event::Entity> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    change_event::Entity::find().filter(change_event::Column::ReportId.eq(report_id))
+}
+
+/// A page of events in feed order.
+pub async fn page(
+    db: &crate::domain::Db,
+    select: sea_orm::Select<change_event::Entity>,
+    request: &crate::domain::pagination::PageRequest,
+) -> Result<crate::domain::pagination::Page<change_event::Model>, AppError> {
+    use crate::domain::pagination::{self, KeyValue, SortKey};
+    use sea_orm::sea_query::Expr;
+    let keys = [SortKey::<change_event::Model> {
+        expr: Expr::col(change_event::Column::Sequence),
+        descending: false,
+        value: |m| KeyValue::I(m.sequence),
+    }];
+    pagination::fetch(
+        &db.conn,
+        select,
+        &keys,
+        Expr::col((change_event::Entity, change_event::Column::Id)),
+        |m| m.id,
+        request,
+    )
+    .await
 }

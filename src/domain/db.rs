@@ -57,7 +57,8 @@ impl Db {
             });
         let mut conn = Database::connect(options).await.map_err(AppError::from)?;
         let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
+        conn.set_metric_callback(move |info| {
+            tracing::trace!(target: "jixiao::sql", elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement.sql);
             counter.fetch_add(1, Ordering::Relaxed);
         });
         let write_gate =

@@ -25,6 +25,12 @@ pub enum UserErrorCode {
     InvalidState,
     /// The same idempotency key was used with a different input.
     IdempotencyKeyReused,
+    /// The content changed since the caller reviewed it (`expectedDigest`).
+    DigestMismatch,
+    /// A required valid signature is missing.
+    SignatureRequired,
+    /// The signer is not an evaluator of the report.
+    NotAnEvaluator,
 }
 
 /// One expected failure: where, what, and a message an official can act on.

@@ -2,12 +2,14 @@
 //! write it. Nothing here knows about HTTP or GraphQL.
 
 pub mod change;
+pub mod comment;
 pub mod db;
 pub mod department;
 pub mod field_error;
 pub mod pagination;
 pub mod report;
 pub mod viewer;
+pub mod workflow;
 
 pub use db::Db;
 pub use field_error::{FieldError, Outcome, UserErrorCode};

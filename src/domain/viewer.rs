@@ -93,6 +93,16 @@ impl Viewer {
             && (self.all_departments() || self.departments.iter().any(|d| d == code))
     }
 
+    /// Whether the viewer acts in `role` for the department `code` (ADMIN acts in every role).
+    pub fn acts_as(&self, role: Role, code: &str) -> bool {
+        (self.has_role(role) || self.has_role(Role::Admin)) && self.covers(code)
+    }
+
+    /// Whether the viewer acts in any of `roles` for the department `code`.
+    pub fn acts_as_any(&self, roles: &[Role], code: &str) -> bool {
+        roles.iter().any(|r| self.acts_as(*r, code))
+    }
+
     /// The subject, or `anonymous`, for audit fields.
     pub fn actor(&self) -> Option<String> {
         self.subject.clone()

@@ -105,6 +105,8 @@ impl Department {
             },
         )
         .await?;
+        let rows: Vec<_> = page.items.iter().map(|(_, r)| r.clone()).collect();
+        super::prefetch(ctx, &rows).await?;
         Ok(ReportConnection::new(
             page,
             query::visible(viewer, &filter),

@@ -15,6 +15,8 @@ pub enum Kind {
     Indicator,
     /// A department.
     Department,
+    /// A review comment.
+    ReviewComment,
 }
 
 impl Kind {
@@ -23,13 +25,19 @@ impl Kind {
             Kind::Report => "Report",
             Kind::Indicator => "Indicator",
             Kind::Department => "Department",
+            Kind::ReviewComment => "ReviewComment",
         }
     }
 
     fn parse(name: &str) -> Option<Kind> {
-        [Kind::Report, Kind::Indicator, Kind::Department]
-            .into_iter()
-            .find(|k| k.name() == name)
+        [
+            Kind::Report,
+            Kind::Indicator,
+            Kind::Department,
+            Kind::ReviewComment,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::domain::Db;
 use crate::error::AppError;
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     department, evaluator, finance_unit, funding_line, indicator, narrative_section, opinion,
     qualitative_goal, report, signature,
@@ -92,19 +92,83 @@ macro_rules! by_id {
 }
 by_id!(department, report);
 
-/// Creates the loader of `L` for the schema (no cache: each request reads fresh rows, and
-/// concurrent requests share batches).
-pub fn child<E: ReportChild>(db: &Db) -> DataLoader<ChildLoader<E>>
+/// A loader with a per-request cache: what one resolver loaded (or a list resolver prefetched)
+/// is not loaded again in the same request.
+pub type Cached<L> = DataLoader<L, HashMapCache>;
+
+fn cached<L: Loader<Uuid>>(loader: L) -> Cached<L> {
+    DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+}
+
+fn child<E: ReportChild>(db: &Db) -> Cached<ChildLoader<E>>
 where
     E::Model: Clone + Send + Sync,
 {
-    DataLoader::new(ChildLoader(db.clone(), PhantomData), tokio::spawn)
+    cached(ChildLoader(db.clone(), PhantomData))
 }
 
-/// Creates a by-id loader.
-pub fn by_id<E>(db: &Db) -> DataLoader<ByIdLoader<E>>
+fn by_id<E>(db: &Db) -> Cached<ByIdLoader<E>>
 where
     ByIdLoader<E>: Loader<Uuid>,
 {
-    DataLoader::new(ByIdLoader(db.clone(), PhantomData), tokio::spawn)
+    cached(ByIdLoader(db.clone(), PhantomData))
+}
+
+/// Attaches a fresh set of loaders to a request.
+pub fn attach(request: async_graphql::Request, db: &Db) -> async_graphql::Request {
+    request
+        .data(child::<finance_unit::Entity>(db))
+        .data(child::<qualitative_goal::Entity>(db))
+        .data(child::<indicator::Entity>(db))
+        .data(child::<evaluator::Entity>(db))
+        .data(child::<opinion::Entity>(db))
+        .data(child::<narrative_section::Entity>(db))
+        .data(child::<funding_line::Entity>(db))
+        .data(child::<signature::Entity>(db))
+        .data(by_id::<department::Entity>(db))
+        .data(by_id::<report::Entity>(db))
+}
+
+/// Loads, in one batched query per list, the children of `reports` that the query selects
+/// under `selection` (the `nodes` or `edges.node` of a report connection), so that each report's
+/// resolvers find them in the cache: a page costs the same statements whatever its size.
+pub async fn prefetch_reports(
+    ctx: &async_graphql::Context<'_>,
+    selection: &[async_graphql::Lookahead<'_>],
+    reports: &[report::Model],
+) -> Result<(), Arc<AppError>> {
+    use futures_util::future::{BoxFuture, try_join_all};
+    if reports.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = reports.iter().map(|r| r.id).collect();
+    let selected = |field: &str| selection.iter().any(|s| s.field(field).exists());
+    let mut loads: Vec<BoxFuture<'_, Result<(), Arc<AppError>>>> = Vec::new();
+    macro_rules! prefetch {
+        ($field:literal, $module:ident) => {
+            if selected($field) {
+                let loader = ctx.data_unchecked::<Cached<ChildLoader<$module::Entity>>>();
+                let ids = ids.clone();
+                loads.push(Box::pin(
+                    async move { loader.load_many(ids).await.map(|_| ()) },
+                ));
+            }
+        };
+    }
+    prefetch!("finance", finance_unit);
+    prefetch!("qualitativeGoals", qualitative_goal);
+    prefetch!("indicators", indicator);
+    prefetch!("evaluators", evaluator);
+    prefetch!("opinions", opinion);
+    prefetch!("sections", narrative_section);
+    prefetch!("funding", funding_line);
+    prefetch!("signatures", signature);
+    if selected("department") {
+        let loader = ctx.data_unchecked::<Cached<ByIdLoader<department::Entity>>>();
+        let departments: Vec<Uuid> = reports.iter().map(|r| r.department_id).collect();
+        loads.push(Box::pin(async move {
+            loader.load_many(departments).await.map(|_| ())
+        }));
+    }
+    try_join_all(loads).await.map(|_| ())
 }

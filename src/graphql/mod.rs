@@ -1,10 +1,12 @@
 //! The GraphQL adapter: thin resolvers that parse arguments, call one domain function and map
 //! the result to output types. One file per aggregate, merged into one schema.
 
+mod comment;
 mod connection;
 mod department;
 mod enums;
 mod finance;
+mod history;
 mod ids;
 mod indicator;
 mod loaders;
@@ -13,10 +15,11 @@ mod payload;
 mod report;
 mod scalars;
 mod viewer;
+mod workflow;
 
 use crate::domain::{Db, Viewer};
 use crate::error::AppError;
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use uuid::Uuid;
 
@@ -28,6 +31,7 @@ pub struct Query(
     department::DepartmentQuery,
     report::ReportQuery,
     indicator::IndicatorQuery,
+    workflow::WorkflowQuery,
 );
 
 /// The root mutation.
@@ -36,28 +40,24 @@ pub struct Mutation(
     report::ReportMutation,
     indicator::IndicatorMutation,
     department::DepartmentMutation,
+    workflow::WorkflowMutation,
+    comment::CommentMutation,
 );
 
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema over `db`, with its DataLoaders.
+/// Builds the schema over `db`. Each request gets its loaders from [`with_loaders`].
 pub fn schema(db: &Db) -> AppSchema {
-    use entity::*;
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db.clone())
-        .data(loaders::child::<finance_unit::Entity>(db))
-        .data(loaders::child::<qualitative_goal::Entity>(db))
-        .data(loaders::child::<indicator::Entity>(db))
-        .data(loaders::child::<evaluator::Entity>(db))
-        .data(loaders::child::<opinion::Entity>(db))
-        .data(loaders::child::<narrative_section::Entity>(db))
-        .data(loaders::child::<funding_line::Entity>(db))
-        .data(loaders::child::<signature::Entity>(db))
-        .data(loaders::by_id::<department::Entity>(db))
-        .data(loaders::by_id::<report::Entity>(db))
         .limit_depth(16)
         .finish()
+}
+
+/// Attaches the per-request DataLoaders to a request.
+pub fn with_loaders(request: async_graphql::Request, db: &Db) -> async_graphql::Request {
+    loaders::attach(request, db)
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.
@@ -79,12 +79,12 @@ pub(crate) fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
         .unwrap_or_else(|| ANONYMOUS.get_or_init(Viewer::anonymous))
 }
 
-/// Loads one value through the schema's loader `L`.
+/// Loads one value through the request's loader `L`.
 pub(crate) async fn load<L>(ctx: &Context<'_>, key: Uuid) -> async_graphql::Result<Option<L::Value>>
 where
     L: Loader<Uuid, Error = std::sync::Arc<AppError>>,
 {
-    ctx.data_unchecked::<DataLoader<L>>()
+    ctx.data_unchecked::<loaders::Cached<L>>()
         .load_one(key)
         .await
         .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))
@@ -102,4 +102,16 @@ where
     Ok(load::<loaders::ChildLoader<E>>(ctx, report)
         .await?
         .unwrap_or_default())
+}
+
+/// Prefetches the selected children of a page of reports (see [`loaders::prefetch_reports`]).
+pub(crate) async fn prefetch(
+    ctx: &Context<'_>,
+    reports: &[entity::report::Model],
+) -> async_graphql::Result<()> {
+    let look = ctx.look_ahead();
+    let selection = [look.field("nodes"), look.field("edges").field("node")];
+    loaders::prefetch_reports(ctx, &selection, reports)
+        .await
+        .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))
 }

@@ -1,10 +1,11 @@
 //! The Relay `Node` interface and `node`/`nodes` look-ups.
 
+use super::comment::ReviewComment;
 use super::department::Department;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
 use super::report::Report;
-use crate::domain::{department, report::query};
+use crate::domain::{comment, department, report::query};
 use async_graphql::{Context, ID, Interface, Object, Result};
 
 /// An object with a global ID.
@@ -21,6 +22,8 @@ pub enum Node {
     Indicator(Indicator),
     /// A department.
     Department(Department),
+    /// A review comment.
+    ReviewComment(ReviewComment),
 }
 
 /// Root fields of `Node`.
@@ -73,5 +76,8 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         Kind::Indicator => query::find_indicator(db, viewer, uuid)
             .await?
             .map(|i| Node::Indicator(Indicator(i))),
+        Kind::ReviewComment => comment::find(db, viewer, uuid)
+            .await?
+            .map(|c| Node::ReviewComment(ReviewComment(c))),
     })
 }

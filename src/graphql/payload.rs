@@ -29,6 +29,13 @@ pub enum UserErrorCode {
     InvalidState,
     /// The same idempotency key was used before with a different input.
     IdempotencyKeyReused,
+    /// The report's content changed since you reviewed it: `expectedDigest` differs from `contentDigest`.
+    DigestMismatch,
+    /// A valid signature this step needs is missing (the group leader's before submission, the
+    /// department head's before approval).
+    SignatureRequired,
+    /// Only an evaluator listed on the report may sign as MEMBER or GROUP_LEADER.
+    NotAnEvaluator,
 }
 
 /// An expected failure of a mutation; nothing was written.

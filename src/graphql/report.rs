@@ -247,21 +247,84 @@ impl Report {
             .collect())
     }
 
-    /// Signatures given, in signing order.
+    /// Signatures given, in signing order; `valid` tells whether each still matches the content.
     async fn signatures(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
-        let current = self.0.content_digest.clone();
+        let current = &self.0.content_digest;
         Ok(children::<signature::Entity>(ctx, self.0.id)
             .await?
             .into_iter()
-            .map(|s| Signature {
-                signer_subject: s.signer_subject,
-                signer_name: s.signer_name,
-                role: s.role.into(),
-                signed_at: DateTime(s.signed_at),
-                valid: s.content_digest == current,
-                content_digest: s.content_digest,
-            })
+            .map(|s| Signature::of(s, current))
             .collect())
+    }
+
+    /// Review comments on the report (none for anonymous callers), oldest first.
+    #[allow(clippy::too_many_arguments)]
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size backwards (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+        #[graphql(desc = "Only resolved (true) or open (false) comments.")] resolved: Option<bool>,
+        #[graphql(desc = "Only comments anchored to this kind of target.")] target_kind: Option<
+            super::comment::CommentTargetKind,
+        >,
+        #[graphql(desc = "Only comments anchored to this indicator.")] indicator_id: Option<ID>,
+        #[graphql(
+            desc = "Only comments anchored at this path (section key, finance cell or field)."
+        )]
+        path: Option<String>,
+        #[graphql(desc = "Only the first comment of each thread (default false).")]
+        threads_only: Option<bool>,
+    ) -> Result<super::comment::ReviewCommentConnection> {
+        let filter = crate::domain::comment::CommentFilter {
+            resolved,
+            kind: target_kind.map(Into::into),
+            indicator: indicator_id
+                .as_ref()
+                .map(|id| ids::decode(Kind::Indicator, id))
+                .transpose()?,
+            path,
+            threads_only: threads_only.unwrap_or(false),
+        };
+        super::comment::list(
+            ctx,
+            self.0.id,
+            filter,
+            PageRequest {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
+    }
+
+    /// Every change to the report (content edits, transitions, signatures, comments), oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+    ) -> Result<super::history::ChangeConnection> {
+        let select = crate::domain::change::of_report(self.0.id);
+        let page = crate::domain::change::page(
+            db(ctx),
+            select.clone(),
+            &PageRequest {
+                first,
+                after,
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(super::history::ChangeConnection::new(
+            page,
+            select,
+            Into::into,
+        ))
     }
 
     /// Opinions of the group leader, the department and the finance bureau, as given.
@@ -346,6 +409,8 @@ pub struct Evaluator {
 /// A signature, bound to the content digest signed.
 #[derive(SimpleObject)]
 pub struct Signature {
+    /// When it was given, in signing order from 1.
+    pub ordinal: i32,
     /// Signer's identity-provider subject.
     pub signer_subject: String,
     /// Signer's name.
@@ -358,6 +423,21 @@ pub struct Signature {
     pub content_digest: String,
     /// Whether the report's content still has the signed digest.
     pub valid: bool,
+}
+
+impl Signature {
+    /// A stored signature, judged against the report's current digest.
+    pub fn of(s: signature::Model, current_digest: &str) -> Self {
+        Signature {
+            ordinal: s.ordinal,
+            signer_subject: s.signer_subject,
+            signer_name: s.signer_name,
+            role: s.role.into(),
+            signed_at: DateTime(s.signed_at),
+            valid: s.content_digest == current_digest,
+            content_digest: s.content_digest,
+        }
+    }
 }
 
 /// An opinion with its author and date.
@@ -966,6 +1046,8 @@ impl ReportQuery {
         };
         let (db, viewer) = (db(ctx), viewer(ctx));
         let page = query::page(db, viewer, &filter, &order, &request).await?;
+        let rows: Vec<_> = page.items.iter().map(|(_, r)| r.clone()).collect();
+        super::prefetch(ctx, &rows).await?;
         Ok(ReportConnection::new(
             page,
             query::visible(viewer, &filter),

@@ -112,7 +112,8 @@ async fn execute(
         Ok(v) => v,
         Err(e) => return error_response(StatusCode::UNAUTHORIZED, &e),
     };
-    let mut response = state.schema.execute(request.data(viewer)).await;
+    let request = crate::graphql::with_loaders(request.data(viewer), &state.db);
+    let mut response = state.schema.execute(request).await;
     // Errors raised by async-graphql itself (parse, validation, input coercion) carry no code.
     for error in &mut response.errors {
         let ext = error.extensions.get_or_insert_with(Default::default);

@@ -10,6 +10,8 @@
 )]
 
 mod auth;
+mod authorization;
+mod comments;
 mod edge;
 mod migrations;
 mod pagination;
@@ -19,3 +21,4 @@ mod schema;
 mod statements;
 mod support;
 mod validation;
+mod workflow;

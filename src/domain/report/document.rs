@@ -850,13 +850,23 @@ impl ReportDocument {
     /// Canonical serialization: this document, normalized (amounts at two decimals, parsed
     /// values without trailing zeros), as compact JSON with keys in the declared field order,
     /// camelCase names, decimals as strings, absent values as `null`, empty lists as `[]`, and
-    /// no row ids. Workflow metadata (status, version, timestamps, signatures, comments) is not
-    /// content and is not included.
+    /// no row ids, and `opinions` emptied. Workflow metadata (status, version, timestamps,
+    /// signatures, comments) and the opinions given while the report goes round (attestations,
+    /// like signatures) are not content and are not included, so a signature stays valid while
+    /// the report moves through review. Another system recomputes it as
+    /// `sha256(json_compact(document with opinions = []))`, with the field order of this struct.
     pub fn digest(&self) -> String {
         use sha2::{Digest, Sha256};
-        let json = serde_json::to_vec(self).unwrap_or_default();
+        let mut content = self.clone();
+        content.opinions.clear();
+        let json = serde_json::to_vec(&content).unwrap_or_default();
         let hash = Sha256::digest(&json);
         hash.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Whether two documents hold the same data (row ids aside), opinions included.
+    pub fn same_as(&self, other: &ReportDocument) -> bool {
+        serde_json::to_value(self).ok() == serde_json::to_value(other).ok()
     }
 }
 

@@ -1,5 +1,6 @@
 //! Reports: the document model, its storage, who may see and change it, and the use cases.
 
+pub mod aggregate;
 pub mod document;
 pub mod policy;
 pub mod query;

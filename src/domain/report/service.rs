@@ -2,15 +2,13 @@
 //! soft delete. Each runs in one transaction with its version bump and change event.
 
 use super::document::ReportDocument;
-use super::{policy, store};
+use super::{aggregate, policy, store};
 use crate::domain::change::{self, Change, Operation};
 use crate::domain::{Db, FieldError, Outcome, UserErrorCode, Viewer};
 use crate::error::AppError;
 use chrono::Utc;
 use entity::{ReportStatus, department, report};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -50,14 +48,6 @@ async fn department_by_code<C: ConnectionTrait>(
         .filter(department::Column::Code.eq(code))
         .one(db)
         .await?)
-}
-
-async fn department_code<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<String, AppError> {
-    department::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(|d| d.code)
-        .ok_or_else(|| AppError::internal(format!("report department {id} missing")))
 }
 
 /// Creates a report from a whole document.
@@ -124,7 +114,7 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(Ok(Written {
-        report: reload(db, id).await?,
+        report: aggregate::reload(db, id).await?,
         kind: WriteKind::Created,
     }))
 }
@@ -163,13 +153,6 @@ fn report_change(
         version: Some(version),
         actor: viewer.actor(),
     }
-}
-
-async fn reload(db: &Db, id: Uuid) -> Result<report::Model, AppError> {
-    report::Entity::find_by_id(id)
-        .one(&db.conn)
-        .await?
-        .ok_or_else(|| AppError::internal(format!("report {id} vanished after write")))
 }
 
 /// Writes the whole document under `external_id`: creates the report, or replaces its content.
@@ -216,29 +199,13 @@ pub async fn edit<F>(
 where
     F: FnOnce(&mut ReportDocument) -> Outcome<()>,
 {
-    let txn = db.begin_write().await?;
-    let Some(row) = report::Entity::find_by_id(id)
-        .filter(policy::readable(viewer))
-        .one(&txn.txn)
-        .await?
-    else {
-        return Err(AppError::NotFound(format!("报告 {id} 不存在或您无权查看")));
-    };
-    let old_code = department_code(&txn.txn, row.department_id).await?;
-    policy::ensure_writer(viewer, &old_code)?;
-    if let Some(expected) = expected_version
-        && expected != row.version
-    {
-        return refuse(
-            "expectedVersion",
-            UserErrorCode::StaleVersion,
-            format!(
-                "报告已被他人修改：您基于第 {expected} 版，当前为第 {} 版，请刷新后重试",
-                row.version
-            ),
-        );
+    let open = aggregate::open(db, viewer, id).await?;
+    policy::ensure_writer(viewer, &open.department_code)?;
+    if let Some(e) = aggregate::stale(&open.row, expected_version) {
+        return Ok(Err(vec![e]));
     }
-    let mut doc = store::load(&txn.txn, &row, old_code.clone()).await?;
+    let stored = store::load(&open.txn.txn, &open.row, open.department_code.clone()).await?;
+    let mut doc = stored.clone();
     if let Err(errors) = change(&mut doc) {
         return Ok(Err(errors));
     }
@@ -246,27 +213,27 @@ where
         Ok(doc) => doc,
         Err(errors) => return Ok(Err(errors)),
     };
-    if doc.digest() == row.content_digest && row.deleted_at.is_none() {
+    if doc.same_as(&stored) {
         return Ok(Ok(Written {
-            report: row,
+            report: open.row,
             kind: WriteKind::Unchanged,
         }));
     }
-    if !policy::content_editable(row.status) {
+    if !policy::content_editable(open.row.status) {
         return refuse(
             "",
             UserErrorCode::InvalidState,
             format!(
                 "报告当前状态为 {}，只有草稿（DRAFT）或已退回（RETURNED）的报告可以修改内容",
-                row.status.as_str()
+                open.row.status.as_str()
             ),
         );
     }
-    let department_id = if doc.department_code == old_code {
-        row.department_id
+    let department_id = if doc.department_code == open.department_code {
+        open.row.department_id
     } else {
         policy::ensure_writer(viewer, &doc.department_code)?;
-        match department_by_code(&txn.txn, &doc.department_code).await? {
+        match department_by_code(&open.txn.txn, &doc.department_code).await? {
             Some(d) => d.id,
             None => {
                 return refuse(
@@ -278,36 +245,17 @@ where
         }
     };
     doc.adopt_ids(&ReportDocument::default());
-    let version = row.version + 1;
-    let current = row.version;
-    let mut update = row.into_active_model();
-    store::apply(&mut update, &doc, department_id);
-    update.version = Set(version);
-    update.updated_at = Set(Utc::now());
-    update.updated_by = Set(viewer.actor());
-    update.deleted_at = Set(None);
-    let result = report::Entity::update_many()
-        .set(update)
-        .filter(report::Column::Id.eq(id))
-        .filter(report::Column::Version.eq(current))
-        .exec(&txn.txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return refuse(
-            "expectedVersion",
-            UserErrorCode::StaleVersion,
-            "报告刚被他人修改，请刷新后重试",
-        );
-    }
-    store::replace_children(&txn.txn, id, &doc).await?;
-    change::record(
-        &txn.txn,
-        report_change(id, department_id, Operation::Update, version, viewer),
-    )
+    let bumped = aggregate::bump(&open, viewer, ("Report", id), Operation::Update, |row| {
+        store::apply(row, &doc, department_id);
+    })
     .await?;
-    txn.commit().await?;
+    if let Err(e) = bumped {
+        return Ok(Err(vec![e]));
+    }
+    store::replace_children(&open.txn.txn, id, &doc).await?;
+    open.txn.commit().await?;
     Ok(Ok(Written {
-        report: reload(db, id).await?,
+        report: aggregate::reload(db, id).await?,
         kind: WriteKind::Updated,
     }))
 }
@@ -320,74 +268,50 @@ pub async fn delete(
     id: Uuid,
     expected_version: Option<i32>,
 ) -> Result<Outcome<Uuid>, AppError> {
-    let txn = db.begin_write().await?;
-    let Some(row) = report::Entity::find_by_id(id)
-        .filter(policy::readable(viewer))
-        .one(&txn.txn)
-        .await?
-    else {
-        return Err(AppError::NotFound(format!("报告 {id} 不存在或您无权查看")));
-    };
-    let code = department_code(&txn.txn, row.department_id).await?;
-    policy::ensure_writer(viewer, &code)?;
-    if let Some(expected) = expected_version
-        && expected != row.version
-    {
-        return refuse(
-            "expectedVersion",
-            UserErrorCode::StaleVersion,
-            format!("报告已被他人修改：当前为第 {} 版", row.version),
-        );
+    let open = aggregate::open(db, viewer, id).await?;
+    policy::ensure_writer(viewer, &open.department_code)?;
+    if let Some(e) = aggregate::stale(&open.row, expected_version) {
+        return Ok(Err(vec![e]));
     }
-    if !policy::content_editable(row.status) {
+    if !policy::content_editable(open.row.status) {
         return refuse(
             "",
             UserErrorCode::InvalidState,
             "只有草稿（DRAFT）或已退回（RETURNED）的报告可以删除",
         );
     }
-    let version = row.version + 1;
-    let department_id = row.department_id;
-    let mut update = row.into_active_model();
-    update.deleted_at = Set(Some(Utc::now()));
-    update.version = Set(version);
-    update.updated_by = Set(viewer.actor());
-    report::Entity::update(update).exec(&txn.txn).await?;
-    change::record(
-        &txn.txn,
-        report_change(id, department_id, Operation::Delete, version, viewer),
-    )
+    let bumped = aggregate::bump(&open, viewer, ("Report", id), Operation::Delete, |row| {
+        row.deleted_at = Set(Some(Utc::now()));
+    })
     .await?;
-    txn.commit().await?;
+    if let Err(e) = bumped {
+        return Ok(Err(vec![e]));
+    }
+    open.txn.commit().await?;
     Ok(Ok(id))
 }
 
-/// Sets a report's workflow state directly (used to load already-published documents).
+/// Sets a report's workflow state directly, without the workflow's checks: only for loading
+/// documents that were already published elsewhere (the reference report).
 pub async fn set_status(
     db: &Db,
     viewer: &Viewer,
     id: Uuid,
     status: ReportStatus,
 ) -> Result<(), AppError> {
-    let txn = db.begin_write().await?;
-    let row = report::Entity::find_by_id(id)
-        .one(&txn.txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("报告 {id} 不存在")))?;
-    if row.status == status {
+    let open = aggregate::open(db, viewer, id).await?;
+    if open.row.status == status {
         return Ok(());
     }
-    let version = row.version + 1;
-    let department_id = row.department_id;
-    let mut update = row.into_active_model();
-    update.status = Set(status);
-    update.version = Set(version);
-    update.updated_at = Set(Utc::now());
-    report::Entity::update(update).exec(&txn.txn).await?;
-    change::record(
-        &txn.txn,
-        report_change(id, department_id, Operation::Update, version, viewer),
-    )
-    .await?;
-    txn.commit().await
+    let operation = if status == ReportStatus::Published {
+        Operation::Publish
+    } else {
+        Operation::Update
+    };
+    aggregate::bump(&open, viewer, ("Report", id), operation, |row| {
+        row.status = Set(status)
+    })
+    .await?
+    .map_err(|e| AppError::Conflict(e.message))?;
+    open.txn.commit().await
 }

@@ -1,0 +1,329 @@
+//! The lifecycle of a report (DOMAIN.md §7) and its signatures.
+//!
+//! ```text
+//!            submit (PREPARER)          approve (DEPARTMENT_HEAD)        review (FINANCE_REVIEWER)
+//!   DRAFT ─────────────────▶ SUBMITTED ─────────────────▶ DEPARTMENT_APPROVED ─────────────▶ FINANCE_REVIEWED
+//!     ▲                         │                              │                              │
+//!     │ edit            return  │ (DEPARTMENT_HEAD,            │ return                       │ publish
+//!  RETURNED ◀───────────────────┴── FINANCE_REVIEWER) ◀────────┴──────────────────────────────┤ (FINANCE_REVIEWER)
+//!     │ submit                                                                                ▼
+//!     └──────────────────────────▶ SUBMITTED                                              PUBLISHED
+//! ```
+//! Content may change only in DRAFT and RETURNED. Submission needs the evaluation group
+//! leader's valid signature; approval needs the department head's. A signature binds the
+//! report's `contentDigest` at that moment and stays valid only while the content does.
+
+pub mod sign;
+
+use entity::signature;
+
+use crate::domain::change::Operation;
+use crate::domain::report::aggregate::{self, OpenReport};
+use crate::domain::{Db, FieldError, Outcome, Role, UserErrorCode, Viewer};
+use crate::error::AppError;
+use chrono::Utc;
+use entity::{OpinionKind, ReportStatus, SignatureRole, opinion, report, review_comment};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use tracing::instrument;
+use uuid::Uuid;
+
+/// A workflow step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// DRAFT/RETURNED → SUBMITTED, by the preparer.
+    Submit,
+    /// SUBMITTED → DEPARTMENT_APPROVED, by the department head, with the department opinion.
+    Approve,
+    /// SUBMITTED/DEPARTMENT_APPROVED/FINANCE_REVIEWED → RETURNED, with a reason.
+    Return,
+    /// DEPARTMENT_APPROVED → FINANCE_REVIEWED, by the finance reviewer, with the finance opinion.
+    Review,
+    /// FINANCE_REVIEWED → PUBLISHED, by the finance reviewer.
+    Publish,
+}
+
+impl Transition {
+    /// States the step starts from.
+    pub fn from(self) -> &'static [ReportStatus] {
+        use ReportStatus::*;
+        match self {
+            Transition::Submit => &[Draft, Returned],
+            Transition::Approve => &[Submitted],
+            Transition::Return => &[Submitted, DepartmentApproved, FinanceReviewed],
+            Transition::Review => &[DepartmentApproved],
+            Transition::Publish => &[FinanceReviewed],
+        }
+    }
+
+    /// State the step leads to.
+    pub fn to(self) -> ReportStatus {
+        match self {
+            Transition::Submit => ReportStatus::Submitted,
+            Transition::Approve => ReportStatus::DepartmentApproved,
+            Transition::Return => ReportStatus::Returned,
+            Transition::Review => ReportStatus::FinanceReviewed,
+            Transition::Publish => ReportStatus::Published,
+        }
+    }
+
+    /// Roles that may take the step (ADMIN may take any).
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Transition::Submit => &[Role::Preparer],
+            Transition::Approve => &[Role::DepartmentHead],
+            Transition::Return => &[Role::DepartmentHead, Role::FinanceReviewer],
+            Transition::Review | Transition::Publish => &[Role::FinanceReviewer],
+        }
+    }
+
+    fn operation(self) -> Operation {
+        match self {
+            Transition::Submit => Operation::Submit,
+            Transition::Approve => Operation::Approve,
+            Transition::Return => Operation::Return,
+            Transition::Review => Operation::Review,
+            Transition::Publish => Operation::Publish,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Transition::Submit => "提交",
+            Transition::Approve => "部门审核通过",
+            Transition::Return => "退回",
+            Transition::Review => "财政复核",
+            Transition::Publish => "公开",
+        }
+    }
+}
+
+/// What a step carries besides itself.
+#[derive(Debug, Clone, Default)]
+pub struct StepInput {
+    /// The caller's version, checked if given.
+    pub expected_version: Option<i32>,
+    /// Opinion text (approve: department; review: finance).
+    pub opinion: Option<String>,
+    /// Who gives the opinion (default: the caller's name).
+    pub person: Option<String>,
+    /// Reason for returning; becomes a review comment.
+    pub reason: Option<String>,
+}
+
+fn refuse<T>(
+    field: &str,
+    code: UserErrorCode,
+    message: impl Into<String>,
+) -> Result<Outcome<T>, AppError> {
+    Ok(Err(vec![FieldError::new(field, code, message)]))
+}
+
+/// Whether the report holds a signature in `role` that still matches its content.
+async fn has_valid_signature(open: &OpenReport, role: SignatureRole) -> Result<bool, AppError> {
+    let found = signature::Entity::find()
+        .filter(signature::Column::ReportId.eq(open.row.id))
+        .filter(signature::Column::Role.eq(role))
+        .filter(signature::Column::ContentDigest.eq(open.row.content_digest.as_str()))
+        .one(&open.txn.txn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Writes (or replaces) the opinion of `kind`, dated today.
+pub(crate) async fn give_opinion(
+    open: &OpenReport,
+    kind: OpinionKind,
+    text: String,
+    person: Option<String>,
+) -> Result<(), AppError> {
+    opinion::Entity::delete_many()
+        .filter(opinion::Column::ReportId.eq(open.row.id))
+        .filter(opinion::Column::Kind.eq(kind))
+        .exec(&open.txn.txn)
+        .await?;
+    let ordinal = match kind {
+        OpinionKind::GroupLeader => 1,
+        OpinionKind::Department => 2,
+        OpinionKind::Finance => 3,
+    };
+    opinion::Entity::insert(opinion::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        report_id: Set(open.row.id),
+        ordinal: Set(ordinal),
+        kind: Set(kind),
+        text: Set(Some(text)),
+        person: Set(person),
+        date: Set(Some(Utc::now().date_naive())),
+    })
+    .exec_without_returning(&open.txn.txn)
+    .await?;
+    Ok(())
+}
+
+fn required_text(value: &Option<String>, field: &str, label: &str) -> Result<String, FieldError> {
+    match value.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() && t.chars().count() <= 20_000 => Ok(t.to_owned()),
+        Some(t) if !t.is_empty() => Err(FieldError::new(
+            field,
+            UserErrorCode::TooLong,
+            format!("{label}最多 20000 个字符"),
+        )),
+        _ => Err(FieldError::new(
+            field,
+            UserErrorCode::Required,
+            format!("{label}不能为空"),
+        )),
+    }
+}
+
+/// Takes a workflow step.
+#[instrument(skip_all, fields(report.id = %id, step = ?step))]
+pub async fn transition(
+    db: &Db,
+    viewer: &Viewer,
+    id: Uuid,
+    step: Transition,
+    input: StepInput,
+) -> Result<Outcome<report::Model>, AppError> {
+    let open = aggregate::open(db, viewer, id).await?;
+    if viewer.is_anonymous() {
+        return Err(AppError::Unauthenticated("需要登录".into()));
+    }
+    if !viewer.acts_as_any(step.roles(), &open.department_code) {
+        let roles: Vec<&str> = step.roles().iter().map(|r| r.as_str()).collect();
+        return Err(AppError::Forbidden(format!(
+            "“{}”需要部门 {} 的 {} 角色",
+            step.label(),
+            open.department_code,
+            roles.join(" 或 ")
+        )));
+    }
+    if let Some(e) = aggregate::stale(&open.row, input.expected_version) {
+        return Ok(Err(vec![e]));
+    }
+    if !step.from().contains(&open.row.status) {
+        let from: Vec<&str> = step.from().iter().map(|s| s.as_str()).collect();
+        return refuse(
+            "",
+            UserErrorCode::InvalidState,
+            format!(
+                "报告当前状态为 {}，只有 {} 状态的报告可以{}",
+                open.row.status.as_str(),
+                from.join("、"),
+                step.label()
+            ),
+        );
+    }
+    let person = input.person.clone().or_else(|| viewer.name.clone());
+    match step {
+        Transition::Submit => {
+            if !has_valid_signature(&open, SignatureRole::GroupLeader).await? {
+                return refuse(
+                    "",
+                    UserErrorCode::SignatureRequired,
+                    "提交前需要评价组组长对当前内容的有效签名",
+                );
+            }
+        }
+        Transition::Approve => {
+            let text = match required_text(&input.opinion, "opinion", "部门（单位）意见") {
+                Ok(t) => t,
+                Err(e) => return Ok(Err(vec![e])),
+            };
+            if !has_valid_signature(&open, SignatureRole::DepartmentHead).await? {
+                return refuse(
+                    "",
+                    UserErrorCode::SignatureRequired,
+                    "审核通过前需要部门（单位）负责人对当前内容的有效签名",
+                );
+            }
+            give_opinion(&open, OpinionKind::Department, text, person).await?;
+        }
+        Transition::Review => {
+            let text = match required_text(&input.opinion, "opinion", "财政部门归口业务股室意见")
+            {
+                Ok(t) => t,
+                Err(e) => return Ok(Err(vec![e])),
+            };
+            give_opinion(&open, OpinionKind::Finance, text, person).await?;
+        }
+        Transition::Return => {
+            let reason = match required_text(&input.reason, "reason", "退回原因") {
+                Ok(t) => t,
+                Err(e) => return Ok(Err(vec![e])),
+            };
+            let now = Utc::now();
+            let comment = Uuid::now_v7();
+            review_comment::Entity::insert(review_comment::ActiveModel {
+                id: Set(comment),
+                report_id: Set(open.row.id),
+                parent_id: Set(None),
+                target_kind: Set(entity::CommentTargetKind::Report),
+                target_path: Set(None),
+                indicator_id: Set(None),
+                author_subject: Set(viewer.actor().unwrap_or_default()),
+                author_name: Set(viewer.name.clone().unwrap_or_default()),
+                author_role: Set(step
+                    .roles()
+                    .iter()
+                    .find(|r| viewer.has_role(**r))
+                    .map_or("ADMIN", |r| r.as_str())
+                    .to_owned()),
+                body: Set(reason),
+                resolved: Set(false),
+                resolved_by: Set(None),
+                resolved_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            })
+            .exec_without_returning(&open.txn.txn)
+            .await?;
+        }
+        Transition::Publish => {}
+    }
+    let to = step.to();
+    let entity = ("Report", open.row.id);
+    if let Err(e) = aggregate::bump(&open, viewer, entity, step.operation(), |row| {
+        row.status = Set(to)
+    })
+    .await?
+    {
+        return Ok(Err(vec![e]));
+    }
+    open.txn.commit().await?;
+    Ok(Ok(aggregate::reload(db, id).await?))
+}
+
+/// The result of checking a report's integrity.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    /// The report.
+    pub report: report::Model,
+    /// The digest recomputed from the stored content now.
+    pub recomputed_digest: String,
+    /// Signatures in signing order.
+    pub signatures: Vec<signature::Model>,
+}
+
+/// Recomputes a visible report's digest from its stored content and lists its signatures.
+pub async fn verify(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<Verification>, AppError> {
+    use sea_orm::QueryOrder;
+    let Some(row) = crate::domain::report::query::find(db, viewer, id).await? else {
+        return Ok(None);
+    };
+    let code = crate::domain::department::by_id(db, row.department_id)
+        .await?
+        .map(|d| d.code)
+        .ok_or_else(|| AppError::internal("report without department"))?;
+    let doc = crate::domain::report::store::load(&db.conn, &row, code).await?;
+    let signatures = signature::Entity::find()
+        .filter(signature::Column::ReportId.eq(id))
+        .order_by_asc(signature::Column::Ordinal)
+        .all(&db.conn)
+        .await?;
+    Ok(Some(Verification {
+        recomputed_digest: doc.digest(),
+        report: row,
+        signatures,
+    }))
+}

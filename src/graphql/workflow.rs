@@ -1,0 +1,252 @@
+//! The workflow: transitions, signatures and integrity verification.
+
+use super::enums::SignatureRole;
+use super::ids::{self, Kind};
+use super::payload::{UserError, user_errors};
+use super::report::{Report, ReportPayload, Signature};
+use super::{db, viewer};
+use crate::domain::Outcome;
+use crate::domain::report::service::{WriteKind, Written};
+use crate::domain::workflow::sign::{self, SignInput};
+use crate::domain::workflow::{self, StepInput, Transition};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use entity::report;
+
+/// Input of `submitReport` and `publishReport`.
+#[derive(InputObject)]
+pub struct TransitionInput {
+    /// The report.
+    pub report_id: ID,
+    /// If given, refused with STALE_VERSION unless the report has this version.
+    pub expected_version: Option<i32>,
+}
+
+/// Input of `approveReport` and `reviewReport`.
+#[derive(InputObject)]
+pub struct OpinionTransitionInput {
+    /// The report.
+    pub report_id: ID,
+    /// If given, refused with STALE_VERSION unless the report has this version.
+    pub expected_version: Option<i32>,
+    /// The opinion (部门（单位）意见 on approval, 财政部门归口业务股室意见 on review).
+    pub opinion: String,
+    /// Who gives it, if not the caller (负责人).
+    pub person: Option<String>,
+}
+
+/// Input of `returnReport`.
+#[derive(InputObject)]
+pub struct ReturnReportInput {
+    /// The report.
+    pub report_id: ID,
+    /// If given, refused with STALE_VERSION unless the report has this version.
+    pub expected_version: Option<i32>,
+    /// Why it is returned; recorded as a review comment on the report.
+    pub reason: String,
+}
+
+/// Input of `signReport`.
+#[derive(InputObject)]
+pub struct SignReportInput {
+    /// The report.
+    pub report_id: ID,
+    /// Capacity in which the caller signs.
+    pub role: SignatureRole,
+    /// The `contentDigest` the signer reviewed; refused with DIGEST_MISMATCH if the content changed since.
+    pub expected_digest: Option<String>,
+    /// Opinion recorded with the signature (评价组组长意见, when signing as GROUP_LEADER).
+    pub opinion: Option<String>,
+}
+
+/// Result of `signReport`.
+#[derive(SimpleObject)]
+pub struct SignReportPayload {
+    /// The signature given; null when refused.
+    pub signature: Option<Signature>,
+    /// The report after signing; null when refused.
+    pub report: Option<Report>,
+    /// Why the signature was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// A report's integrity: its stored digest, the digest recomputed from its content now, and
+/// each signature with its validity.
+#[derive(SimpleObject)]
+pub struct ReportVerification {
+    /// The report.
+    pub report: Report,
+    /// The digest stored with the report.
+    pub content_digest: String,
+    /// The digest recomputed from the stored content now.
+    pub recomputed_digest: String,
+    /// Whether the stored content still hashes to the stored digest.
+    pub intact: bool,
+    /// Signatures in signing order, each valid only if it signed the current digest.
+    pub signatures: Vec<Signature>,
+    /// Whether every signature is valid (false when there are none).
+    pub all_signatures_valid: bool,
+}
+
+fn payload(outcome: Outcome<report::Model>) -> ReportPayload {
+    ReportPayload::from_outcome(
+        outcome.map(|report| Written {
+            report,
+            kind: WriteKind::Updated,
+        }),
+        &[],
+    )
+}
+
+async fn step(
+    ctx: &Context<'_>,
+    id: &ID,
+    step: Transition,
+    input: StepInput,
+) -> Result<ReportPayload> {
+    let id = ids::decode(Kind::Report, id)?;
+    Ok(payload(
+        workflow::transition(db(ctx), viewer(ctx), id, step, input).await?,
+    ))
+}
+
+/// Workflow mutations.
+#[derive(Default)]
+pub struct WorkflowMutation;
+
+#[Object]
+impl WorkflowMutation {
+    /// Submits a report (PREPARER; DRAFT or RETURNED → SUBMITTED). Needs the evaluation group
+    /// leader's valid signature.
+    async fn submit_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The report.")] input: TransitionInput,
+    ) -> Result<ReportPayload> {
+        let args = StepInput {
+            expected_version: input.expected_version,
+            ..Default::default()
+        };
+        step(ctx, &input.report_id, Transition::Submit, args).await
+    }
+
+    /// Approves a report with the department opinion (DEPARTMENT_HEAD; SUBMITTED →
+    /// DEPARTMENT_APPROVED). Needs the department head's valid signature.
+    async fn approve_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The approval.")] input: OpinionTransitionInput,
+    ) -> Result<ReportPayload> {
+        let args = StepInput {
+            expected_version: input.expected_version,
+            opinion: Some(input.opinion),
+            person: input.person,
+            reason: None,
+        };
+        step(ctx, &input.report_id, Transition::Approve, args).await
+    }
+
+    /// Returns a report for changes, with a reason that becomes a review comment
+    /// (DEPARTMENT_HEAD or FINANCE_REVIEWER; SUBMITTED, DEPARTMENT_APPROVED or FINANCE_REVIEWED → RETURNED).
+    async fn return_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The return.")] input: ReturnReportInput,
+    ) -> Result<ReportPayload> {
+        let args = StepInput {
+            expected_version: input.expected_version,
+            reason: Some(input.reason),
+            ..Default::default()
+        };
+        step(ctx, &input.report_id, Transition::Return, args).await
+    }
+
+    /// Reviews a report with the finance opinion (FINANCE_REVIEWER; DEPARTMENT_APPROVED → FINANCE_REVIEWED).
+    async fn review_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The review.")] input: OpinionTransitionInput,
+    ) -> Result<ReportPayload> {
+        let args = StepInput {
+            expected_version: input.expected_version,
+            opinion: Some(input.opinion),
+            person: input.person,
+            reason: None,
+        };
+        step(ctx, &input.report_id, Transition::Review, args).await
+    }
+
+    /// Publishes a report (FINANCE_REVIEWER; FINANCE_REVIEWED → PUBLISHED).
+    async fn publish_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The report.")] input: TransitionInput,
+    ) -> Result<ReportPayload> {
+        let args = StepInput {
+            expected_version: input.expected_version,
+            ..Default::default()
+        };
+        step(ctx, &input.report_id, Transition::Publish, args).await
+    }
+
+    /// Signs the report's current content in a capacity: MEMBER or GROUP_LEADER (EVALUATOR
+    /// listed on the report; DRAFT or RETURNED), PREPARER (DRAFT or RETURNED), DEPARTMENT_HEAD
+    /// (SUBMITTED), FINANCE_REVIEWER (DEPARTMENT_APPROVED or FINANCE_REVIEWED).
+    async fn sign_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The signature.")] input: SignReportInput,
+    ) -> Result<SignReportPayload> {
+        let id = ids::decode(Kind::Report, &input.report_id)?;
+        let args = SignInput {
+            role: input.role.into(),
+            expected_digest: input.expected_digest,
+            opinion: input.opinion,
+        };
+        Ok(match sign::sign(db(ctx), viewer(ctx), id, args).await? {
+            Ok((signature, report)) => SignReportPayload {
+                signature: Some(Signature::of(signature, &report.content_digest)),
+                report: Some(Report(report)),
+                user_errors: Vec::new(),
+            },
+            Err(e) => SignReportPayload {
+                signature: None,
+                report: None,
+                user_errors: user_errors(e, &[]),
+            },
+        })
+    }
+}
+
+/// Workflow queries.
+#[derive(Default)]
+pub struct WorkflowQuery;
+
+#[Object]
+impl WorkflowQuery {
+    /// Checks a report's integrity: recomputes its content digest and tells which signatures
+    /// still hold. Null if the report does not exist or is not visible.
+    async fn verify_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The report.")] id: ID,
+    ) -> Result<Option<ReportVerification>> {
+        let id = ids::decode(Kind::Report, &id)?;
+        let Some(v) = workflow::verify(db(ctx), viewer(ctx), id).await? else {
+            return Ok(None);
+        };
+        let digest = v.report.content_digest.clone();
+        let signatures: Vec<Signature> = v
+            .signatures
+            .into_iter()
+            .map(|s| Signature::of(s, &digest))
+            .collect();
+        Ok(Some(ReportVerification {
+            intact: v.recomputed_digest == digest,
+            all_signatures_valid: !signatures.is_empty() && signatures.iter().all(|s| s.valid),
+            recomputed_digest: v.recomputed_digest,
+            content_digest: digest,
+            signatures,
+            report: Report(v.report),
+        }))
+    }
+}
