@@ -18,6 +18,7 @@ pub mod opinion;
 pub mod qualitative_goal;
 pub mod report;
 pub mod review_comment;
+pub mod scoring_profile;
 pub mod signature;
 
 pub use enums::*;

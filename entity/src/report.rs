@@ -81,6 +81,10 @@ pub struct Model {
     pub created_by: Option<String>,
     /// Subject who changed it last.
     pub updated_by: Option<String>,
+    /// Score computed under the scoring profile at the last write.
+    pub computed_score: Option<Hundredths>,
+    /// Grade of the computed score.
+    pub computed_grade: Option<String>,
 }
 
 /// No declared relations: look-ups go by key.

@@ -11,6 +11,10 @@ mod m20261128_000002_create_report;
 mod m20261128_000003_create_signature;
 mod m20261128_000004_create_review_comment;
 mod m20261128_000005_create_change_event;
+mod m20261128_000006_create_scoring_profile;
+
+/// The national default scoring rules as first seeded (JSON).
+pub use m20261128_000006_create_scoring_profile::NATIONAL as NATIONAL_RULES;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -24,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_signature::Migration),
             Box::new(m20261128_000004_create_review_comment::Migration),
             Box::new(m20261128_000005_create_change_event::Migration),
+            Box::new(m20261128_000006_create_scoring_profile::Migration),
         ]
     }
 }

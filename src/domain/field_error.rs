@@ -31,6 +31,8 @@ pub enum UserErrorCode {
     SignatureRequired,
     /// The signer is not an evaluator of the report.
     NotAnEvaluator,
+    /// The report has ERROR findings (`Report.validation`) and cannot be submitted.
+    ValidationFailed,
 }
 
 /// One expected failure: where, what, and a message an official can act on.

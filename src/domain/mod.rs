@@ -1,6 +1,7 @@
 //! The business: who may do what, what a valid report is, and the use cases that read and
 //! write it. Nothing here knows about HTTP or GraphQL.
 
+pub mod assessment;
 pub mod change;
 pub mod comment;
 pub mod db;

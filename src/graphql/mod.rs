@@ -1,6 +1,7 @@
 //! The GraphQL adapter: thin resolvers that parse arguments, call one domain function and map
 //! the result to output types. One file per aggregate, merged into one schema.
 
+mod assessment;
 mod comment;
 mod connection;
 mod department;
@@ -32,6 +33,8 @@ pub struct Query(
     report::ReportQuery,
     indicator::IndicatorQuery,
     workflow::WorkflowQuery,
+    assessment::AssessmentQuery,
+    assessment::StatisticsQuery,
 );
 
 /// The root mutation.
@@ -42,6 +45,7 @@ pub struct Mutation(
     department::DepartmentMutation,
     workflow::WorkflowMutation,
     comment::CommentMutation,
+    assessment::AssessmentMutation,
 );
 
 /// The executable schema.

@@ -36,6 +36,9 @@ pub enum UserErrorCode {
     SignatureRequired,
     /// Only an evaluator listed on the report may sign as MEMBER or GROUP_LEADER.
     NotAnEvaluator,
+    /// The report has ERROR findings (see `Report.validation`) and cannot be submitted; each
+    /// finding comes as one user error.
+    ValidationFailed,
 }
 
 /// An expected failure of a mutation; nothing was written.

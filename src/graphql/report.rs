@@ -257,6 +257,29 @@ impl Report {
             .collect())
     }
 
+    /// The assessment under the scoring profile the report's jurisdiction and year select:
+    /// per-indicator achievement and computed score with the numbers, the computed total and
+    /// grade, and the difference from the declared ones.
+    async fn assessment(&self, ctx: &Context<'_>) -> Result<super::assessment::Assessment> {
+        Ok(super::assessment::of_report(ctx, &self.0).await?.0)
+    }
+
+    /// The reviewer's checks (DOMAIN.md §6): arithmetic of the tables, completeness and
+    /// plausibility, each a coded finding with severity, path, expected and actual values.
+    async fn validation(&self, ctx: &Context<'_>) -> Result<super::assessment::ValidationReport> {
+        Ok(super::assessment::of_report(ctx, &self.0).await?.1)
+    }
+
+    /// Score computed under the scoring profile at the last write (the live one is in `assessment`).
+    async fn computed_score(&self) -> Option<Decimal> {
+        self.0.computed_score.map(|s| Decimal(s.to_decimal()))
+    }
+
+    /// Grade of `computedScore`.
+    async fn computed_grade(&self) -> Option<&str> {
+        self.0.computed_grade.as_deref()
+    }
+
     /// Review comments on the report (none for anonymous callers), oldest first.
     #[allow(clippy::too_many_arguments)]
     async fn comments(
@@ -951,7 +974,7 @@ pub struct ReportFilter {
 }
 
 impl ReportFilter {
-    fn into_domain(self) -> Result<Filter, AppError> {
+    pub(super) fn into_domain(self) -> Result<Filter, AppError> {
         Ok(Filter {
             fiscal_year: self.fiscal_year,
             department_id: self

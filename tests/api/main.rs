@@ -9,6 +9,7 @@
     reason = "tests fail loudly"
 )]
 
+mod assessment;
 mod auth;
 mod authorization;
 mod comments;

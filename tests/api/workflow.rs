@@ -136,7 +136,27 @@ async fn the_reference_report_goes_round_the_whole_workflow() {
     assert_eq!(code(&r, "signReport"), "FORBIDDEN");
     assert_eq!(state(&app, &id).await["signatures"], json!([]));
 
-    // Signed by the four evaluators and the group leader, then submitted.
+    // Signed by the four evaluators and the group leader; submission is refused while the
+    // tables do not add up, so the preparer corrects them and the group signs again.
+    sign_all(&app, &id, &digest).await;
+    let refused = app.gql(Some(&preparer), SUBMIT, i.clone()).await;
+    assert_eq!(
+        code(&refused, "submitReport"),
+        "VALIDATION_FAILED",
+        "{refused}"
+    );
+    let mut tables = fixture()["document"]["finance"].clone();
+    // 收入合计 agrees with 当年结余 (680.54 − 631.44 = 49.10), so a part is wrong.
+    tables["units"][0]["income"]["publicFinance"] = json!("604.54");
+    let set = "mutation($i: SetFinanceTablesInput!) { setFinanceTables(input: $i) { report { contentDigest } userErrors { code } } }";
+    let fixed = app
+        .gql(
+            Some(&preparer),
+            set,
+            json!({ "i": { "reportId": id, "finance": tables } }),
+        )
+        .await;
+    let digest = fixed["data"]["setFinanceTables"]["report"]["contentDigest"].clone();
     sign_all(&app, &id, &digest).await;
     let s = app.gql(Some(&preparer), SUBMIT, i.clone()).await;
     assert_eq!(
@@ -300,6 +320,8 @@ async fn the_reference_report_goes_round_the_whole_workflow() {
         .collect();
     let expected: Vec<&str> = ["CREATE"]
         .into_iter()
+        .chain(["SIGN"; 5])
+        .chain(["UPDATE"])
         .chain(["SIGN"; 5])
         .chain(["SUBMIT", "RETURN", "UPDATE"])
         .chain(["SIGN"; 5])

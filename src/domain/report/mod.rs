@@ -5,6 +5,7 @@ pub mod document;
 pub mod policy;
 pub mod query;
 pub mod service;
+pub mod statistics;
 pub mod store;
 
 pub use document::ReportDocument;

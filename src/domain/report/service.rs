@@ -50,6 +50,20 @@ async fn department_by_code<C: ConnectionTrait>(
         .await?)
 }
 
+/// The computed score and grade of a document under the profile its region and year select.
+async fn computed(
+    db: &Db,
+    region: Option<&str>,
+    doc: &ReportDocument,
+) -> Result<(Option<entity::Hundredths>, Option<String>), AppError> {
+    let profile =
+        crate::domain::assessment::profile::for_report(db, region, doc.fiscal_year).await?;
+    Ok(crate::domain::assessment::service::computed(
+        doc,
+        &profile.rules,
+    ))
+}
+
 /// Creates a report from a whole document.
 #[instrument(skip_all, fields(external_id = external_id.as_deref().unwrap_or("")))]
 pub async fn create(
@@ -103,6 +117,9 @@ pub async fn create(
         ..Default::default()
     };
     store::apply(&mut row, &doc, dept.id);
+    let (score, grade) = computed(db, dept.region.as_deref(), &doc).await?;
+    row.computed_score = Set(score);
+    row.computed_grade = Set(grade);
     report::Entity::insert(row)
         .exec_without_returning(&txn.txn)
         .await?;
@@ -245,8 +262,15 @@ where
         }
     };
     doc.adopt_ids(&ReportDocument::default());
+    let region = department::Entity::find_by_id(department_id)
+        .one(&open.txn.txn)
+        .await?
+        .and_then(|d| d.region);
+    let (score, grade) = computed(db, region.as_deref(), &doc).await?;
     let bumped = aggregate::bump(&open, viewer, ("Report", id), Operation::Update, |row| {
         store::apply(row, &doc, department_id);
+        row.computed_score = Set(score);
+        row.computed_grade = Set(grade);
     })
     .await?;
     if let Err(e) = bumped {

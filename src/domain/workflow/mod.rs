@@ -224,6 +224,16 @@ pub async fn transition(
                     "提交前需要评价组组长对当前内容的有效签名",
                 );
             }
+            let doc = crate::domain::report::store::load(
+                &open.txn.txn,
+                &open.row,
+                open.department_code.clone(),
+            )
+            .await?;
+            let errors = crate::domain::assessment::service::blocking(db, &doc).await?;
+            if !errors.is_empty() {
+                return Ok(Err(errors));
+            }
         }
         Transition::Approve => {
             let text = match required_text(&input.opinion, "opinion", "部门（单位）意见") {

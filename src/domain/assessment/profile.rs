@@ -1,0 +1,260 @@
+//! Scoring profiles: the rules a report is assessed and checked under, stored as data and
+//! selected by the report's jurisdiction and fiscal year.
+
+use crate::domain::Db;
+use crate::error::AppError;
+use entity::scoring_profile;
+use rust_decimal::Decimal;
+use sea_orm::EntityTrait;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Level-1 weights (一级指标分值), summing to 100.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Level1Weights {
+    /// 预算执行率.
+    pub budget_execution: Decimal,
+    /// 产出.
+    pub output: Decimal,
+    /// 效益.
+    pub outcome: Decimal,
+    /// 满意度.
+    pub satisfaction: Decimal,
+}
+
+/// Rule for targets where higher is better (≥, >).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HigherBetter {
+    /// Met → full weight; else weight × actual / target.
+    Ratio,
+}
+
+/// Rule for targets where lower is better (≤, <).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LowerBetter {
+    /// Met → full weight; else weight × (1 − (actual − target) / target), 0 at twice the target.
+    LinearToZeroAtDouble,
+    /// Met → full weight; else weight × target / actual.
+    Ratio,
+}
+
+/// Rule for equality targets (=).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Equality {
+    /// Target 0: full if actual ≤ 0 else 0; otherwise as higher-is-better.
+    ZeroTargetOrRatio,
+}
+
+/// How far an indicator got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Achievement {
+    /// Target met.
+    Met,
+    /// Partly met.
+    PartiallyMet,
+    /// Not met.
+    NotMet,
+    /// Cannot be assessed from what was filed.
+    NotAssessable,
+}
+
+/// A qualitative band: its exact label and the share of the weight it allows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QualitativeBand {
+    /// Exact label, e.g. 达成年度指标.
+    pub label: String,
+    /// Lowest share of the weight, percent.
+    pub min_percent: Decimal,
+    /// Highest share of the weight, percent.
+    pub max_percent: Decimal,
+    /// Achievement the band stands for.
+    pub achievement: Achievement,
+}
+
+/// Large over-achievement: when to ask whether the target was set too low.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OverAchievement {
+    /// Percent above target that raises the question.
+    pub threshold_percent: Decimal,
+    /// Cap of an indicator's score, percent of its weight (100: no extra credit).
+    pub score_cap_percent: Decimal,
+}
+
+/// A grade band.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GradeBand {
+    /// Lowest score of the band.
+    pub min_score: Decimal,
+    /// Grade, e.g. 优.
+    pub grade: String,
+    /// Labels that mean this grade, e.g. 优, 优秀.
+    pub labels: Vec<String>,
+}
+
+/// Severity of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Severity {
+    /// Must be fixed (blocks submission).
+    Error,
+    /// Should be looked at.
+    Warning,
+    /// For information.
+    Info,
+}
+
+/// The rules of a profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rules {
+    /// Level-1 weights.
+    pub level1_weights: Level1Weights,
+    /// Higher-is-better rule.
+    pub higher_better: HigherBetter,
+    /// Lower-is-better rule.
+    pub lower_better: LowerBetter,
+    /// Equality rule.
+    pub equality: Equality,
+    /// Qualitative bands.
+    pub qualitative_bands: Vec<QualitativeBand>,
+    /// Over-achievement policy.
+    pub over_achievement: OverAchievement,
+    /// Grade bands, any order.
+    pub grade_bands: Vec<GradeBand>,
+    /// Difference tolerated in arithmetic checks, 万元.
+    pub arithmetic_tolerance: Decimal,
+    /// Severity overrides by finding code.
+    #[serde(default)]
+    pub severities: BTreeMap<String, Severity>,
+    /// Words that mark partial-year data.
+    #[serde(default)]
+    pub partial_year_markers: Vec<String>,
+}
+
+impl Rules {
+    /// The grade band of a score.
+    pub fn grade_of(&self, score: Decimal) -> Option<&GradeBand> {
+        let mut bands: Vec<&GradeBand> = self.grade_bands.iter().collect();
+        bands.sort_by_key(|b| std::cmp::Reverse(b.min_score));
+        bands.into_iter().find(|b| score >= b.min_score)
+    }
+
+    /// The band a grade label names (优秀 → 优).
+    pub fn band_of_label(&self, label: &str) -> Option<&GradeBand> {
+        let label = label.trim();
+        self.grade_bands
+            .iter()
+            .find(|b| b.grade == label || b.labels.iter().any(|l| l == label))
+    }
+
+    /// Severity of a finding code, after the profile's overrides.
+    pub fn severity(&self, code: &str, default: Severity) -> Severity {
+        self.severities.get(code).copied().unwrap_or(default)
+    }
+
+    /// Checks the rules themselves.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let w = &self.level1_weights;
+        let sum = w.budget_execution + w.output + w.outcome + w.satisfaction;
+        if sum != Decimal::ONE_HUNDRED {
+            out.push(format!("一级指标分值之和应为 100，实际为 {sum}"));
+        }
+        if self.grade_bands.is_empty() {
+            out.push("至少需要一个等次".into());
+        }
+        if !self
+            .grade_bands
+            .iter()
+            .any(|b| b.min_score <= Decimal::ZERO)
+        {
+            out.push("等次须覆盖 0 分".into());
+        }
+        for b in &self.qualitative_bands {
+            if b.min_percent > b.max_percent
+                || b.max_percent > Decimal::ONE_HUNDRED
+                || b.min_percent < Decimal::ZERO
+            {
+                out.push(format!("定性档次“{}”的区间无效", b.label));
+            }
+        }
+        out
+    }
+}
+
+/// A stored profile with its parsed rules.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The row.
+    pub row: scoring_profile::Model,
+    /// Its rules.
+    pub rules: Rules,
+}
+
+impl Profile {
+    /// Parses a stored row.
+    pub fn from_row(row: scoring_profile::Model) -> Result<Self, AppError> {
+        let rules = serde_json::from_value(row.rules.clone()).map_err(|e| {
+            AppError::internal(format!(
+                "scoring profile {} has invalid rules: {e}",
+                row.code
+            ))
+        })?;
+        Ok(Self { row, rules })
+    }
+
+    fn applies(&self, region: Option<&str>, year: i32) -> bool {
+        let r = &self.row;
+        let place = match (&r.jurisdiction, region) {
+            (None, _) => true,
+            (Some(j), Some(region)) => region.contains(j.as_str()),
+            (Some(_), None) => false,
+        };
+        place && r.year_from.is_none_or(|y| year >= y) && r.year_to.is_none_or(|y| year <= y)
+    }
+
+    fn specificity(&self) -> (usize, i32) {
+        let r = &self.row;
+        (
+            r.jurisdiction.as_ref().map_or(0, |j| j.chars().count()),
+            r.year_from.unwrap_or(i32::MIN),
+        )
+    }
+}
+
+/// Every stored profile.
+pub async fn all(db: &Db) -> Result<Vec<Profile>, AppError> {
+    use sea_orm::QueryOrder;
+    scoring_profile::Entity::find()
+        .order_by_asc(scoring_profile::Column::Code)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(Profile::from_row)
+        .collect()
+}
+
+/// The profile for a department's region and a fiscal year: the most specific one that applies
+/// (longest jurisdiction, then latest start year).
+pub fn select<'a>(profiles: &'a [Profile], region: Option<&str>, year: i32) -> Option<&'a Profile> {
+    profiles
+        .iter()
+        .filter(|p| p.applies(region, year))
+        .max_by_key(|p| p.specificity())
+}
+
+/// The profile for a report's department region and year.
+pub async fn for_report(db: &Db, region: Option<&str>, year: i32) -> Result<Profile, AppError> {
+    let profiles = all(db).await?;
+    select(&profiles, region, year).cloned().ok_or_else(|| {
+        AppError::internal("no scoring profile applies (the national default is missing)")
+    })
+}

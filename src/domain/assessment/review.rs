@@ -1,0 +1,367 @@
+//! The reviewer's checks that read the indicators, the scores and the narrative, on top of an
+//! [`Assessment`].
+
+use super::finding::Findings;
+use super::parse::{self, Dimension};
+use super::profile::{Achievement, Rules, Severity};
+use super::score::Assessment;
+use crate::domain::report::document::{FinanceRow, ReportDocument};
+use entity::{Comparator, FundingLineKind};
+use rust_decimal::Decimal;
+
+fn blank(v: &Option<String>) -> bool {
+    v.as_deref().is_none_or(|s| s.trim().is_empty())
+}
+
+/// Indicator, score and narrative checks.
+pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: &mut Findings<'_>) {
+    let threshold = rules.over_achievement.threshold_percent;
+    for (ind, a) in doc.indicators.iter().zip(&assessment.indicators) {
+        let path = format!("indicators[{}]", a.index);
+        match a.achievement {
+            Achievement::NotMet | Achievement::PartiallyMet if blank(&ind.deviation_reason) => out
+                .add(
+                    "DEVIATION_REASON_MISSING",
+                    Severity::Warning,
+                    format!("{path}.deviationReason"),
+                    format!(
+                        "指标未完全达成（{}），应填写偏差原因分析及改进措施",
+                        a.explanation
+                    ),
+                    None,
+                    None,
+                ),
+            Achievement::NotAssessable if a.reason != super::score::Reason::TargetMissing => out
+                .add(
+                    "INDICATOR_NOT_ASSESSABLE",
+                    Severity::Info,
+                    path.clone(),
+                    format!("无法自动评价：{}", a.explanation),
+                    None,
+                    None,
+                ),
+            _ => {}
+        }
+        for c in &a.comparisons {
+            if c.actual == c.target {
+                out.add(
+                    "ACTUAL_EQUALS_TARGET",
+                    Severity::Warning,
+                    format!("{path}.actual"),
+                    format!(
+                        "{}完成值 {}{} 与目标值完全相同，请核实数据来源",
+                        c.label,
+                        c.actual.normalize(),
+                        c.unit
+                    ),
+                    Some(c.target.normalize().to_string()),
+                    Some(c.actual.normalize().to_string()),
+                );
+            } else if matches!(c.comparator, Comparator::Gte | Comparator::Gt)
+                && c.target > Decimal::ZERO
+            {
+                let over = ((c.actual - c.target) * Decimal::ONE_HUNDRED / c.target).round_dp(2);
+                if over > threshold {
+                    out.add(
+                        "OVER_ACHIEVEMENT",
+                        Severity::Warning,
+                        format!("{path}.actual"),
+                        format!("{}完成值 {}{} 超过目标 {}{} 达 {}%（超过 {}%），请说明目标是否设定过低", c.label, c.actual.normalize(), c.unit, c.target.normalize(), c.unit, over, threshold),
+                        Some(format!("≤ {}%", threshold)),
+                        Some(format!("{over}%")),
+                    );
+                }
+            }
+        }
+        if let Some(actual) = &ind.actual {
+            if let Some(marker) = rules
+                .partial_year_markers
+                .iter()
+                .find(|m| actual.text.contains(m.as_str()))
+            {
+                out.add(
+                    "PARTIAL_YEAR_DATA",
+                    Severity::Warning,
+                    format!("{path}.actual.text"),
+                    format!("完成情况含“{marker}”，似为非全年数据，全年报告应填写全年完成值"),
+                    None,
+                    Some(marker.clone()),
+                );
+            }
+            for m in parse::read(&actual.text).measures() {
+                let growth = ["增", "降", "比上年", "同比"]
+                    .iter()
+                    .any(|w| m.label.contains(w));
+                if m.dimension == Dimension::Percent
+                    && !growth
+                    && (m.value < Decimal::ZERO || m.value > Decimal::ONE_HUNDRED)
+                {
+                    out.add(
+                        "PERCENT_OUT_OF_RANGE",
+                        Severity::Warning,
+                        format!("{path}.actual.text"),
+                        format!("{}为 {}%，不在 0–100% 之间且不是增长率", m.label, m.value),
+                        Some("0–100%".into()),
+                        Some(format!("{}%", m.value)),
+                    );
+                }
+            }
+        }
+        if let (Some(w), Some(s)) = (ind.weight, ind.declared_score)
+            && (s < Decimal::ZERO || s > w)
+        {
+            out.add(
+                "SCORE_OVER_WEIGHT",
+                Severity::Error,
+                format!("{path}.declaredScore"),
+                format!("得分 {s} 应在 0 到分值 {w} 之间"),
+                Some(format!("0–{w}")),
+                Some(s.to_string()),
+            );
+        }
+        if let (Some(w), Some(s), Some(band)) = (
+            ind.weight,
+            ind.declared_score,
+            ind.actual.as_ref().and_then(|t| {
+                rules
+                    .qualitative_bands
+                    .iter()
+                    .find(|b| t.text.contains(b.label.as_str()))
+            }),
+        ) && w > Decimal::ZERO
+        {
+            let share = s * Decimal::ONE_HUNDRED / w;
+            if share < band.min_percent || share > band.max_percent {
+                out.add(
+                    "QUALITATIVE_SCORE_OUT_OF_BAND",
+                    Severity::Error,
+                    format!("{path}.declaredScore"),
+                    format!(
+                        "“{}”应得分值的 {}%–{}%，填报得分 {s} 为分值的 {}%",
+                        band.label,
+                        band.min_percent,
+                        band.max_percent,
+                        share.round_dp(2)
+                    ),
+                    Some(format!(
+                        "{}–{}",
+                        (w * band.min_percent / Decimal::ONE_HUNDRED).round_dp(2),
+                        (w * band.max_percent / Decimal::ONE_HUNDRED).round_dp(2)
+                    )),
+                    Some(s.to_string()),
+                );
+            }
+        }
+    }
+
+    // Level-1 groups filed empty: their weight is left out of the computed total.
+    let groups = [
+        (
+            entity::IndicatorCategory::Output,
+            "产出指标",
+            rules.level1_weights.output,
+        ),
+        (
+            entity::IndicatorCategory::Outcome,
+            "效益指标",
+            rules.level1_weights.outcome,
+        ),
+        (
+            entity::IndicatorCategory::Satisfaction,
+            "满意度指标",
+            rules.level1_weights.satisfaction,
+        ),
+    ];
+    for (category, name, weight) in groups {
+        let rows: Vec<_> = doc
+            .indicators
+            .iter()
+            .zip(&assessment.indicators)
+            .filter(|(i, _)| i.category == category)
+            .collect();
+        let filled = rows
+            .iter()
+            .any(|(_, a)| a.reason != super::score::Reason::TargetMissing);
+        if !filled && weight > Decimal::ZERO {
+            out.add(
+                "CATEGORY_NOT_REPORTED",
+                Severity::Warning,
+                "indicators",
+                format!(
+                    "{name}未填写（{}），其分值 {weight} 未计入测算得分，测算只反映已填写的指标",
+                    if rows.is_empty() {
+                        "无此类指标"
+                    } else {
+                        "只有空白模板行"
+                    }
+                ),
+                None,
+                Some(name.to_owned()),
+            );
+        }
+    }
+
+    // Weights and declared totals, where the form carries them.
+    let weights: Vec<Decimal> = doc.indicators.iter().filter_map(|i| i.weight).collect();
+    let funding_total = doc
+        .funding
+        .iter()
+        .find(|f| f.line == FundingLineKind::Total);
+    if !weights.is_empty() {
+        let sum = weights.iter().copied().sum::<Decimal>()
+            + funding_total.and_then(|f| f.weight).unwrap_or_default();
+        if sum != Decimal::ONE_HUNDRED {
+            out.add(
+                "WEIGHTS_SUM",
+                Severity::Error,
+                "indicators",
+                format!("各指标分值（含预算执行率）之和应为 100，实际为 {sum}"),
+                Some("100".into()),
+                Some(sum.to_string()),
+            );
+        }
+        let scores: Vec<Decimal> = doc
+            .indicators
+            .iter()
+            .filter_map(|i| i.declared_score)
+            .collect();
+        if let Some(declared) = doc.declared_score
+            && !scores.is_empty()
+        {
+            let sum = scores.iter().copied().sum::<Decimal>()
+                + funding_total
+                    .and_then(|f| f.declared_score)
+                    .unwrap_or_default();
+            if sum != declared {
+                out.add(
+                    "TOTAL_NOT_SUM",
+                    Severity::Error,
+                    "declaredScore",
+                    format!(
+                        "总分 {declared} 与各项得分之和 {sum} 不符，相差 {}",
+                        declared - sum
+                    ),
+                    Some(sum.to_string()),
+                    Some(declared.to_string()),
+                );
+            }
+        }
+    }
+    if let (Some(f), Some(assessed)) = (funding_total, &assessment.funding)
+        && let Some(declared) = f.declared_score
+        && declared != assessed.score
+    {
+        out.add(
+            "EXECUTION_SCORE_MISMATCH",
+            Severity::Error,
+            "funding.declaredScore",
+            format!("预算执行率 {}%，按规则得分应为 {}（分值 {} × 执行率，最高 100%），填报为 {declared}", assessed.rate, assessed.score, assessed.weight),
+            Some(assessed.score.to_string()),
+            Some(declared.to_string()),
+        );
+    }
+
+    // The declared result against the evidence.
+    if let (Some(declared), Some(total)) = (doc.declared_score, assessment.total)
+        && declared != total
+    {
+        let diff = declared - total;
+        out.add(
+            "DECLARED_SCORE_DIFFERS",
+            if diff > Decimal::from(5) {
+                Severity::Warning
+            } else {
+                Severity::Info
+            },
+            "declaredScore",
+            format!(
+                "自评得分 {declared}，按评分规则对可评价的指标测算为 {total}（{}），相差 {}",
+                assessment.grade.as_deref().unwrap_or("-"),
+                diff
+            ),
+            Some(total.to_string()),
+            Some(declared.to_string()),
+        );
+    }
+    if assessment.grade_matches == Some(false) {
+        out.add(
+            "DECLARED_GRADE_NOT_SUPPORTED",
+            Severity::Warning,
+            "declaredGrade",
+            format!(
+                "评价等次“{}”高于测算等次“{}”所能支持的结论",
+                doc.declared_grade.as_deref().unwrap_or(""),
+                assessment.grade.as_deref().unwrap_or("")
+            ),
+            assessment.grade.clone(),
+            doc.declared_grade.clone(),
+        );
+    }
+
+    // The narrative against the tables.
+    let summary = FinanceRow::sum("", &doc.finance.units);
+    let facts: [(&str, &str, Option<Decimal>); 5] = [
+        ("总支出", "支出合计", summary.expenditure.total),
+        ("人员经费", "人员支出", summary.expenditure.personnel),
+        ("商品服务支出", "公用支出", summary.expenditure.operating),
+        ("专项支出", "项目支出", summary.expenditure.project),
+        ("当年结余", "当年结余", summary.expenditure.current_balance),
+    ];
+    let mut texts: Vec<(String, &str)> = vec![(
+        "profile.achievements".into(),
+        doc.profile.achievements.as_deref().unwrap_or(""),
+    )];
+    for (i, s) in doc.sections.iter().enumerate() {
+        texts.push((format!("sections[{i}].title"), s.title.as_str()));
+        texts.push((
+            format!("sections[{i}].body"),
+            s.body.as_deref().unwrap_or(""),
+        ));
+    }
+    for (path, text) in &texts {
+        if text.is_empty() {
+            continue;
+        }
+        for m in parse::read(text).measures() {
+            if m.dimension != Dimension::Money {
+                continue;
+            }
+            for (word, label, value) in &facts {
+                if let Some(v) = value
+                    && m.label.ends_with(word)
+                    && m.base_value != *v
+                {
+                    out.add(
+                        "NARRATIVE_CONTRADICTS_TABLES",
+                        Severity::Warning,
+                        path.clone(),
+                        format!(
+                            "综述中“{word}”为 {} 万元，收支表{label}为 {} 万元",
+                            m.base_value.normalize(),
+                            v.normalize()
+                        ),
+                        Some(v.normalize().to_string()),
+                        Some(m.base_value.normalize().to_string()),
+                    );
+                }
+            }
+        }
+        if path.ends_with("title") {
+            continue;
+        }
+        if let Some(marker) = rules
+            .partial_year_markers
+            .iter()
+            .find(|m| text.contains(m.as_str()))
+        {
+            out.add(
+                "PARTIAL_YEAR_DATA",
+                Severity::Info,
+                path.clone(),
+                format!("文字部分含“{marker}”，引用了非全年数据"),
+                None,
+                Some(marker.clone()),
+            );
+        }
+    }
+}

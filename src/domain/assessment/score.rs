@@ -1,0 +1,610 @@
+//! Assessment: reads each indicator's target and outcome, judges achievement, scores it under
+//! the profile, and totals the report (rescaled to 100 over what can be assessed).
+
+use super::parse::{self, Dimension, Measure, Reading};
+use super::profile::{Achievement, Equality, LowerBetter, Rules};
+use crate::domain::report::document::{IndicatorDoc, ReportDocument};
+use entity::Comparator;
+use entity::{FundingLineKind, IndicatorCategory};
+use rust_decimal::Decimal;
+
+/// One comparison of an outcome figure with its target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// What is compared, e.g. 技工贸收入.
+    pub label: String,
+    /// Comparator of the target (≥ when the text gives none).
+    pub comparator: Comparator,
+    /// Target, in the dimension's base unit.
+    pub target: Decimal,
+    /// Outcome, in the same unit.
+    pub actual: Decimal,
+    /// Unit of both, as shown.
+    pub unit: String,
+    /// The target as written, e.g. 500亿元.
+    pub target_text: String,
+    /// The outcome as written, e.g. 886.97亿元.
+    pub actual_text: String,
+    /// Whether the outcome meets the target.
+    pub met: bool,
+    /// Share of the weight earned (0–1, before the over-achievement cap).
+    pub ratio: Decimal,
+}
+
+/// Why an indicator was judged as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// Every figure meets its target.
+    AllTargetsMet,
+    /// Some figures meet their targets.
+    SomeTargetsMet,
+    /// No figure meets its target.
+    NoTargetMet,
+    /// The target cell is empty or a placeholder.
+    TargetMissing,
+    /// The outcome cell is empty or a placeholder.
+    ActualMissing,
+    /// The texts hold no figures that can be compared.
+    NoComparableFigures,
+    /// The outcome names a qualitative band.
+    QualitativeBand,
+}
+
+impl Reason {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::AllTargetsMet => "ALL_TARGETS_MET",
+            Reason::SomeTargetsMet => "SOME_TARGETS_MET",
+            Reason::NoTargetMet => "NO_TARGET_MET",
+            Reason::TargetMissing => "TARGET_MISSING",
+            Reason::ActualMissing => "ACTUAL_MISSING",
+            Reason::NoComparableFigures => "NO_COMPARABLE_FIGURES",
+            Reason::QualitativeBand => "QUALITATIVE_BAND",
+        }
+    }
+}
+
+/// The assessment of one indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorAssessment {
+    /// Position in the report's indicator list.
+    pub index: usize,
+    /// Verdict.
+    pub achievement: Achievement,
+    /// Why.
+    pub reason: Reason,
+    /// The comparisons made.
+    pub comparisons: Vec<Comparison>,
+    /// Weight used (the filed 分值, else the level-1 weight shared in its group); none if not assessable.
+    pub weight: Option<Decimal>,
+    /// Score earned.
+    pub score: Option<Decimal>,
+    /// One line in Chinese.
+    pub explanation: String,
+}
+
+/// The budget-execution row of a project report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FundingAssessment {
+    /// 执行率 in percent.
+    pub rate: Decimal,
+    /// Weight.
+    pub weight: Decimal,
+    /// Score: min(rate, 100 %) × weight.
+    pub score: Decimal,
+}
+
+/// The assessment of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// Per indicator, in order.
+    pub indicators: Vec<IndicatorAssessment>,
+    /// Budget execution (PROJECT reports).
+    pub funding: Option<FundingAssessment>,
+    /// Weight of everything that could be assessed.
+    pub applicable_weight: Decimal,
+    /// Sum of the scores earned.
+    pub raw_score: Decimal,
+    /// Total rescaled to 100 over the applicable weight; none when nothing could be assessed.
+    pub total: Option<Decimal>,
+    /// Grade of the total.
+    pub grade: Option<String>,
+    /// Declared score minus computed total.
+    pub score_difference: Option<Decimal>,
+    /// Whether the declared grade is the computed one.
+    pub grade_matches: Option<bool>,
+}
+
+fn pct(v: Decimal) -> Decimal {
+    (v * Decimal::ONE_HUNDRED).round_dp(2)
+}
+
+/// A figure as written: its number and unit.
+fn written(m: &Measure) -> String {
+    format!("{}{}", m.value.normalize(), m.unit.as_deref().unwrap_or(""))
+}
+
+/// Compares two measures, keeping how they were written for the explanation.
+fn compare_measures(
+    rules: &Rules,
+    label: &str,
+    comparator: Comparator,
+    target: &Measure,
+    actual: &Measure,
+) -> Comparison {
+    let mut c = compare(
+        rules,
+        label,
+        comparator,
+        target.base_value,
+        actual.base_value,
+        unit_of(target),
+    );
+    c.target_text = written(target);
+    c.actual_text = written(actual);
+    c
+}
+
+fn unit_of(m: &Measure) -> String {
+    match &m.dimension {
+        Dimension::Money => "万元".into(),
+        Dimension::Percent => "%".into(),
+        Dimension::Count(w) | Dimension::Other(w) => w.clone(),
+        Dimension::Plain => m.unit.clone().unwrap_or_default(),
+    }
+}
+
+fn symbol(c: Comparator) -> &'static str {
+    match c {
+        Comparator::Gte => "≥",
+        Comparator::Gt => ">",
+        Comparator::Eq => "=",
+        Comparator::Lt => "<",
+        Comparator::Lte => "≤",
+        Comparator::Qualitative => "~",
+    }
+}
+
+/// Compares one outcome with one target under the profile's rules.
+pub fn compare(
+    rules: &Rules,
+    label: &str,
+    comparator: Comparator,
+    target: Decimal,
+    actual: Decimal,
+    unit: String,
+) -> Comparison {
+    let zero = Decimal::ZERO;
+    let one = Decimal::ONE;
+    let (met, ratio) = match comparator {
+        Comparator::Lte | Comparator::Lt => {
+            let met = if comparator == Comparator::Lt {
+                actual < target
+            } else {
+                actual <= target
+            };
+            let ratio = if met {
+                one
+            } else if target <= zero {
+                zero
+            } else {
+                match rules.lower_better {
+                    LowerBetter::LinearToZeroAtDouble => {
+                        (one - (actual - target) / target).max(zero)
+                    }
+                    LowerBetter::Ratio => target / actual,
+                }
+            };
+            (met, ratio)
+        }
+        Comparator::Eq if target == zero => match rules.equality {
+            Equality::ZeroTargetOrRatio => {
+                let met = actual <= zero;
+                (met, if met { one } else { zero })
+            }
+        },
+        _ => {
+            let met = if comparator == Comparator::Gt {
+                actual > target
+            } else {
+                actual >= target
+            };
+            let ratio = if met {
+                one
+            } else if target <= zero {
+                zero
+            } else {
+                (actual / target).max(zero)
+            };
+            (met, ratio)
+        }
+    };
+    Comparison {
+        label: label.to_owned(),
+        comparator,
+        target,
+        actual,
+        target_text: format!("{}{unit}", target.normalize()),
+        actual_text: format!("{}{unit}", actual.normalize()),
+        unit,
+        met,
+        ratio: ratio.round_dp(4),
+    }
+}
+
+/// Words of a qualitative target that mean "at least the benchmark the outcome cites".
+fn benchmark_comparator(target: &str) -> Option<Comparator> {
+    let benchmark = ["平均", "目标值", "市定", "省定"]
+        .iter()
+        .any(|w| target.contains(w));
+    if !benchmark {
+        return None;
+    }
+    if target.contains("高于") || target.contains("超过") {
+        Some(Comparator::Gt)
+    } else if ["不低于", "达到", "不少于", "以上"]
+        .iter()
+        .any(|w| target.contains(w))
+    {
+        Some(Comparator::Gte)
+    } else {
+        None
+    }
+}
+
+/// Outcome figures that cite a benchmark ("…58.47%，市定目标值52.50%"): each reference figure
+/// with the outcome figure of the same dimension just before it.
+fn benchmark_pairs(actual: &[Measure]) -> Vec<(&Measure, &Measure)> {
+    let mut out = Vec::new();
+    for (i, m) in actual.iter().enumerate() {
+        if !m.is_reference {
+            continue;
+        }
+        let outcome = actual[..i]
+            .iter()
+            .rev()
+            .find(|o| !o.is_reference && o.dimension == m.dimension);
+        if let Some(o) = outcome {
+            out.push((m, o));
+        }
+    }
+    out
+}
+
+fn band_of<'r>(rules: &'r Rules, text: &str) -> Option<&'r super::profile::QualitativeBand> {
+    // The longest label first: 未达成… contains 达成….
+    let mut bands: Vec<_> = rules.qualitative_bands.iter().collect();
+    bands.sort_by_key(|b| std::cmp::Reverse(b.label.chars().count()));
+    bands.into_iter().find(|b| text.contains(b.label.as_str()))
+}
+
+fn judge(
+    rules: &Rules,
+    ind: &IndicatorDoc,
+) -> (
+    Achievement,
+    Reason,
+    Vec<Comparison>,
+    Option<Decimal>,
+    String,
+) {
+    let target_text = ind.target.text.as_str();
+    let target = parse::read(target_text);
+    if matches!(target, Reading::NotAssessable) {
+        return (
+            Achievement::NotAssessable,
+            Reason::TargetMissing,
+            vec![],
+            None,
+            "未填写绩效目标，无法评价".into(),
+        );
+    }
+    let Some(actual_text) = ind
+        .actual
+        .as_ref()
+        .map(|a| a.text.as_str())
+        .filter(|t| !t.trim().is_empty())
+    else {
+        return (
+            Achievement::NotAssessable,
+            Reason::ActualMissing,
+            vec![],
+            None,
+            "未填写完成情况，无法评价".into(),
+        );
+    };
+    let actual = parse::read(actual_text);
+    if matches!(actual, Reading::NotAssessable) {
+        return (
+            Achievement::NotAssessable,
+            Reason::ActualMissing,
+            vec![],
+            None,
+            "完成情况为空或占位符，无法评价".into(),
+        );
+    }
+    if let Some(band) = band_of(rules, actual_text) {
+        let share = band.max_percent / Decimal::ONE_HUNDRED;
+        return (
+            band.achievement,
+            Reason::QualitativeBand,
+            vec![],
+            Some(share),
+            format!(
+                "完成情况为“{}”，按定性档次计 {}%–{}% 分值",
+                band.label, band.min_percent, band.max_percent
+            ),
+        );
+    }
+    let mut comparisons = Vec::new();
+    for (t, a) in parse::pair(target.measures(), actual.measures()) {
+        let c = t.comparator.unwrap_or(Comparator::Gte);
+        let label = if t.label.is_empty() {
+            a.label.clone()
+        } else {
+            t.label.clone()
+        };
+        comparisons.push(compare_measures(rules, &label, c, t, a));
+    }
+    if let Some(c) = benchmark_comparator(target_text) {
+        for (reference, outcome) in benchmark_pairs(actual.measures()) {
+            let label = if outcome.label.is_empty() {
+                reference.label.clone()
+            } else {
+                outcome.label.clone()
+            };
+            comparisons.push(compare_measures(rules, &label, c, reference, outcome));
+        }
+    }
+    if comparisons.is_empty() {
+        return (
+            Achievement::NotAssessable,
+            Reason::NoComparableFigures,
+            vec![],
+            None,
+            "绩效目标与完成情况中没有可对比的数值，需人工判断".into(),
+        );
+    }
+    let met = comparisons.iter().filter(|c| c.met).count();
+    let ratio =
+        comparisons.iter().map(|c| c.ratio).sum::<Decimal>() / Decimal::from(comparisons.len());
+    let detail: Vec<String> = comparisons
+        .iter()
+        .map(|c| {
+            format!(
+                "{}{}{}（目标 {}{}）{}",
+                c.label,
+                if c.label.is_empty() { "" } else { "：" },
+                c.actual_text,
+                symbol(c.comparator),
+                c.target_text,
+                if c.met { "达成" } else { "未达成" }
+            )
+        })
+        .collect();
+    let (achievement, reason) = if met == comparisons.len() {
+        (Achievement::Met, Reason::AllTargetsMet)
+    } else if met == 0 {
+        (Achievement::NotMet, Reason::NoTargetMet)
+    } else {
+        (Achievement::PartiallyMet, Reason::SomeTargetsMet)
+    };
+    (
+        achievement,
+        reason,
+        comparisons,
+        Some(ratio),
+        detail.join("；"),
+    )
+}
+
+fn level1(rules: &Rules, category: IndicatorCategory) -> Decimal {
+    let w = &rules.level1_weights;
+    match category {
+        IndicatorCategory::Output => w.output,
+        IndicatorCategory::Outcome => w.outcome,
+        IndicatorCategory::Satisfaction => w.satisfaction,
+        IndicatorCategory::BudgetExecution => w.budget_execution,
+    }
+}
+
+/// Assesses a report under `rules`.
+pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
+    let judged: Vec<_> = doc.indicators.iter().map(|i| judge(rules, i)).collect();
+    // Weights: the filed 分值 where given; else the level-1 weight shared by the assessable
+    // indicators of its group.
+    let assessable = |category: IndicatorCategory| {
+        doc.indicators
+            .iter()
+            .zip(&judged)
+            .filter(|(i, j)| i.category == category && j.0 != Achievement::NotAssessable)
+            .count()
+    };
+    let categories = [
+        IndicatorCategory::Output,
+        IndicatorCategory::Outcome,
+        IndicatorCategory::Satisfaction,
+        IndicatorCategory::BudgetExecution,
+    ];
+    let shares: Vec<(IndicatorCategory, usize)> =
+        categories.iter().map(|c| (*c, assessable(*c))).collect();
+    let shared = |category: IndicatorCategory| {
+        let n = shares
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map_or(0, |(_, n)| *n);
+        (n > 0).then(|| level1(rules, category) / Decimal::from(n))
+    };
+    let cap = rules.over_achievement.score_cap_percent / Decimal::ONE_HUNDRED;
+    let mut indicators = Vec::new();
+    let (mut applicable, mut raw) = (Decimal::ZERO, Decimal::ZERO);
+    for (index, (ind, (achievement, reason, comparisons, ratio, explanation))) in
+        doc.indicators.iter().zip(judged).enumerate()
+    {
+        let (weight, score) = match (achievement, ratio) {
+            (Achievement::NotAssessable, _) | (_, None) => (None, None),
+            (_, Some(ratio)) => {
+                let weight = ind.weight.or_else(|| shared(ind.category));
+                let score = weight.map(|w| (w * ratio.min(cap.max(Decimal::ZERO))).round_dp(2));
+                (weight, score)
+            }
+        };
+        if let (Some(w), Some(s)) = (weight, score) {
+            applicable += w;
+            raw += s;
+        }
+        let explanation = match score {
+            Some(s) => format!(
+                "{explanation}；得 {} 分（分值 {}）",
+                s.normalize(),
+                weight.unwrap_or_default().round_dp(2).normalize()
+            ),
+            None => explanation,
+        };
+        indicators.push(IndicatorAssessment {
+            index,
+            achievement,
+            reason,
+            comparisons,
+            weight,
+            score,
+            explanation,
+        });
+    }
+    let funding = doc
+        .funding
+        .iter()
+        .find(|f| f.line == FundingLineKind::Total)
+        .and_then(|f| {
+            let (a, b) = (f.adjusted_budget?, f.executed?);
+            if a <= Decimal::ZERO {
+                return None;
+            }
+            let rate = pct(b / a);
+            let weight = f.weight.unwrap_or(rules.level1_weights.budget_execution);
+            let score = (weight * (b / a).min(Decimal::ONE)).round_dp(2);
+            Some(FundingAssessment {
+                rate,
+                weight,
+                score,
+            })
+        });
+    if let Some(f) = &funding {
+        applicable += f.weight;
+        raw += f.score;
+    }
+    let total =
+        (applicable > Decimal::ZERO).then(|| (raw * Decimal::ONE_HUNDRED / applicable).round_dp(2));
+    let grade = total
+        .and_then(|t| rules.grade_of(t))
+        .map(|b| b.grade.clone());
+    let score_difference = match (doc.declared_score, total) {
+        (Some(d), Some(t)) => Some((d - t).round_dp(2)),
+        _ => None,
+    };
+    let grade_matches = match (doc.declared_grade.as_deref(), &grade) {
+        (Some(declared), Some(g)) => {
+            Some(rules.band_of_label(declared).is_some_and(|b| &b.grade == g))
+        }
+        _ => None,
+    };
+    Assessment {
+        indicators,
+        funding,
+        applicable_weight: applicable.round_dp(2),
+        raw_score: raw.round_dp(2),
+        total,
+        grade,
+        score_difference,
+        grade_matches,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::assessment::profile::Rules;
+
+    /// The national default, as seeded by the migration.
+    pub(crate) fn national() -> Rules {
+        serde_json::from_str(migration::NATIONAL_RULES).unwrap()
+    }
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn ratio(rules: &Rules, c: Comparator, target: &str, actual: &str) -> (bool, Decimal) {
+        let r = compare(rules, "x", c, d(target), d(actual), String::new());
+        (r.met, r.ratio)
+    }
+
+    #[test]
+    fn higher_is_better_scores_the_ratio() {
+        let r = national();
+        assert_eq!(ratio(&r, Comparator::Gte, "20", "16"), (false, d("0.8")));
+        assert_eq!(ratio(&r, Comparator::Gte, "50", "52"), (true, d("1")));
+        assert_eq!(ratio(&r, Comparator::Gt, "50", "50"), (false, d("1")));
+    }
+
+    #[test]
+    fn lower_is_better_decays_linearly_to_zero_at_twice_the_target() {
+        let r = national();
+        assert_eq!(ratio(&r, Comparator::Lte, "90", "90"), (true, d("1")));
+        assert_eq!(ratio(&r, Comparator::Lte, "90", "99"), (false, d("0.9")));
+        assert_eq!(ratio(&r, Comparator::Lte, "90", "180"), (false, d("0")));
+        assert_eq!(ratio(&r, Comparator::Lte, "90", "300"), (false, d("0")));
+    }
+
+    #[test]
+    fn lower_is_better_by_ratio_where_the_profile_says_so() {
+        let mut r = national();
+        r.lower_better = LowerBetter::Ratio;
+        assert_eq!(ratio(&r, Comparator::Lte, "90", "99"), (false, d("0.9091")));
+    }
+
+    #[test]
+    fn equality_with_a_zero_target_is_all_or_nothing() {
+        let r = national();
+        assert_eq!(ratio(&r, Comparator::Eq, "0", "0"), (true, d("1")));
+        assert_eq!(ratio(&r, Comparator::Eq, "0", "1"), (false, d("0")));
+        assert_eq!(ratio(&r, Comparator::Eq, "100", "98"), (false, d("0.98")));
+        assert_eq!(ratio(&r, Comparator::Eq, "100", "100"), (true, d("1")));
+    }
+
+    #[test]
+    fn grades_follow_the_bands_and_labels() {
+        let r = national();
+        assert_eq!(r.grade_of(d("95")).map(|b| b.grade.as_str()), Some("优"));
+        assert_eq!(r.grade_of(d("89.99")).map(|b| b.grade.as_str()), Some("良"));
+        assert_eq!(r.grade_of(d("60")).map(|b| b.grade.as_str()), Some("中"));
+        assert_eq!(r.grade_of(d("59.99")).map(|b| b.grade.as_str()), Some("差"));
+        assert_eq!(
+            r.band_of_label("优秀").map(|b| b.grade.as_str()),
+            Some("优")
+        );
+        assert_eq!(
+            r.band_of_label("不合格").map(|b| b.grade.as_str()),
+            Some("差")
+        );
+        assert!(r.problems().is_empty());
+    }
+
+    #[test]
+    fn qualitative_bands_match_the_longest_label() {
+        let r = national();
+        assert_eq!(
+            band_of(&r, "未达成年度指标且效果较差").map(|b| b.achievement),
+            Some(Achievement::NotMet)
+        );
+        assert_eq!(
+            band_of(&r, "部分达成年度指标并具有一定效果").map(|b| b.achievement),
+            Some(Achievement::PartiallyMet)
+        );
+        assert_eq!(
+            band_of(&r, "达成年度指标").map(|b| b.achievement),
+            Some(Achievement::Met)
+        );
+    }
+}

@@ -1,0 +1,731 @@
+//! Assessment, validation and scoring profiles.
+
+use super::enums::Comparator;
+use super::indicator::Indicator;
+use super::payload::{UserError, user_errors};
+use super::report::ReportDocumentInput;
+use super::scalars::Decimal;
+use super::{db, viewer};
+use crate::domain::assessment::finding::Finding as DomainFinding;
+use crate::domain::assessment::profile::{self as domain_profile, Profile};
+use crate::domain::assessment::score::{self, Assessment as DomainAssessment};
+use crate::domain::assessment::service;
+use crate::domain::report::ReportDocument;
+use crate::error::AppError;
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
+use serde::{Deserialize, Serialize};
+
+/// How far an indicator got.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "domain_profile::Achievement")]
+pub enum Achievement {
+    /// Every target met (达成).
+    Met,
+    /// Some targets met (部分达成).
+    PartiallyMet,
+    /// No target met (未达成).
+    NotMet,
+    /// Cannot be judged from what was filed (empty cells, no comparable figures).
+    NotAssessable,
+}
+
+/// Severity of a finding.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Serialize, Deserialize)]
+#[graphql(remote = "domain_profile::Severity")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Severity {
+    /// Must be fixed; a report with errors cannot be submitted.
+    Error,
+    /// Should be looked at by the reviewer.
+    Warning,
+    /// For information.
+    Info,
+}
+
+/// One comparison of an outcome figure with its target.
+#[derive(SimpleObject)]
+pub struct Comparison {
+    /// What is compared, e.g. 技工贸收入.
+    pub label: String,
+    /// The target's comparator (≥ when the text gives none).
+    pub comparator: Comparator,
+    /// Target, in `unit`.
+    pub target: Decimal,
+    /// Outcome, in `unit`.
+    pub actual: Decimal,
+    /// Unit of both (money in 万元).
+    pub unit: String,
+    /// The target as written, e.g. 500亿元.
+    pub target_text: String,
+    /// The outcome as written, e.g. 886.97亿元.
+    pub actual_text: String,
+    /// Whether the outcome meets the target.
+    pub met: bool,
+    /// Share of the weight earned, 0–1.
+    pub ratio: Decimal,
+}
+
+/// The assessment of one indicator.
+#[derive(SimpleObject)]
+pub struct IndicatorAssessment {
+    /// The indicator (null when assessing an unsaved document).
+    pub indicator: Option<Indicator>,
+    /// Position in the report's indicator list, from 0.
+    pub index: i32,
+    /// Verdict.
+    pub achievement: Achievement,
+    /// Machine-readable reason, e.g. NO_TARGET_MET, NO_COMPARABLE_FIGURES.
+    pub reason: String,
+    /// Weight used: the filed 分值, else the level-1 weight shared among the group's assessable indicators.
+    pub weight: Option<Decimal>,
+    /// Score earned (computed).
+    pub computed_score: Option<Decimal>,
+    /// One line in Chinese with the numbers.
+    pub explanation: String,
+    /// The comparisons made.
+    pub comparisons: Vec<Comparison>,
+}
+
+/// Budget execution of a PROJECT report.
+#[derive(SimpleObject)]
+pub struct BudgetExecutionAssessment {
+    /// 执行率 (全年执行数 / 全年预算数), percent.
+    pub rate: Decimal,
+    /// Weight (分值).
+    pub weight: Decimal,
+    /// Score: min(rate, 100 %) × weight.
+    pub score: Decimal,
+}
+
+/// A report's assessment under its scoring profile.
+#[derive(SimpleObject)]
+pub struct Assessment {
+    /// Code of the scoring profile used.
+    pub profile_code: String,
+    /// Per indicator, in order.
+    pub indicators: Vec<IndicatorAssessment>,
+    /// Budget execution (PROJECT reports).
+    pub budget_execution: Option<BudgetExecutionAssessment>,
+    /// Weight of everything that could be assessed.
+    pub applicable_weight: Decimal,
+    /// Sum of the scores earned.
+    pub raw_score: Decimal,
+    /// Total rescaled to 100 over the applicable weight; null when nothing could be assessed.
+    pub computed_score: Option<Decimal>,
+    /// Grade of the computed total.
+    pub computed_grade: Option<String>,
+    /// Declared score as filed.
+    pub declared_score: Option<Decimal>,
+    /// Declared grade as filed.
+    pub declared_grade: Option<String>,
+    /// Declared minus computed score.
+    pub score_difference: Option<Decimal>,
+    /// Whether the declared grade is the computed one.
+    pub grade_matches: Option<bool>,
+}
+
+/// A reviewer's finding.
+#[derive(SimpleObject)]
+pub struct Finding {
+    /// Stable code, e.g. INCOME_TOTAL_MISMATCH.
+    pub code: String,
+    /// Severity (from the scoring profile).
+    pub severity: Severity,
+    /// Where, e.g. finance.units[0].income.total.
+    pub path: String,
+    /// What is wrong, in Chinese.
+    pub message: String,
+    /// The value the check expected.
+    pub expected: Option<String>,
+    /// The value found.
+    pub actual: Option<String>,
+}
+
+/// All findings about a report.
+#[derive(SimpleObject)]
+pub struct ValidationReport {
+    /// Code of the scoring profile whose thresholds were used.
+    pub profile_code: String,
+    /// True when there is no ERROR finding.
+    pub valid: bool,
+    /// Number of ERROR findings.
+    pub error_count: i32,
+    /// Number of WARNING findings.
+    pub warning_count: i32,
+    /// Number of INFO findings.
+    pub info_count: i32,
+    /// Findings, most severe first.
+    pub findings: Vec<Finding>,
+}
+
+fn d(v: rust_decimal::Decimal) -> Decimal {
+    Decimal(v)
+}
+
+/// Maps a domain assessment; `indicators` are the stored rows, when there are any.
+pub fn assessment(
+    a: DomainAssessment,
+    profile: &Profile,
+    doc: &ReportDocument,
+    rows: &[entity::indicator::Model],
+) -> Assessment {
+    Assessment {
+        profile_code: profile.row.code.clone(),
+        indicators: a
+            .indicators
+            .into_iter()
+            .map(|i| IndicatorAssessment {
+                indicator: doc
+                    .indicators
+                    .get(i.index)
+                    .and_then(|x| x.id)
+                    .and_then(|id| rows.iter().find(|r| r.id == id))
+                    .cloned()
+                    .map(Indicator),
+                index: i.index as i32,
+                achievement: i.achievement.into(),
+                reason: i.reason.code().to_owned(),
+                weight: i.weight.map(|w| d(w.round_dp(2))),
+                computed_score: i.score.map(d),
+                explanation: i.explanation,
+                comparisons: i
+                    .comparisons
+                    .into_iter()
+                    .map(|c| Comparison {
+                        label: c.label,
+                        comparator: c.comparator.into(),
+                        target: d(c.target.normalize()),
+                        actual: d(c.actual.normalize()),
+                        unit: c.unit,
+                        target_text: c.target_text,
+                        actual_text: c.actual_text,
+                        met: c.met,
+                        ratio: d(c.ratio),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        budget_execution: a
+            .funding
+            .map(|f: score::FundingAssessment| BudgetExecutionAssessment {
+                rate: d(f.rate),
+                weight: d(f.weight),
+                score: d(f.score),
+            }),
+        applicable_weight: d(a.applicable_weight),
+        raw_score: d(a.raw_score),
+        computed_score: a.total.map(d),
+        computed_grade: a.grade,
+        declared_score: doc.declared_score.map(d),
+        declared_grade: doc.declared_grade.clone(),
+        score_difference: a.score_difference.map(d),
+        grade_matches: a.grade_matches,
+    }
+}
+
+/// Maps findings into a validation report.
+pub fn validation(findings: Vec<DomainFinding>, profile: &Profile) -> ValidationReport {
+    use domain_profile::Severity as S;
+    let count = |s: S| findings.iter().filter(|f| f.severity == s).count() as i32;
+    ValidationReport {
+        profile_code: profile.row.code.clone(),
+        valid: count(S::Error) == 0,
+        error_count: count(S::Error),
+        warning_count: count(S::Warning),
+        info_count: count(S::Info),
+        findings: findings
+            .into_iter()
+            .map(|f| Finding {
+                code: f.code.to_owned(),
+                severity: f.severity.into(),
+                path: f.path,
+                message: f.message,
+                expected: f.expected,
+                actual: f.actual,
+            })
+            .collect(),
+    }
+}
+
+// ---------------------------------------------------------------- profiles
+
+/// Level-1 weights (一级指标分值), summing to 100.
+#[derive(SimpleObject, InputObject, Clone, Serialize, Deserialize)]
+#[graphql(input_name = "Level1WeightsInput")]
+#[serde(rename_all = "camelCase")]
+pub struct Level1Weights {
+    /// 预算执行率.
+    pub budget_execution: Decimal,
+    /// 产出.
+    pub output: Decimal,
+    /// 效益.
+    pub outcome: Decimal,
+    /// 满意度.
+    pub satisfaction: Decimal,
+}
+
+/// Rule for lower-is-better targets (≤, <).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LowerBetterRule {
+    /// weight × (1 − (actual − target) / target), reaching 0 at twice the target.
+    LinearToZeroAtDouble,
+    /// weight × target / actual.
+    Ratio,
+}
+
+/// Rule for higher-is-better targets (≥, >).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HigherBetterRule {
+    /// weight × actual / target.
+    Ratio,
+}
+
+/// Rule for equality targets (=).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EqualityRule {
+    /// Target 0: full if actual ≤ 0, else 0; otherwise as higher-is-better.
+    ZeroTargetOrRatio,
+}
+
+/// A qualitative band.
+#[derive(SimpleObject, InputObject, Clone, Serialize, Deserialize)]
+#[graphql(input_name = "QualitativeBandInput")]
+#[serde(rename_all = "camelCase")]
+pub struct QualitativeBand {
+    /// Exact label, e.g. 达成年度指标.
+    pub label: String,
+    /// Lowest share of the weight, percent.
+    pub min_percent: Decimal,
+    /// Highest share of the weight, percent.
+    pub max_percent: Decimal,
+    /// What the band stands for.
+    pub achievement: Achievement,
+}
+
+/// Over-achievement policy.
+#[derive(SimpleObject, InputObject, Clone, Serialize, Deserialize)]
+#[graphql(input_name = "OverAchievementInput")]
+#[serde(rename_all = "camelCase")]
+pub struct OverAchievement {
+    /// Percent above target that makes the reviewer ask whether the target was set too low.
+    pub threshold_percent: Decimal,
+    /// Cap of an indicator's score, percent of its weight (100: no extra credit).
+    pub score_cap_percent: Decimal,
+}
+
+/// A grade band.
+#[derive(SimpleObject, InputObject, Clone, Serialize, Deserialize)]
+#[graphql(input_name = "GradeBandInput")]
+#[serde(rename_all = "camelCase")]
+pub struct GradeBand {
+    /// Lowest score of the band.
+    pub min_score: Decimal,
+    /// Grade, e.g. 优.
+    pub grade: String,
+    /// Labels meaning this grade, e.g. 优 and 优秀.
+    pub labels: Vec<String>,
+}
+
+/// A severity override.
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "SeverityOverrideInput")]
+pub struct SeverityOverride {
+    /// Finding code.
+    pub code: String,
+    /// Severity to use.
+    pub severity: Severity,
+}
+
+/// The rules of a scoring profile.
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "ScoringRulesInput")]
+pub struct ScoringRules {
+    /// Level-1 weights.
+    pub level1_weights: Level1Weights,
+    /// Higher-is-better rule.
+    pub higher_better: HigherBetterRule,
+    /// Lower-is-better rule.
+    pub lower_better: LowerBetterRule,
+    /// Equality rule.
+    pub equality: EqualityRule,
+    /// Qualitative bands.
+    pub qualitative_bands: Vec<QualitativeBand>,
+    /// Over-achievement policy.
+    pub over_achievement: OverAchievement,
+    /// Grade bands.
+    pub grade_bands: Vec<GradeBand>,
+    /// Difference tolerated in arithmetic checks, 万元.
+    pub arithmetic_tolerance: Decimal,
+    /// Severity overrides by finding code.
+    pub severities: Vec<SeverityOverride>,
+    /// Words marking partial-year data, e.g. 截止, 1-11月.
+    pub partial_year_markers: Vec<String>,
+}
+
+impl Serialize for Decimal {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.0, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        <rust_decimal::Decimal as serde::Deserialize>::deserialize(d).map(Decimal)
+    }
+}
+
+impl Serialize for Achievement {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&domain_profile::Achievement::from(*self), s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Achievement {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        <domain_profile::Achievement as serde::Deserialize>::deserialize(d).map(Into::into)
+    }
+}
+
+fn to_domain(r: ScoringRules) -> std::result::Result<domain_profile::Rules, String> {
+    let value = serde_json::json!({
+        "level1Weights": r.level1_weights,
+        "higherBetter": r.higher_better,
+        "lowerBetter": r.lower_better,
+        "equality": r.equality,
+        "qualitativeBands": r.qualitative_bands,
+        "overAchievement": r.over_achievement,
+        "gradeBands": r.grade_bands,
+        "arithmeticTolerance": r.arithmetic_tolerance,
+        "severities": r.severities.into_iter().map(|s| (s.code, serde_json::to_value(s.severity).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
+        "partialYearMarkers": r.partial_year_markers,
+    });
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+fn from_domain(r: &domain_profile::Rules) -> std::result::Result<ScoringRules, AppError> {
+    let v = serde_json::to_value(r).map_err(AppError::internal)?;
+    let get = |k: &str| v.get(k).cloned().unwrap_or_default();
+    fn parse<T: serde::de::DeserializeOwned>(
+        v: serde_json::Value,
+    ) -> std::result::Result<T, AppError> {
+        serde_json::from_value(v).map_err(AppError::internal)
+    }
+    Ok(ScoringRules {
+        level1_weights: parse(get("level1Weights"))?,
+        higher_better: parse(get("higherBetter"))?,
+        lower_better: parse(get("lowerBetter"))?,
+        equality: parse(get("equality"))?,
+        qualitative_bands: parse(get("qualitativeBands"))?,
+        over_achievement: parse(get("overAchievement"))?,
+        grade_bands: parse(get("gradeBands"))?,
+        arithmetic_tolerance: parse(get("arithmeticTolerance"))?,
+        severities: r
+            .severities
+            .iter()
+            .map(|(code, s)| SeverityOverride {
+                code: code.clone(),
+                severity: (*s).into(),
+            })
+            .collect(),
+        partial_year_markers: r.partial_year_markers.clone(),
+    })
+}
+
+/// A scoring profile: the rules of a jurisdiction and span of years.
+pub struct ScoringProfile(pub Profile);
+
+/// A scoring profile: the rules of a jurisdiction and span of years.
+#[Object]
+impl ScoringProfile {
+    /// Unique code, e.g. NATIONAL.
+    async fn code(&self) -> &str {
+        &self.0.row.code
+    }
+
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.row.name
+    }
+
+    /// Region it applies to (a department's region containing it); null for national.
+    async fn jurisdiction(&self) -> Option<&str> {
+        self.0.row.jurisdiction.as_deref()
+    }
+
+    /// First fiscal year it applies to.
+    async fn year_from(&self) -> Option<i32> {
+        self.0.row.year_from
+    }
+
+    /// Last fiscal year it applies to.
+    async fn year_to(&self) -> Option<i32> {
+        self.0.row.year_to
+    }
+
+    /// Version, bumped by every change.
+    async fn version(&self) -> i32 {
+        self.0.row.version
+    }
+
+    /// The rules.
+    async fn rules(&self) -> Result<ScoringRules> {
+        Ok(from_domain(&self.0.rules)?)
+    }
+}
+
+/// Input of `upsertScoringProfile`.
+#[derive(InputObject)]
+pub struct UpsertScoringProfileInput {
+    /// Unique code: the profile to create or replace.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Region it applies to; null for national.
+    pub jurisdiction: Option<String>,
+    /// First fiscal year it applies to.
+    pub year_from: Option<i32>,
+    /// Last fiscal year it applies to.
+    pub year_to: Option<i32>,
+    /// If given, refused with STALE_VERSION unless the profile has this version.
+    pub expected_version: Option<i32>,
+    /// The rules.
+    pub rules: ScoringRules,
+}
+
+/// Result of `upsertScoringProfile`.
+#[derive(SimpleObject)]
+pub struct ScoringProfilePayload {
+    /// The profile after the write; null when refused.
+    pub profile: Option<ScoringProfile>,
+    /// Number of reports whose stored computed score was refreshed.
+    pub reassessed_reports: i32,
+    /// Why the write was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Assessment queries.
+#[derive(Default)]
+pub struct AssessmentQuery;
+
+#[Object]
+impl AssessmentQuery {
+    /// Every scoring profile.
+    async fn scoring_profiles(&self, ctx: &Context<'_>) -> Result<Vec<ScoringProfile>> {
+        Ok(domain_profile::all(db(ctx))
+            .await?
+            .into_iter()
+            .map(ScoringProfile)
+            .collect())
+    }
+
+    /// Checks an unsaved report document, so that an integrator can check before writing: every
+    /// finding the saved report would have, under the profile its department and year select.
+    /// Field errors (a text too long, a year out of range…) come back as ERROR findings with code
+    /// INVALID_INPUT.
+    async fn validate_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The document to check.")] input: ReportDocumentInput,
+    ) -> Result<ValidationReport> {
+        let doc: ReportDocument = input.into();
+        let (profile, findings) = service::validate_unsaved(db(ctx), doc).await?;
+        Ok(validation(findings, &profile))
+    }
+}
+
+/// Assessment mutations.
+#[derive(Default)]
+pub struct AssessmentMutation;
+
+#[Object]
+impl AssessmentMutation {
+    /// Creates or replaces a scoring profile (ADMIN only), and refreshes the stored computed
+    /// score of every report it applies to.
+    async fn upsert_scoring_profile(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The profile.")] input: UpsertScoringProfileInput,
+    ) -> Result<ScoringProfilePayload> {
+        let rules = match to_domain(input.rules) {
+            Ok(r) => r,
+            Err(e) => {
+                return Ok(ScoringProfilePayload {
+                    profile: None,
+                    reassessed_reports: 0,
+                    user_errors: user_errors(
+                        vec![crate::domain::FieldError::new(
+                            "rules",
+                            crate::domain::UserErrorCode::Invalid,
+                            format!("评分规则无效：{e}"),
+                        )],
+                        &[],
+                    ),
+                });
+            }
+        };
+        let data = service::ProfileData {
+            code: input.code,
+            name: input.name,
+            jurisdiction: input.jurisdiction,
+            year_from: input.year_from,
+            year_to: input.year_to,
+            expected_version: input.expected_version,
+            rules,
+        };
+        Ok(
+            match service::upsert_profile(db(ctx), viewer(ctx), data).await? {
+                Ok((profile, n)) => ScoringProfilePayload {
+                    profile: Some(ScoringProfile(profile)),
+                    reassessed_reports: n as i32,
+                    user_errors: Vec::new(),
+                },
+                Err(e) => ScoringProfilePayload {
+                    profile: None,
+                    reassessed_reports: 0,
+                    user_errors: user_errors(e, &[]),
+                },
+            },
+        )
+    }
+}
+
+/// The assessment and findings of a stored report.
+pub async fn of_report(
+    ctx: &Context<'_>,
+    report: &entity::report::Model,
+) -> Result<(Assessment, ValidationReport)> {
+    let (doc, profile, assessment_result, findings) =
+        service::review_stored(db(ctx), report).await?;
+    let rows = super::children::<entity::indicator::Entity>(ctx, report.id).await?;
+    Ok((
+        assessment(assessment_result, &profile, &doc, &rows),
+        validation(findings, &profile),
+    ))
+}
+
+// ---------------------------------------------------------------- statistics
+
+/// Reports in one band of ten points.
+#[derive(SimpleObject)]
+pub struct ScoreBand {
+    /// Lowest score of the band (0, 10, … 90; 100 counts in 90).
+    pub from: i32,
+    /// Reports in the band.
+    pub count: i64,
+}
+
+/// Reports with one grade.
+#[derive(SimpleObject)]
+pub struct GradeCount {
+    /// Grade label (null: none).
+    pub grade: Option<String>,
+    /// Reports.
+    pub count: i64,
+}
+
+/// Statistics of one score.
+#[derive(SimpleObject)]
+pub struct ScoreStatistics {
+    /// Reports with a score.
+    pub count: i64,
+    /// Average, two decimals.
+    pub average: Option<Decimal>,
+    /// Lowest.
+    pub min: Option<Decimal>,
+    /// Highest.
+    pub max: Option<Decimal>,
+    /// Reports per band of ten points.
+    pub distribution: Vec<ScoreBand>,
+    /// Reports per grade.
+    pub grades: Vec<GradeCount>,
+}
+
+/// Money totals over all units of the reports, in 万元 (blank cells count as nothing).
+#[derive(SimpleObject)]
+pub struct MoneyTotals {
+    /// 收入合计.
+    pub income: Option<Decimal>,
+    /// 支出合计.
+    pub expenditure: Option<Decimal>,
+    /// 基本支出.
+    pub basic_expenditure: Option<Decimal>,
+    /// 项目支出.
+    pub project_expenditure: Option<Decimal>,
+    /// 当年结余.
+    pub current_balance: Option<Decimal>,
+    /// 三公经费.
+    pub three_public: Option<Decimal>,
+    /// 固定资产.
+    pub fixed_assets: Option<Decimal>,
+}
+
+/// Statistics across the filtered reports visible to the caller, computed in SQL.
+#[derive(SimpleObject)]
+pub struct ReportStatistics {
+    /// Reports.
+    pub count: i64,
+    /// Declared scores (绩效自评综合得分) and grades.
+    pub declared: ScoreStatistics,
+    /// Computed scores and grades (as stored at each report's last write).
+    pub computed: ScoreStatistics,
+    /// Money totals.
+    pub money: MoneyTotals,
+}
+
+fn score_statistics(s: crate::domain::report::statistics::ScoreStats) -> ScoreStatistics {
+    ScoreStatistics {
+        count: s.count,
+        average: s.average.map(d),
+        min: s.min.map(d),
+        max: s.max.map(d),
+        distribution: s
+            .distribution
+            .into_iter()
+            .map(|(from, count)| ScoreBand {
+                from: from as i32,
+                count,
+            })
+            .collect(),
+        grades: s
+            .grades
+            .into_iter()
+            .map(|(grade, count)| GradeCount { grade, count })
+            .collect(),
+    }
+}
+
+/// Statistics query.
+#[derive(Default)]
+pub struct StatisticsQuery;
+
+#[Object]
+impl StatisticsQuery {
+    /// Counts, average and distribution of computed and declared scores, grade distributions and
+    /// money totals across the filtered reports the caller can see.
+    async fn report_statistics(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which reports.")] filter: Option<super::report::ReportFilter>,
+    ) -> Result<ReportStatistics> {
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let s = crate::domain::report::statistics::compute(db(ctx), viewer(ctx), &filter).await?;
+        let m = s.money;
+        Ok(ReportStatistics {
+            count: s.count,
+            declared: score_statistics(s.declared),
+            computed: score_statistics(s.computed),
+            money: MoneyTotals {
+                income: m.income.map(d),
+                expenditure: m.expenditure.map(d),
+                basic_expenditure: m.basic.map(d),
+                project_expenditure: m.project.map(d),
+                current_balance: m.current_balance.map(d),
+                three_public: m.three_public.map(d),
+                fixed_assets: m.fixed_assets.map(d),
+            },
+        })
+    }
+}

@@ -1,0 +1,418 @@
+//! Assessment and the reviewer's checks on the reference report, and on a project report that
+//! exercises every scoring rule.
+
+use crate::support::{TestApp, UPSERT, fixture};
+use serde_json::{Value, json};
+
+const VALIDATION: &str = "query($id: ID!) { report(id: $id) { validation { profileCode valid errorCount warningCount findings { code severity path message expected actual } } } }";
+
+fn findings<'a>(v: &'a Value, code: &str) -> Vec<&'a Value> {
+    v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["code"] == code)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_reference_reports_arithmetic_and_plausibility_findings() {
+    let app = TestApp::spawn().await;
+    let id = app.upsert_fixture().await["report"]["id"].clone();
+    let body = app
+        .gql(Some(&app.preparer()), VALIDATION, json!({ "id": id }))
+        .await;
+    let v = &body["data"]["report"]["validation"];
+    assert_eq!(v["profileCode"], "NATIONAL", "{body}");
+    assert_eq!(v["valid"], false);
+    let income = findings(v, "INCOME_TOTAL_MISMATCH");
+    assert_eq!(income.len(), 1, "{v}");
+    assert_eq!(income[0]["severity"], "ERROR");
+    assert_eq!(income[0]["path"], "finance.units[0].income.total");
+    assert_eq!(income[0]["expected"], "680.52");
+    assert_eq!(income[0]["actual"], "680.54");
+    assert!(
+        income[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("相差 0.02 万元"),
+        "{}",
+        income[0]
+    );
+    for code in [
+        "EXPENDITURE_TOTAL_MISMATCH",
+        "BASIC_EXPENDITURE_MISMATCH",
+        "CURRENT_BALANCE_MISMATCH",
+        "GRADE_MISMATCH",
+    ] {
+        assert!(
+            findings(v, code).is_empty(),
+            "{code} holds in the reference: {v}"
+        );
+    }
+    let headcount = findings(v, "HEADCOUNT_OVER_AUTHORISED");
+    assert_eq!(headcount.len(), 1);
+    assert!(
+        headcount[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("129.41%"),
+        "{}",
+        headcount[0]
+    );
+    assert_eq!(findings(v, "BUDGET_CODE_MISSING").len(), 1);
+    assert_eq!(findings(v, "SUMMARY_BLANK").len(), 1);
+    assert_eq!(
+        v["errorCount"], 1,
+        "only the income identity is an error: {v}"
+    );
+}
+
+#[tokio::test]
+async fn submission_is_refused_while_validation_has_errors() {
+    let app = TestApp::spawn().await;
+    let preparer = app.preparer();
+    let mut input = fixture();
+    input["document"]["evaluators"][0]["role"] = json!("GROUP_LEADER");
+    let id = app
+        .gql(Some(&preparer), UPSERT, json!({ "input": input }))
+        .await["data"]["upsertReport"]["report"]["id"]
+        .clone();
+    let leader = app.token_for("e-yao", "姚骄阳", &["EVALUATOR"], &["YX-KGJ"]);
+    let sign = "mutation($i: SignReportInput!) { signReport(input: $i) { userErrors { code } } }";
+    app.gql(
+        Some(&leader),
+        sign,
+        json!({ "i": { "reportId": id, "role": "GROUP_LEADER" } }),
+    )
+    .await;
+    let submit = "mutation($i: TransitionInput!) { submitReport(input: $i) { report { status } userErrors { code field message } } }";
+    let r = app
+        .gql(Some(&preparer), submit, json!({ "i": { "reportId": id } }))
+        .await;
+    let errors = &r["data"]["submitReport"]["userErrors"];
+    assert_eq!(errors[0]["code"], "VALIDATION_FAILED", "{r}");
+    assert_eq!(
+        errors[0]["field"],
+        json!(["finance", "units[0]", "income", "total"])
+    );
+}
+
+const ASSESSMENT: &str = "query($id: ID!) { report(id: $id) { computedScore computedGrade assessment { profileCode computedScore computedGrade declaredScore declaredGrade scoreDifference gradeMatches applicableWeight rawScore budgetExecution { rate weight score } indicators { index achievement reason weight computedScore explanation indicator { id } comparisons { label comparator target actual unit met ratio } } } validation { valid findings { code severity path message expected actual } } } }";
+
+fn project() -> Value {
+    serde_json::from_str(include_str!("../fixtures/project-report.json")).expect("project fixture")
+}
+
+#[tokio::test]
+async fn the_project_report_exercises_every_scoring_rule() {
+    let app = TestApp::spawn().await;
+    let written = app
+        .gql(Some(&app.preparer()), UPSERT, json!({ "input": project() }))
+        .await;
+    let id = written["data"]["upsertReport"]["report"]["id"].clone();
+    assert!(!id.is_null(), "{written}");
+    let body = app
+        .gql(Some(&app.preparer()), ASSESSMENT, json!({ "id": id }))
+        .await;
+    let r = &body["data"]["report"];
+    let a = &r["assessment"];
+    let scores: Vec<Value> = a["indicators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| i["computedScore"].clone())
+        .collect();
+    // ≥ met; ≥ short (16/20); = 100%; ≥ met; ≤ over by 10 % (linear: 1 − 9/90); ≥ met in 亿元;
+    // = 0 met; qualitative band 达成年度指标 (top of 80–100 %); ≥ met.
+    assert_eq!(
+        scores,
+        [
+            "15.00", "8.00", "10.00", "5.00", "9.00", "10.00", "5.00", "15.00", "10.00"
+        ]
+        .map(|s| json!(s)),
+        "{a}"
+    );
+    let achievements: Vec<&str> = a["indicators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["achievement"].as_str())
+        .collect();
+    assert_eq!(
+        achievements,
+        [
+            "MET", "NOT_MET", "MET", "MET", "NOT_MET", "MET", "MET", "MET", "MET"
+        ]
+    );
+    assert_eq!(
+        a["budgetExecution"],
+        json!({ "rate": "95.00", "weight": "10.00", "score": "9.50" })
+    );
+    assert_eq!(a["computedScore"], "96.50", "{a}");
+    assert_eq!(a["computedGrade"], "优");
+    assert_eq!(a["declaredScore"], "95.50");
+    assert_eq!(a["scoreDifference"], "-1.00");
+    assert_eq!(a["gradeMatches"], true);
+    assert_eq!(r["computedScore"], "96.50", "stored at write time");
+    assert_eq!(
+        a["indicators"][5]["comparisons"][0],
+        json!({ "label": a["indicators"][5]["comparisons"][0]["label"], "comparator": "GTE", "target": "15000", "actual": "21000", "unit": "万元", "met": true, "ratio": "1" })
+    );
+    let v = &r["validation"];
+    assert_eq!(v["valid"], true, "{v}");
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"OVER_ACHIEVEMENT"), "{codes:?}");
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == "ACTUAL_EQUALS_TARGET")
+            .count(),
+        2,
+        "{codes:?}"
+    );
+    for absent in [
+        "WEIGHTS_SUM",
+        "TOTAL_NOT_SUM",
+        "EXECUTION_SCORE_MISMATCH",
+        "FUNDING_TOTAL_MISMATCH",
+        "DEVIATION_REASON_MISSING",
+        "QUALITATIVE_SCORE_OUT_OF_BAND",
+    ] {
+        assert!(!codes.contains(&absent), "{absent}: {v}");
+    }
+}
+
+#[tokio::test]
+async fn validate_report_checks_an_unsaved_document() {
+    let app = TestApp::spawn().await;
+    let mut doc = project()["document"].clone();
+    doc["indicators"][7]["declaredScore"] = json!("8");
+    doc["funding"][0]["executed"] = json!("500");
+    doc["funding"][0]["declaredScore"] = json!("10");
+    doc["declaredGrade"] = json!("良好");
+    let q = "query($d: ReportDocumentInput!) { validateReport(input: $d) { valid errorCount findings { code severity path expected actual message } } }";
+    let body = app.gql(None, q, json!({ "d": doc })).await;
+    let v = &body["data"]["validateReport"];
+    let find = |code: &str| {
+        v["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["code"] == code)
+            .cloned()
+    };
+    let band = find("QUALITATIVE_SCORE_OUT_OF_BAND").expect("band finding");
+    assert_eq!(band["path"], "indicators[7].declaredScore", "{v}");
+    assert_eq!(band["expected"], "12.00–15.00");
+    let over = find("EXECUTED_OVER_BUDGET").expect("over budget");
+    assert_eq!(over["actual"], "500.00");
+    let mismatch = find("FUNDING_TOTAL_MISMATCH").expect("funding parts");
+    assert_eq!(mismatch["expected"], "456.00");
+    assert!(
+        find("GRADE_MISMATCH").is_some(),
+        "95.5 is 优, not 良好: {v}"
+    );
+    assert!(find("TOTAL_NOT_SUM").is_some(), "{v}");
+    assert_eq!(v["valid"], false);
+    assert_eq!(app.report_count().await, 0, "validateReport writes nothing");
+    let bad = app
+        .gql(
+            None,
+            q,
+            json!({ "d": { "departmentCode": "YX-KGJ", "fiscalYear": 1800, "unitName": "x" } }),
+        )
+        .await;
+    assert_eq!(
+        bad["data"]["validateReport"]["findings"][0]["code"], "INVALID_INPUT",
+        "{bad}"
+    );
+}
+
+#[tokio::test]
+async fn assessing_the_reference_report() {
+    let app = TestApp::spawn().await;
+    let id = app.upsert_fixture().await["report"]["id"].clone();
+    let body = app
+        .gql(Some(&app.preparer()), ASSESSMENT, json!({ "id": id }))
+        .await;
+    let a = &body["data"]["report"]["assessment"];
+    println!("{}", serde_json::to_string_pretty(a).unwrap_or_default());
+    let ind = |i: usize| &a["indicators"][i];
+    // 质量指标2: both investment growth rates are below the city average.
+    assert_eq!(ind(1)["achievement"], "PARTIALLY_MET", "{}", ind(1));
+    let short: Vec<&Value> = ind(1)["comparisons"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["met"] == false)
+        .collect();
+    assert_eq!(short.len(), 2, "{}", ind(1));
+    assert_eq!(
+        (short[0]["actual"].clone(), short[0]["target"].clone()),
+        (json!("3.6"), json!("27.4"))
+    );
+    assert_eq!(
+        (short[1]["actual"].clone(), short[1]["target"].clone()),
+        (json!("23.7"), json!("38.1"))
+    );
+    // 质量指标3 names no figure the outcome can be held against.
+    assert_eq!(ind(2)["achievement"], "NOT_ASSESSABLE");
+    // 数量指标1 and 3: above the city's targets.
+    assert_eq!(ind(3)["achievement"], "MET", "{}", ind(3));
+    assert_eq!(ind(3)["comparisons"][0]["actual"], "58.47");
+    assert_eq!(ind(5)["achievement"], "MET", "{}", ind(5));
+    // 时效指标2 is narrative only.
+    assert_eq!(ind(7)["achievement"], "NOT_ASSESSABLE");
+    // The empty 效益 and 满意度 rows as filed.
+    for i in 12..16 {
+        assert_eq!(ind(i)["achievement"], "NOT_ASSESSABLE");
+        assert_eq!(ind(i)["reason"], "TARGET_MISSING");
+    }
+    // 质量指标1: 886.97亿元 ≥ 500亿元, but 区本级 tax 6.29亿元 < 8.5亿.
+    assert_eq!(ind(0)["achievement"], "PARTIALLY_MET", "{}", ind(0));
+    assert!(
+        ind(0)["explanation"]
+            .as_str()
+            .unwrap_or("")
+            .contains("886.97亿元（目标 ≥500亿元）达成"),
+        "{}",
+        ind(0)
+    );
+    // The declared 95 against the evidence: the nine output indicators that can be checked
+    // support 95.14 (50 points shared among them, rescaled to 100), but 效益 and 满意度 were
+    // filed empty and three output rows cannot be checked.
+    assert_eq!(a["declaredScore"], "95.00");
+    assert_eq!(a["computedScore"], "95.14", "{a}");
+    assert_eq!(a["computedGrade"], "优");
+    assert_eq!(a["scoreDifference"], "-0.14");
+    assert_eq!(a["applicableWeight"], "50.00");
+    let not_assessable = a["indicators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["achievement"] == "NOT_ASSESSABLE")
+        .count();
+    assert_eq!(not_assessable, 7, "3 output rows and the 4 empty rows");
+    let v = &body["data"]["report"]["validation"];
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == "ACTUAL_EQUALS_TARGET")
+            .count(),
+        4,
+        "新增高新技术企业, 技术合同交易额, 研发经费投入, 研发经费投入增速: {codes:?}"
+    );
+    assert!(codes.contains(&"OVER_ACHIEVEMENT"));
+    assert!(codes.contains(&"DEVIATION_REASON_MISSING"));
+    assert!(codes.contains(&"PARTIAL_YEAR_DATA"));
+    assert!(codes.contains(&"DECLARED_SCORE_DIFFERS"));
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == "CATEGORY_NOT_REPORTED")
+            .count(),
+        2,
+        "效益 and 满意度: {codes:?}"
+    );
+}
+
+#[tokio::test]
+async fn profiles_are_data_and_select_by_jurisdiction() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .gql(Some(&app.preparer()), UPSERT, json!({ "input": project() }))
+        .await["data"]["upsertReport"]["report"]["id"]
+        .clone();
+    let list = app.gql(None, "{ scoringProfiles { code version rules { level1Weights { output } lowerBetter gradeBands { minScore grade labels } } } }", json!({})).await;
+    let national = &list["data"]["scoringProfiles"][0];
+    assert_eq!(national["code"], "NATIONAL", "{list}");
+    assert_eq!(national["rules"]["level1Weights"]["output"], "50");
+    let mut rules = app.gql(None, "{ scoringProfiles { rules { level1Weights { budgetExecution output outcome satisfaction } higherBetter lowerBetter equality qualitativeBands { label minPercent maxPercent achievement } overAchievement { thresholdPercent scoreCapPercent } gradeBands { minScore grade labels } arithmeticTolerance severities { code severity } partialYearMarkers } } }", json!({})).await["data"]["scoringProfiles"][0]["rules"].clone();
+    rules["lowerBetter"] = json!("RATIO");
+    let upsert = "mutation($i: UpsertScoringProfileInput!) { upsertScoringProfile(input: $i) { profile { code version } reassessedReports userErrors { code field message } } }";
+    let input = json!({ "i": { "code": "YUEYANG-YUNXI", "name": "云溪区评分规则", "jurisdiction": "云溪区", "rules": rules } });
+    let refused = app.gql(Some(&app.preparer()), upsert, input.clone()).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let admin = app.token(&["ADMIN"], &["*"]);
+    let r = app.gql(Some(&admin), upsert, input).await;
+    assert_eq!(
+        r["data"]["upsertScoringProfile"]["reassessedReports"], 1,
+        "{r}"
+    );
+    let body = app
+        .gql(Some(&app.preparer()), ASSESSMENT, json!({ "id": id }))
+        .await;
+    let a = &body["data"]["report"]["assessment"];
+    assert_eq!(a["profileCode"], "YUEYANG-YUNXI");
+    // ≤ under the ratio rule: 10 × 90 / 99.
+    assert_eq!(a["indicators"][4]["computedScore"], "9.09", "{a}");
+    let mut bad = rules.clone();
+    bad["level1Weights"]["output"] = json!("60");
+    let r = app
+        .gql(
+            Some(&admin),
+            upsert,
+            json!({ "i": { "code": "BAD", "name": "坏", "rules": bad } }),
+        )
+        .await;
+    assert_eq!(
+        r["data"]["upsertScoringProfile"]["userErrors"][0]["code"], "INVALID",
+        "{r}"
+    );
+}
+
+#[tokio::test]
+async fn statistics_are_computed_in_sql() {
+    let app = TestApp::spawn().await;
+    app.upsert_fixture().await;
+    app.gql(Some(&app.preparer()), UPSERT, json!({ "input": project() }))
+        .await;
+    let q = "query($f: ReportFilter) { reportStatistics(filter: $f) { count declared { count average min max distribution { from count } grades { grade count } } computed { count average grades { grade count } } money { income expenditure basicExpenditure projectExpenditure currentBalance threePublic } } }";
+    let s = app.gql(Some(&app.preparer()), q, json!({})).await;
+    let st = &s["data"]["reportStatistics"];
+    assert_eq!(st["count"], 2, "{s}");
+    assert_eq!(st["declared"]["average"], "95.25");
+    assert_eq!(st["declared"]["min"], "95.00");
+    assert_eq!(st["declared"]["max"], "95.50");
+    assert_eq!(
+        st["declared"]["distribution"],
+        json!([{ "from": 90, "count": 2 }])
+    );
+    assert_eq!(
+        st["declared"]["grades"],
+        json!([{ "grade": "优秀", "count": 2 }])
+    );
+    assert_eq!(st["computed"]["count"], 2);
+    assert_eq!(st["money"]["income"], "680.54");
+    assert_eq!(st["money"]["expenditure"], "631.44");
+    assert_eq!(st["money"]["threePublic"], serde_json::Value::Null);
+    let year = app
+        .gql(
+            Some(&app.preparer()),
+            q,
+            json!({ "f": { "fiscalYear": 2024 } }),
+        )
+        .await;
+    assert_eq!(year["data"]["reportStatistics"]["count"], 1);
+    assert_eq!(
+        year["data"]["reportStatistics"]["money"]["income"],
+        serde_json::Value::Null
+    );
+    let anonymous = app.gql(None, q, json!({})).await;
+    assert_eq!(
+        anonymous["data"]["reportStatistics"]["count"], 0,
+        "drafts are not public"
+    );
+}
