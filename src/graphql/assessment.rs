@@ -592,18 +592,38 @@ impl AssessmentMutation {
     }
 }
 
-/// The assessment and findings of a stored report.
+/// The assessment and findings of a stored report, computed once per request.
 pub async fn of_report(
     ctx: &Context<'_>,
     report: &entity::report::Model,
 ) -> Result<(Assessment, ValidationReport)> {
-    let (doc, profile, assessment_result, findings) =
-        service::review_stored(db(ctx), report).await?;
+    let reviewed = super::load::<super::loaders::ReviewLoader>(ctx, report.id)
+        .await?
+        .ok_or_else(|| AppError::internal("report vanished while being assessed"))?;
     let rows = super::children::<entity::indicator::Entity>(ctx, report.id).await?;
+    let r = reviewed.as_ref();
     Ok((
-        assessment(assessment_result, &profile, &doc, &rows),
-        validation(findings, &profile),
+        assessment(r.assessment.clone(), &r.profile, &r.doc, &rows),
+        validation(r.findings.clone(), &r.profile),
     ))
+}
+
+/// The assessment of one stored indicator.
+pub async fn of_indicator(
+    ctx: &Context<'_>,
+    indicator: &entity::indicator::Model,
+) -> Result<Option<score::IndicatorAssessment>> {
+    let Some(reviewed) =
+        super::load::<super::loaders::ReviewLoader>(ctx, indicator.report_id).await?
+    else {
+        return Ok(None);
+    };
+    let index = reviewed
+        .doc
+        .indicators
+        .iter()
+        .position(|i| i.id == Some(indicator.id));
+    Ok(index.and_then(|i| reviewed.assessment.indicators.get(i).cloned()))
 }
 
 // ---------------------------------------------------------------- statistics

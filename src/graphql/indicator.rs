@@ -119,6 +119,49 @@ impl Indicator {
         self.0.declared_score.map(|w| Decimal(w.to_decimal()))
     }
 
+    /// Achievement computed under the report's scoring profile (see `Report.assessment`).
+    async fn achievement(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::assessment::Achievement>> {
+        Ok(super::assessment::of_indicator(ctx, &self.0)
+            .await?
+            .map(|a| a.achievement.into()))
+    }
+
+    /// Score computed under the report's scoring profile; null when it cannot be assessed.
+    async fn computed_score(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
+        Ok(super::assessment::of_indicator(ctx, &self.0)
+            .await?
+            .and_then(|a| a.score)
+            .map(Decimal))
+    }
+
+    /// Why it was judged so, in Chinese, with the numbers.
+    async fn assessment_explanation(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(super::assessment::of_indicator(ctx, &self.0)
+            .await?
+            .map(|a| a.explanation))
+    }
+
+    /// The qualitative band (达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差)
+    /// named in the outcome, if any.
+    async fn qualitative_outcome(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let Some(actual) = &self.0.actual_text else {
+            return Ok(None);
+        };
+        let Some(reviewed) =
+            super::load::<super::loaders::ReviewLoader>(ctx, self.0.report_id).await?
+        else {
+            return Ok(None);
+        };
+        Ok(reviewed
+            .profile
+            .rules
+            .band_in(actual)
+            .map(|b| b.label.clone()))
+    }
+
     /// 偏差原因分析.
     async fn deviation_reason(&self) -> Option<&str> {
         self.0.deviation_reason.as_deref()

@@ -92,6 +92,52 @@ macro_rules! by_id {
 }
 by_id!(department, report);
 
+/// A stored report reviewed under its profile.
+pub struct Reviewed {
+    /// Its document.
+    pub doc: crate::domain::report::ReportDocument,
+    /// The profile used.
+    pub profile: crate::domain::assessment::profile::Profile,
+    /// The assessment.
+    pub assessment: crate::domain::assessment::score::Assessment,
+    /// The findings.
+    pub findings: Vec<crate::domain::assessment::finding::Finding>,
+}
+
+/// Reviews reports by id (each loads its document and profile: several statements per report,
+/// so this is for fields a client asks for deliberately, such as `assessment`).
+pub struct ReviewLoader(Db);
+
+impl Loader<Uuid> for ReviewLoader {
+    type Value = Arc<Reviewed>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = report::Entity::find()
+            .filter(report::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0.conn)
+            .await
+            .map_err(|e| Arc::new(AppError::from(e)))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (doc, profile, assessment, findings) =
+                crate::domain::assessment::service::review_stored(&self.0, &row)
+                    .await
+                    .map_err(Arc::new)?;
+            out.insert(
+                row.id,
+                Arc::new(Reviewed {
+                    doc,
+                    profile,
+                    assessment,
+                    findings,
+                }),
+            );
+        }
+        Ok(out)
+    }
+}
+
 /// A loader with a per-request cache: what one resolver loaded (or a list resolver prefetched)
 /// is not loaded again in the same request.
 pub type Cached<L> = DataLoader<L, HashMapCache>;
@@ -127,6 +173,7 @@ pub fn attach(request: async_graphql::Request, db: &Db) -> async_graphql::Reques
         .data(child::<signature::Entity>(db))
         .data(by_id::<department::Entity>(db))
         .data(by_id::<report::Entity>(db))
+        .data(cached(ReviewLoader(db.clone())))
 }
 
 /// Loads, in one batched query per list, the children of `reports` that the query selects

@@ -155,6 +155,17 @@ async fn the_project_report_exercises_every_scoring_rule() {
     assert_eq!(a["scoreDifference"], "-1.00");
     assert_eq!(a["gradeMatches"], true);
     assert_eq!(r["computedScore"], "96.50", "stored at write time");
+    let per = app.gql(Some(&app.preparer()), "query($id: ID!) { report(id: $id) { indicators { achievement computedScore qualitativeOutcome } } }", json!({ "id": id })).await;
+    let rows = &per["data"]["report"]["indicators"];
+    assert_eq!(
+        rows[1],
+        json!({ "achievement": "NOT_MET", "computedScore": "8.00", "qualitativeOutcome": null }),
+        "{per}"
+    );
+    assert_eq!(
+        rows[7],
+        json!({ "achievement": "MET", "computedScore": "15.00", "qualitativeOutcome": "达成年度指标" })
+    );
     assert_eq!(
         a["indicators"][5]["comparisons"][0],
         json!({ "label": a["indicators"][5]["comparisons"][0]["label"], "comparator": "GTE", "target": "15000", "actual": "21000", "unit": "万元", "met": true, "ratio": "1" })
@@ -415,4 +426,227 @@ async fn statistics_are_computed_in_sql() {
         anonymous["data"]["reportStatistics"]["count"], 0,
         "drafts are not public"
     );
+}
+
+/// Each check of DOMAIN.md §6 fires on a document made to break it (and only the project
+/// fixture's known plausibility findings otherwise).
+#[tokio::test]
+async fn each_check_has_its_own_case() {
+    let app = TestApp::spawn().await;
+    let q = "query($d: ReportDocumentInput!) { validateReport(input: $d) { findings { code severity path expected actual } } }";
+    let unit = |income: Value, expenditure: Value| json!({ "name": "局机关", "income": income, "expenditure": expenditure });
+    type Break = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, &str, Break)> = vec![
+        (
+            "EXPENDITURE_TOTAL_MISMATCH",
+            "finance.units[0].expenditure.total",
+            Box::new(
+                move |d| d["finance"] = json!({ "units": [unit(json!({}), json!({ "total": "100", "basic": "60", "project": "30" }))] }),
+            ),
+        ),
+        (
+            "BASIC_EXPENDITURE_MISMATCH",
+            "finance.units[0].expenditure.basic",
+            Box::new(
+                move |d| d["finance"] = json!({ "units": [unit(json!({}), json!({ "basic": "60", "personnel": "50", "operating": "5" }))] }),
+            ),
+        ),
+        (
+            "CURRENT_BALANCE_MISMATCH",
+            "finance.units[0].expenditure.currentBalance",
+            Box::new(
+                move |d| d["finance"] = json!({ "units": [unit(json!({ "total": "100" }), json!({ "total": "90", "currentBalance": "11" }))] }),
+            ),
+        ),
+        (
+            "INCOME_TOTAL_MISMATCH",
+            "finance.units[0].income.total",
+            Box::new(
+                move |d| d["finance"] = json!({ "units": [unit(json!({ "total": "100", "publicFinance": "99" }), json!({}))] }),
+            ),
+        ),
+        (
+            "TOTAL_BLANK",
+            "finance.units[0].income.total",
+            Box::new(move |d| {
+                d["finance"] =
+                    json!({ "units": [unit(json!({ "publicFinance": "99" }), json!({}))] })
+            }),
+        ),
+        (
+            "THREE_PUBLIC_TOTAL_MISMATCH",
+            "finance.units[0].threePublic.total",
+            Box::new(
+                |d| d["finance"] = json!({ "units": [{ "name": "局机关", "threePublic": { "total": "5", "reception": "1", "vehicleOperation": "2" } }] }),
+            ),
+        ),
+        (
+            "FIXED_ASSETS_TOTAL_MISMATCH",
+            "finance.units[0].fixedAssets.total",
+            Box::new(
+                |d| d["finance"] = json!({ "units": [{ "name": "局机关", "fixedAssets": { "total": "5", "inUse": "4" } }] }),
+            ),
+        ),
+        (
+            "SUMMARY_MISMATCH",
+            "finance.summary.income.total",
+            Box::new(
+                move |d| d["finance"] = json!({ "summary": unit(json!({ "total": "10" }), json!({})), "units": [unit(json!({ "total": "6" }), json!({})), unit(json!({ "total": "5" }), json!({}))] }),
+            ),
+        ),
+        (
+            "NEGATIVE_AMOUNT",
+            "finance.units[0].income.other",
+            Box::new(move |d| {
+                d["finance"] = json!({ "units": [unit(json!({ "other": "-1" }), json!({}))] })
+            }),
+        ),
+        (
+            "AMOUNT_IN_YUAN",
+            "finance.units[0].income.total",
+            Box::new(move |d| {
+                d["finance"] = json!({ "units": [unit(json!({ "total": "6805400" }), json!({}))] })
+            }),
+        ),
+        (
+            "FUNDING_TOTAL_MISMATCH",
+            "funding[0].initialBudget",
+            Box::new(|d| d["funding"][1]["initialBudget"] = json!("401")),
+        ),
+        (
+            "EXECUTED_OVER_BUDGET",
+            "funding[2].executed",
+            Box::new(|d| d["funding"][2]["executed"] = json!("61")),
+        ),
+        (
+            "SCORE_OVER_WEIGHT",
+            "indicators[0].declaredScore",
+            Box::new(|d| d["indicators"][0]["declaredScore"] = json!("16")),
+        ),
+        (
+            "WEIGHTS_SUM",
+            "indicators",
+            Box::new(|d| d["indicators"][0]["weight"] = json!("14")),
+        ),
+        (
+            "TOTAL_NOT_SUM",
+            "declaredScore",
+            Box::new(|d| d["declaredScore"] = json!("96")),
+        ),
+        (
+            "EXECUTION_SCORE_MISMATCH",
+            "funding.declaredScore",
+            Box::new(|d| d["funding"][0]["declaredScore"] = json!("9")),
+        ),
+        (
+            "QUALITATIVE_SCORE_OUT_OF_BAND",
+            "indicators[7].declaredScore",
+            Box::new(|d| d["indicators"][7]["declaredScore"] = json!("11")),
+        ),
+        (
+            "DEVIATION_REASON_MISSING",
+            "indicators[1].deviationReason",
+            Box::new(|d| d["indicators"][1]["deviationReason"] = Value::Null),
+        ),
+        (
+            "PERCENT_OUT_OF_RANGE",
+            "indicators[8].actual.text",
+            Box::new(|d| d["indicators"][8]["actual"]["text"] = json!("企业满意度130%")),
+        ),
+        (
+            "PARTIAL_YEAR_DATA",
+            "indicators[0].actual.text",
+            Box::new(|d| d["indicators"][0]["actual"]["text"] = json!("截止11月支持52家")),
+        ),
+        (
+            "NARRATIVE_CONTRADICTS_TABLES",
+            "sections[0].body",
+            Box::new(move |d| {
+                d["finance"] = json!({ "units": [unit(json!({}), json!({ "total": "456" }))] });
+                d["sections"][0]["body"] = json!("2024年总支出为460万元。");
+            }),
+        ),
+        (
+            "GRADE_MISMATCH",
+            "declaredGrade",
+            Box::new(|d| d["declaredGrade"] = json!("良好")),
+        ),
+        (
+            "GRADE_UNKNOWN",
+            "declaredGrade",
+            Box::new(|d| d["declaredGrade"] = json!("甲等")),
+        ),
+        (
+            "REPORT_DATE_MISSING",
+            "reportDate",
+            Box::new(|d| d["reportDate"] = Value::Null),
+        ),
+        (
+            "BUDGET_CODE_MISSING",
+            "budgetCode",
+            Box::new(|d| d["budgetCode"] = Value::Null),
+        ),
+        (
+            "FUNDING_MISSING",
+            "funding",
+            Box::new(|d| d["funding"] = json!([])),
+        ),
+        (
+            "HEADCOUNT_OVER_AUTHORISED",
+            "profile.actualHeadcount",
+            Box::new(|d| {
+                d["profile"] = json!({ "authorisedHeadcount": 10, "actualHeadcount": 12 })
+            }),
+        ),
+        (
+            "CATEGORY_NOT_REPORTED",
+            "indicators",
+            Box::new(|d| {
+                let rows: Vec<Value> = d["indicators"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|i| i["category"] != "SATISFACTION")
+                    .collect();
+                d["indicators"] = json!(rows);
+            }),
+        ),
+    ];
+    let clean = app
+        .gql(None, q, json!({ "d": project()["document"] }))
+        .await;
+    let baseline: Vec<String> = clean["data"]["validateReport"]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        baseline,
+        [
+            "ACTUAL_EQUALS_TARGET",
+            "OVER_ACHIEVEMENT",
+            "ACTUAL_EQUALS_TARGET",
+            "DECLARED_SCORE_DIFFERS"
+        ],
+        "{clean}"
+    );
+    for (code, path, break_it) in cases {
+        assert!(
+            !baseline.iter().any(|b| b == code),
+            "{code} fires on the clean fixture"
+        );
+        let mut doc = project()["document"].clone();
+        break_it(&mut doc);
+        let body = app.gql(None, q, json!({ "d": doc })).await;
+        let found: Vec<&Value> = body["data"]["validateReport"]["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["code"] == code)
+            .collect();
+        assert!(!found.is_empty(), "{code} not found: {body}");
+        assert_eq!(found[0]["path"], path, "{code}: {body}");
+    }
 }

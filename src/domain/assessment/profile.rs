@@ -155,6 +155,14 @@ impl Rules {
             .find(|b| b.grade == label || b.labels.iter().any(|l| l == label))
     }
 
+    /// The qualitative band a text names; the longest label wins (未达成年度指标… contains 达成年度指标).
+    pub fn band_in(&self, text: &str) -> Option<&QualitativeBand> {
+        self.qualitative_bands
+            .iter()
+            .filter(|b| text.contains(b.label.as_str()))
+            .max_by_key(|b| b.label.chars().count())
+    }
+
     /// Severity of a finding code, after the profile's overrides.
     pub fn severity(&self, code: &str, default: Severity) -> Severity {
         self.severities.get(code).copied().unwrap_or(default)

@@ -272,13 +272,6 @@ fn benchmark_pairs(actual: &[Measure]) -> Vec<(&Measure, &Measure)> {
     out
 }
 
-fn band_of<'r>(rules: &'r Rules, text: &str) -> Option<&'r super::profile::QualitativeBand> {
-    // The longest label first: 未达成… contains 达成….
-    let mut bands: Vec<_> = rules.qualitative_bands.iter().collect();
-    bands.sort_by_key(|b| std::cmp::Reverse(b.label.chars().count()));
-    bands.into_iter().find(|b| text.contains(b.label.as_str()))
-}
-
 fn judge(
     rules: &Rules,
     ind: &IndicatorDoc,
@@ -324,7 +317,7 @@ fn judge(
             "完成情况为空或占位符，无法评价".into(),
         );
     }
-    if let Some(band) = band_of(rules, actual_text) {
+    if let Some(band) = rules.band_in(actual_text) {
         let share = band.max_percent / Decimal::ONE_HUNDRED;
         return (
             band.achievement,
@@ -595,15 +588,16 @@ mod tests {
     fn qualitative_bands_match_the_longest_label() {
         let r = national();
         assert_eq!(
-            band_of(&r, "未达成年度指标且效果较差").map(|b| b.achievement),
+            r.band_in("未达成年度指标且效果较差").map(|b| b.achievement),
             Some(Achievement::NotMet)
         );
         assert_eq!(
-            band_of(&r, "部分达成年度指标并具有一定效果").map(|b| b.achievement),
+            r.band_in("部分达成年度指标并具有一定效果")
+                .map(|b| b.achievement),
             Some(Achievement::PartiallyMet)
         );
         assert_eq!(
-            band_of(&r, "达成年度指标").map(|b| b.achievement),
+            r.band_in("达成年度指标").map(|b| b.achievement),
             Some(Achievement::Met)
         );
     }
