@@ -23,6 +23,13 @@ const CALLERS: [&str; 9] = [
     "OTHER_PREPARER",
 ];
 
+fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s)
+        .unwrap_or_default()
+}
+
 fn id(kind: &str, uuid: uuid::Uuid) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{uuid}"))
@@ -137,7 +144,7 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
 }
 
 /// Everything a refused call must leave as it was.
-async fn snapshot(app: &TestApp) -> (u64, u64, u64, u64, i64) {
+async fn snapshot(app: &TestApp) -> (u64, u64, u64, u64, i64, u64) {
     let db = &app.db.conn;
     let versions: i64 = entity::report::Entity::find()
         .all(db)
@@ -164,12 +171,18 @@ async fn snapshot(app: &TestApp) -> (u64, u64, u64, u64, i64) {
             .await
             .expect("count"),
         versions,
+        entity::scoring_profile::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
     )
 }
 
 struct Case {
     name: &'static str,
     status: ReportStatus,
+    /// Resolve the fixture's comment first (to reopen it).
+    resolved: bool,
     query: &'static str,
     vars: fn(&Fixture) -> Value,
     allowed: &'static [&'static str],
@@ -190,6 +203,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "createReport",
             status: Draft,
+            resolved: false,
             query: "mutation($i: CreateReportInput!) { createReport(input: $i) { userErrors { code } } }",
             vars: |_| json!({ "i": { "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "新建" } } }),
             allowed: WRITERS,
@@ -197,6 +211,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "upsertReport",
             status: Draft,
+            resolved: false,
             query: "mutation($i: UpsertReportInput!) { upsertReport(input: $i) { userErrors { code } } }",
             vars: |_| json!({ "i": { "externalId": format!("ext-{}", uuid::Uuid::new_v4()), "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "新建" } } }),
             allowed: WRITERS,
@@ -204,6 +219,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "updateReport",
             status: Draft,
+            resolved: false,
             query: "mutation($i: UpdateReportInput!) { updateReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "id": f.report, "title": "改" } }),
             allowed: WRITERS,
@@ -211,6 +227,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "setFinanceTables",
             status: Draft,
+            resolved: false,
             query: "mutation($i: SetFinanceTablesInput!) { setFinanceTables(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "finance": { "units": [{ "name": "局机关" }] } } }),
             allowed: WRITERS,
@@ -218,6 +235,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "deleteReport",
             status: Draft,
+            resolved: false,
             query: "mutation($i: DeleteReportInput!) { deleteReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "id": f.report } }),
             allowed: WRITERS,
@@ -225,6 +243,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "addIndicator",
             status: Draft,
+            resolved: false,
             query: "mutation($i: AddIndicatorInput!) { addIndicator(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "indicator": { "category": "OUTPUT", "subcategory": "COST", "target": { "text": "≤90万元" } } } }),
             allowed: WRITERS,
@@ -232,6 +251,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "updateIndicator",
             status: Draft,
+            resolved: false,
             query: "mutation($i: UpdateIndicatorInput!) { updateIndicator(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "id": f.indicator, "name": "改" } }),
             allowed: WRITERS,
@@ -239,6 +259,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "recordIndicatorActual",
             status: Draft,
+            resolved: false,
             query: "mutation($i: RecordIndicatorActualInput!) { recordIndicatorActual(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "id": f.indicator, "actual": { "text": "52个" } } }),
             allowed: WRITERS,
@@ -246,6 +267,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "removeIndicator",
             status: Draft,
+            resolved: false,
             query: "mutation($i: RemoveIndicatorInput!) { removeIndicator(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "id": f.indicator } }),
             allowed: WRITERS,
@@ -253,6 +275,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "signReport",
             status: Draft,
+            resolved: false,
             query: "mutation($i: SignReportInput!) { signReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "role": "MEMBER" } }),
             allowed: &["EVALUATOR", "ADMIN"],
@@ -260,6 +283,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "submitReport",
             status: Draft,
+            resolved: false,
             query: "mutation($i: TransitionInput!) { submitReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report } }),
             allowed: &["PREPARER", "ADMIN"],
@@ -267,6 +291,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "approveReport",
             status: Submitted,
+            resolved: false,
             query: "mutation($i: OpinionTransitionInput!) { approveReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "opinion": "同意" } }),
             allowed: &["DEPARTMENT_HEAD", "ADMIN"],
@@ -274,6 +299,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "returnReport",
             status: Submitted,
+            resolved: false,
             query: "mutation($i: ReturnReportInput!) { returnReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "reason": "请修改" } }),
             allowed: &["DEPARTMENT_HEAD", "FINANCE_REVIEWER", "ADMIN"],
@@ -281,6 +307,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "reviewReport",
             status: DepartmentApproved,
+            resolved: false,
             query: "mutation($i: OpinionTransitionInput!) { reviewReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "opinion": "同意" } }),
             allowed: &["FINANCE_REVIEWER", "ADMIN"],
@@ -288,6 +315,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "publishReport",
             status: FinanceReviewed,
+            resolved: false,
             query: "mutation($i: TransitionInput!) { publishReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report } }),
             allowed: &["FINANCE_REVIEWER", "ADMIN"],
@@ -295,6 +323,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "addReviewComment",
             status: Submitted,
+            resolved: false,
             query: "mutation($i: AddReviewCommentInput!) { addReviewComment(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "body": "请说明" } }),
             allowed: COMMENTERS,
@@ -302,6 +331,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "replyToReviewComment",
             status: Submitted,
+            resolved: false,
             query: "mutation($i: ReplyToReviewCommentInput!) { replyToReviewComment(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "commentId": f.comment, "body": "已说明" } }),
             allowed: COMMENTERS,
@@ -309,13 +339,31 @@ fn cases() -> Vec<Case> {
         Case {
             name: "resolveReviewComment",
             status: Submitted,
+            resolved: false,
             query: "mutation($i: ResolveReviewCommentInput!) { resolveReviewComment(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "commentId": f.comment } }),
             allowed: COMMENTERS,
         },
         Case {
+            name: "reopenReviewComment",
+            status: Submitted,
+            resolved: true,
+            query: "mutation($i: ResolveReviewCommentInput!) { reopenReviewComment(input: $i) { userErrors { code } } }",
+            vars: |f| json!({ "i": { "commentId": f.comment } }),
+            allowed: COMMENTERS,
+        },
+        Case {
+            name: "upsertScoringProfile",
+            status: Draft,
+            resolved: false,
+            query: "mutation($i: UpsertScoringProfileInput!) { upsertScoringProfile(input: $i) { userErrors { code } } }",
+            vars: |_| json!({ "i": { "code": format!("P-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]), "name": "规则", "jurisdiction": "不存在的地区", "rules": serde_json::from_str::<Value>(migration::NATIONAL_RULES).map(|mut r| { r["severities"] = json!([]); r }).unwrap_or_default() } }),
+            allowed: &["ADMIN"],
+        },
+        Case {
             name: "upsertDepartment",
             status: Draft,
+            resolved: false,
             query: "mutation($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { userErrors { code } } }",
             vars: |_| json!({ "i": { "code": format!("D-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]), "name": "新部门" } }),
             allowed: &["ADMIN"],
@@ -339,6 +387,24 @@ async fn every_mutation_by_every_caller() {
     for case in cases() {
         for caller in CALLERS {
             let fixture = report_in(&app, case.status).await;
+            if case.resolved {
+                let admin = Viewer {
+                    subject: Some("admin".into()),
+                    name: None,
+                    roles: vec![Role::Admin],
+                    departments: vec!["*".into()],
+                };
+                let id = uuid::Uuid::parse_str(
+                    std::str::from_utf8(&base64_decode(&fixture.comment))
+                        .unwrap_or("")
+                        .trim_start_matches("ReviewComment:"),
+                )
+                .expect("comment id");
+                jixiao::domain::comment::set_resolved(&app.db, &admin, id, true)
+                    .await
+                    .expect("resolve")
+                    .expect("resolved");
+            }
             let before = snapshot(&app).await;
             let body = app
                 .gql(
@@ -378,7 +444,7 @@ async fn every_mutation_by_every_caller() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 19 * CALLERS.len());
+    assert_eq!(checked, 21 * CALLERS.len());
 }
 
 #[tokio::test]
