@@ -109,6 +109,14 @@ pub struct Config {
     /// Largest request body, in bytes.
     #[arg(long, env = "JIXIAO_BODY_LIMIT", default_value_t = 2 * 1024 * 1024, global = true)]
     pub body_limit: usize,
+    /// How long an idempotency key holds, in hours.
+    #[arg(
+        long,
+        env = "JIXIAO_IDEMPOTENCY_TTL_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub idempotency_ttl_hours: i64,
     /// Longest a request may take, in seconds.
     #[arg(
         long,

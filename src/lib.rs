@@ -46,7 +46,7 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
         tracing::info!("loaded the reference report into the empty database");
     }
     let state = http::AppState {
-        schema: graphql::schema(&db),
+        schema: graphql::schema(&db, chrono::Duration::hours(config.idempotency_ttl_hours)),
         db: db.clone(),
         auth: Arc::new(authenticator(config)),
     };

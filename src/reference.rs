@@ -64,9 +64,16 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
         }
     }
     let fixture = fixture()?;
-    let written = service::upsert(db, &system, fixture.external_id, None, fixture.document)
-        .await?
-        .map_err(|e| AppError::internal(format!("reference report refused: {e:?}")))?;
+    let written = service::upsert(
+        db,
+        &system,
+        fixture.external_id,
+        None,
+        fixture.document,
+        None,
+    )
+    .await?
+    .map_err(|e| AppError::internal(format!("reference report refused: {e:?}")))?;
     service::set_status(db, &system, written.report.id, ReportStatus::Published).await?;
     Ok(true)
 }

@@ -12,6 +12,7 @@ pub mod evaluator;
 pub mod finance_unit;
 mod fixed;
 pub mod funding_line;
+pub mod idempotency_key;
 pub mod indicator;
 pub mod narrative_section;
 pub mod opinion;
@@ -20,6 +21,8 @@ pub mod report;
 pub mod review_comment;
 pub mod scoring_profile;
 pub mod signature;
+pub mod webhook;
+pub mod webhook_delivery;
 
 pub use enums::*;
 pub use fixed::{Hundredths, Millionths, ScaleError};

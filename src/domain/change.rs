@@ -73,8 +73,23 @@ pub struct Change<'a> {
     pub actor: Option<String>,
 }
 
+/// PostgreSQL channel notified when events commit (the payload is empty: listeners read the
+/// table from their own cursor).
+pub const CHANNEL: &str = "jixiao_changes";
+
 /// Writes the event; call inside the change's transaction.
+///
+/// Sequence numbers must become visible in order, or a feed reader could store a cursor past an
+/// event that commits later. SQLite has one writer at a time; on PostgreSQL every transaction
+/// that writes an event takes the same transaction-scoped advisory lock first, so events commit
+/// in sequence order. The lock is held only from the event to the commit.
 pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<(), AppError> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.execute_unprepared("SELECT pg_advisory_xact_lock(7411730)")
+            .await?;
+        db.execute_unprepared(&format!("SELECT pg_notify('{CHANNEL}', '')"))
+            .await?;
+    }
     let event = change_event::ActiveModel {
         sequence: NotSet,
         id: Set(Uuid::now_v7()),
@@ -121,4 +136,79 @@ pub async fn page(
         request,
     )
     .await
+}
+
+/// Which events of the feed.
+#[derive(Debug, Clone, Default)]
+pub struct FeedFilter {
+    /// Entity types (Report, Signature, ReviewComment).
+    pub entity_types: Vec<String>,
+    /// Operations.
+    pub operations: Vec<Operation>,
+    /// Department.
+    pub department_id: Option<Uuid>,
+    /// Report.
+    pub report_id: Option<Uuid>,
+}
+
+/// Events the viewer may read (those of departments in scope; none for anonymous callers),
+/// tombstones of deleted reports included.
+pub fn feed(
+    viewer: &crate::domain::Viewer,
+    filter: &FeedFilter,
+) -> sea_orm::Select<change_event::Entity> {
+    use sea_orm::sea_query::Query;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut select = change_event::Entity::find();
+    if viewer.is_anonymous() {
+        select = select.filter(change_event::Column::Sequence.lt(0));
+    } else if !viewer.all_departments() {
+        select = select.filter(
+            change_event::Column::DepartmentId.in_subquery(
+                Query::select()
+                    .column(entity::department::Column::Id)
+                    .from(entity::department::Entity)
+                    .and_where(entity::department::Column::Code.is_in(viewer.departments.clone()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if !filter.entity_types.is_empty() {
+        select = select.filter(change_event::Column::EntityType.is_in(filter.entity_types.clone()));
+    }
+    if !filter.operations.is_empty() {
+        select = select.filter(
+            change_event::Column::Operation.is_in(filter.operations.iter().map(|o| o.as_str())),
+        );
+    }
+    if let Some(d) = filter.department_id {
+        select = select.filter(change_event::Column::DepartmentId.eq(d));
+    }
+    if let Some(r) = filter.report_id {
+        select = select.filter(change_event::Column::ReportId.eq(r));
+    }
+    select
+}
+
+impl Operation {
+    /// Every operation.
+    pub const ALL: [Operation; 12] = [
+        Operation::Create,
+        Operation::Update,
+        Operation::Delete,
+        Operation::Submit,
+        Operation::Approve,
+        Operation::Return,
+        Operation::Review,
+        Operation::Publish,
+        Operation::Sign,
+        Operation::Comment,
+        Operation::Resolve,
+        Operation::Reopen,
+    ];
+
+    /// Parses a stored name.
+    pub fn parse(name: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|o| o.as_str() == name)
+    }
 }

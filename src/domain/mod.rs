@@ -7,6 +7,7 @@ pub mod comment;
 pub mod db;
 pub mod department;
 pub mod field_error;
+pub mod idempotency;
 pub mod pagination;
 pub mod report;
 pub mod viewer;

@@ -77,6 +77,11 @@ struct Cursor {
     id: Uuid,
 }
 
+/// The cursor of a row with these key values.
+pub fn cursor(keys: Vec<KeyValue>, id: Uuid) -> String {
+    encode(keys, id)
+}
+
 fn encode(keys: Vec<KeyValue>, id: Uuid) -> String {
     let json = serde_json::to_vec(&Cursor { k: keys, id }).unwrap_or_default();
     URL_SAFE_NO_PAD.encode(json)

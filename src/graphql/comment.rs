@@ -182,6 +182,8 @@ pub struct CommentTargetInput {
 /// Input of `addReviewComment`.
 #[derive(InputObject)]
 pub struct AddReviewCommentInput {
+    /// Retrying with the same key and input returns the first result and writes nothing.
+    pub idempotency_key: Option<String>,
     /// The report.
     pub report_id: ID,
     /// Where the comment is anchored (default: the whole report).
@@ -193,6 +195,8 @@ pub struct AddReviewCommentInput {
 /// Input of `replyToReviewComment`.
 #[derive(InputObject)]
 pub struct ReplyToReviewCommentInput {
+    /// Retrying with the same key and input returns the first result and writes nothing.
+    pub idempotency_key: Option<String>,
     /// The comment replied to.
     pub comment_id: ID,
     /// Text.
@@ -230,6 +234,37 @@ impl From<Outcome<review_comment::Model>> for ReviewCommentPayload {
     }
 }
 
+/// Runs a comment write behind its idempotency key.
+async fn keyed<F, Fut>(
+    ctx: &Context<'_>,
+    key: Option<&str>,
+    write: F,
+) -> Result<ReviewCommentPayload>
+where
+    F: FnOnce(Option<crate::domain::idempotency::Claim>) -> Fut,
+    Fut:
+        std::future::Future<Output = std::result::Result<Outcome<review_comment::Model>, AppError>>,
+{
+    use super::idempotent::{Gate, gate, stored_id};
+    match gate(ctx, key).await? {
+        Gate::Refused(user_errors) => Ok(ReviewCommentPayload {
+            comment: None,
+            user_errors,
+        }),
+        Gate::Replay(stored) => {
+            let comment = match stored_id(&stored, "commentId") {
+                Some(id) => comment::find(db(ctx), viewer(ctx), id).await?,
+                None => None,
+            };
+            Ok(ReviewCommentPayload {
+                comment: comment.map(ReviewComment),
+                user_errors: Vec::new(),
+            })
+        }
+        Gate::Run(claim) => Ok(write(claim).await?.into()),
+    }
+}
+
 /// Comment mutations.
 #[derive(Default)]
 pub struct CommentMutation;
@@ -260,11 +295,20 @@ impl CommentMutation {
                     .transpose()?,
             },
         };
-        Ok(
-            comment::add(db(ctx), viewer(ctx), report, anchor, None, &input.body)
-                .await?
-                .into(),
-        )
+        let body = input.body;
+        keyed(ctx, input.idempotency_key.as_deref(), |claim| async move {
+            comment::add(
+                db(ctx),
+                viewer(ctx),
+                report,
+                anchor,
+                None,
+                &body,
+                claim.as_ref(),
+            )
+            .await
+        })
+        .await
     }
 
     /// Replies to a comment, in its thread.
@@ -274,9 +318,11 @@ impl CommentMutation {
         #[graphql(desc = "The reply.")] input: ReplyToReviewCommentInput,
     ) -> Result<ReviewCommentPayload> {
         let parent = ids::decode(Kind::ReviewComment, &input.comment_id)?;
-        Ok(comment::reply(db(ctx), viewer(ctx), parent, &input.body)
-            .await?
-            .into())
+        let body = input.body;
+        keyed(ctx, input.idempotency_key.as_deref(), |claim| async move {
+            comment::reply(db(ctx), viewer(ctx), parent, &body, claim.as_ref()).await
+        })
+        .await
     }
 
     /// Marks a comment thread resolved.

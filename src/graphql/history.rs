@@ -6,6 +6,7 @@ use entity::change_event;
 
 /// What a change did.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::domain::change::Operation")]
 pub enum ChangeOperation {
     /// Created.
     Create,
@@ -33,29 +34,15 @@ pub enum ChangeOperation {
     Reopen,
 }
 
-impl ChangeOperation {
-    fn parse(s: &str) -> ChangeOperation {
-        use ChangeOperation::*;
-        match s {
-            "CREATE" => Create,
-            "DELETE" => Delete,
-            "SUBMIT" => Submit,
-            "APPROVE" => Approve,
-            "RETURN" => Return,
-            "REVIEW" => Review,
-            "PUBLISH" => Publish,
-            "SIGN" => Sign,
-            "COMMENT" => Comment,
-            "RESOLVE" => Resolve,
-            "REOPEN" => Reopen,
-            _ => Update,
-        }
-    }
-}
-
 /// One change to a report, written in the same transaction as the change.
 #[derive(SimpleObject, Clone)]
 pub struct ChangeEvent {
+    /// Opaque cursor of this event: pass it as `after` to read what follows.
+    pub cursor: String,
+    /// Event ID (UUID), unique; use it to deduplicate deliveries.
+    pub id: String,
+    /// ID (UUID) of the department concerned.
+    pub department_id: Option<String>,
     /// Position in the feed; strictly increasing.
     pub sequence: i64,
     /// Type of the entity changed: Report, Signature or ReviewComment.
@@ -77,11 +64,16 @@ pub struct ChangeEvent {
 impl From<change_event::Model> for ChangeEvent {
     fn from(e: change_event::Model) -> Self {
         ChangeEvent {
+            cursor: cursor_of(&e),
+            id: e.id.to_string(),
+            department_id: e.department_id.map(|d| d.to_string()),
             sequence: e.sequence,
             entity_type: e.entity_type,
             entity_id: e.entity_id.to_string(),
             report_id: e.report_id.map(|r| r.to_string()),
-            operation: ChangeOperation::parse(&e.operation),
+            operation: crate::domain::change::Operation::parse(&e.operation)
+                .unwrap_or(crate::domain::change::Operation::Update)
+                .into(),
             version: e.version,
             actor: e.actor,
             occurred_at: DateTime(e.occurred_at),
@@ -90,3 +82,89 @@ impl From<change_event::Model> for ChangeEvent {
 }
 
 super::connection::connection!(ChangeConnection, ChangeEdge, ChangeEvent, "change events");
+
+/// The feed cursor of an event (the same as its edge cursor).
+pub fn cursor_of(e: &change_event::Model) -> String {
+    crate::domain::pagination::cursor(
+        vec![crate::domain::pagination::KeyValue::I(e.sequence)],
+        e.id,
+    )
+}
+
+/// Which events of the feed.
+#[derive(async_graphql::InputObject, Default)]
+pub struct ChangeFilter {
+    /// Entity types: Report, Signature, ReviewComment.
+    pub entity_types: Option<Vec<String>>,
+    /// Operations.
+    pub operations: Option<Vec<ChangeOperation>>,
+    /// Department (global ID).
+    pub department_id: Option<async_graphql::ID>,
+    /// Department code.
+    pub department_code: Option<String>,
+    /// Report (global ID).
+    pub report_id: Option<async_graphql::ID>,
+}
+
+/// The change feed.
+#[derive(Default)]
+pub struct FeedQuery;
+
+#[async_graphql::Object]
+impl FeedQuery {
+    /// The change feed: every change to the reports the caller may read (tombstones of deleted
+    /// reports included), in strictly increasing `sequence`. Read it to the end, keep the last
+    /// `endCursor`, and continue from there: nothing is missed and nothing repeats.
+    async fn changes(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        #[graphql(
+            desc = "Cursor to continue after (from pageInfo.endCursor or an event's cursor)."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Page size (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Which events.")] filter: Option<ChangeFilter>,
+    ) -> async_graphql::Result<ChangeConnection> {
+        let filter = feed_filter(ctx, filter.unwrap_or_default()).await?;
+        let select = crate::domain::change::feed(super::viewer(ctx), &filter);
+        let request = crate::domain::pagination::PageRequest {
+            first,
+            after,
+            ..Default::default()
+        };
+        let page = crate::domain::change::page(super::db(ctx), select.clone(), &request).await?;
+        Ok(ChangeConnection::new(page, select, Into::into))
+    }
+}
+
+/// Resolves a GraphQL change filter.
+pub async fn feed_filter(
+    ctx: &async_graphql::Context<'_>,
+    f: ChangeFilter,
+) -> async_graphql::Result<crate::domain::change::FeedFilter> {
+    use super::ids::{self, Kind};
+    let mut department_id = f
+        .department_id
+        .as_ref()
+        .map(|id| ids::decode(Kind::Department, id))
+        .transpose()?;
+    if let Some(code) = &f.department_code {
+        let found = crate::domain::department::by_code(super::db(ctx), code).await?;
+        department_id = Some(found.map(|d| d.id).unwrap_or_else(uuid::Uuid::nil));
+    }
+    Ok(crate::domain::change::FeedFilter {
+        entity_types: f.entity_types.unwrap_or_default(),
+        operations: f
+            .operations
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        department_id,
+        report_id: f
+            .report_id
+            .as_ref()
+            .map(|id| ids::decode(Kind::Report, id))
+            .transpose()?,
+    })
+}

@@ -8,6 +8,7 @@ mod department;
 mod enums;
 mod finance;
 mod history;
+mod idempotent;
 mod ids;
 mod indicator;
 mod loaders;
@@ -35,6 +36,7 @@ pub struct Query(
     workflow::WorkflowQuery,
     assessment::AssessmentQuery,
     assessment::StatisticsQuery,
+    history::FeedQuery,
 );
 
 /// The root mutation.
@@ -52,9 +54,10 @@ pub struct Mutation(
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema over `db`. Each request gets its loaders from [`with_loaders`].
-pub fn schema(db: &Db) -> AppSchema {
+pub fn schema(db: &Db, idempotency_ttl: chrono::Duration) -> AppSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db.clone())
+        .data(idempotent::KeyTtl(idempotency_ttl))
         .limit_depth(16)
         .finish()
 }

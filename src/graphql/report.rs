@@ -756,6 +756,9 @@ impl From<ReportDocumentInput> for ReportDocument {
 /// Input of `createReport`.
 #[derive(InputObject)]
 pub struct CreateReportInput {
+    /// Retrying with the same key and input returns the first result and writes nothing;
+    /// the same key with another input is refused (IDEMPOTENCY_KEY_REUSED).
+    pub idempotency_key: Option<String>,
     /// The integrator's own key (unique); optional.
     pub external_id: Option<String>,
     /// The report's content.
@@ -765,6 +768,9 @@ pub struct CreateReportInput {
 /// Input of `upsertReport`.
 #[derive(InputObject)]
 pub struct UpsertReportInput {
+    /// Retrying with the same key and input returns the first result and writes nothing;
+    /// the same key with another input is refused (IDEMPOTENCY_KEY_REUSED).
+    pub idempotency_key: Option<String>,
     /// The integrator's own key: the report to create or replace.
     pub external_id: String,
     /// If given, the write is refused with STALE_VERSION unless the stored report has this version.
@@ -945,6 +951,61 @@ impl ReportPayload {
     }
 }
 
+/// Runs a report write behind its idempotency key: replays the first result for a repeated key
+/// and input, refuses a reused key, and otherwise runs `write` with the claim to record.
+pub(super) async fn keyed<F, Fut>(
+    ctx: &Context<'_>,
+    key: Option<&str>,
+    prefix: &[&str],
+    write: F,
+) -> Result<ReportPayload>
+where
+    F: FnOnce(Option<crate::domain::idempotency::Claim>) -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<Outcome<Written>, AppError>>,
+{
+    use super::idempotent::{Gate, gate};
+    let claim = match gate(ctx, key).await? {
+        Gate::Refused(user_errors) => {
+            return Ok(ReportPayload {
+                report: None,
+                result: None,
+                user_errors,
+            });
+        }
+        Gate::Replay(stored) => return replay(ctx, &stored).await,
+        Gate::Run(claim) => claim,
+    };
+    match write(claim).await {
+        // A concurrent twin with the same key committed first: answer as it did.
+        Err(AppError::Conflict(_)) if key.is_some() => match gate(ctx, key).await? {
+            Gate::Replay(stored) => replay(ctx, &stored).await,
+            _ => Err(AppError::Conflict("同一幂等键的请求正在处理，请稍后重试".into()).into()),
+        },
+        outcome => Ok(ReportPayload::from_outcome(outcome?, prefix)),
+    }
+}
+
+/// The payload of a replayed report write.
+async fn replay(ctx: &Context<'_>, stored: &serde_json::Value) -> Result<ReportPayload> {
+    let id = super::idempotent::stored_id(stored, "reportId");
+    let report = match id {
+        Some(id) => crate::domain::report::aggregate::reload(db(ctx), id)
+            .await
+            .ok()
+            .map(Report),
+        None => None,
+    };
+    let result = match stored.get("kind").and_then(|k| k.as_str()) {
+        Some("CREATED") => WriteResult::Created,
+        _ => WriteResult::Updated,
+    };
+    Ok(ReportPayload {
+        report,
+        result: Some(result),
+        user_errors: Vec::new(),
+    })
+}
+
 /// Result of `deleteReport`.
 #[derive(SimpleObject)]
 pub struct DeleteReportPayload {
@@ -1092,14 +1153,12 @@ impl ReportMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The report.")] input: CreateReportInput,
     ) -> Result<ReportPayload> {
-        let outcome = service::create(
-            db(ctx),
-            viewer(ctx),
-            input.external_id,
-            input.document.into(),
-        )
-        .await?;
-        Ok(ReportPayload::from_outcome(outcome, &["document"]))
+        let key = input.idempotency_key.clone();
+        let doc: ReportDocument = input.document.into();
+        keyed(ctx, key.as_deref(), &["document"], |claim| async move {
+            service::create(db(ctx), viewer(ctx), input.external_id, doc, claim.as_ref()).await
+        })
+        .await
     }
 
     /// Creates or replaces the report with this `externalId` from a whole document. Sending the
@@ -1109,15 +1168,20 @@ impl ReportMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The report.")] input: UpsertReportInput,
     ) -> Result<ReportPayload> {
-        let outcome = service::upsert(
-            db(ctx),
-            viewer(ctx),
-            input.external_id,
-            input.expected_version,
-            input.document.into(),
-        )
-        .await?;
-        Ok(ReportPayload::from_outcome(outcome, &["document"]))
+        let key = input.idempotency_key.clone();
+        let doc: ReportDocument = input.document.into();
+        keyed(ctx, key.as_deref(), &["document"], |claim| async move {
+            service::upsert(
+                db(ctx),
+                viewer(ctx),
+                input.external_id,
+                input.expected_version,
+                doc,
+                claim.as_ref(),
+            )
+            .await
+        })
+        .await
     }
 
     /// Changes some fields of a report (DRAFT or RETURNED only).

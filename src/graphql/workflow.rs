@@ -5,18 +5,18 @@ use super::ids::{self, Kind};
 use super::payload::{UserError, user_errors};
 use super::report::{Report, ReportPayload, Signature};
 use super::{db, viewer};
-use crate::domain::Outcome;
 use crate::domain::report::service::{WriteKind, Written};
 use crate::domain::workflow::sign::{self, SignInput};
 use crate::domain::workflow::{self, StepInput, Transition};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use entity::report;
 
 /// Input of `submitReport` and `publishReport`.
 #[derive(InputObject)]
 pub struct TransitionInput {
     /// The report.
     pub report_id: ID,
+    /// Retrying with the same key and input returns the first result and writes nothing.
+    pub idempotency_key: Option<String>,
     /// If given, refused with STALE_VERSION unless the report has this version.
     pub expected_version: Option<i32>,
 }
@@ -26,6 +26,8 @@ pub struct TransitionInput {
 pub struct OpinionTransitionInput {
     /// The report.
     pub report_id: ID,
+    /// Retrying with the same key and input returns the first result and writes nothing.
+    pub idempotency_key: Option<String>,
     /// If given, refused with STALE_VERSION unless the report has this version.
     pub expected_version: Option<i32>,
     /// The opinion (部门（单位）意见 on approval, 财政部门归口业务股室意见 on review).
@@ -39,6 +41,8 @@ pub struct OpinionTransitionInput {
 pub struct ReturnReportInput {
     /// The report.
     pub report_id: ID,
+    /// Retrying with the same key and input returns the first result and writes nothing.
+    pub idempotency_key: Option<String>,
     /// If given, refused with STALE_VERSION unless the report has this version.
     pub expected_version: Option<i32>,
     /// Why it is returned; recorded as a review comment on the report.
@@ -50,6 +54,8 @@ pub struct ReturnReportInput {
 pub struct SignReportInput {
     /// The report.
     pub report_id: ID,
+    /// Retrying with the same key and input returns the first result and writes nothing.
+    pub idempotency_key: Option<String>,
     /// Capacity in which the caller signs.
     pub role: SignatureRole,
     /// The `contentDigest` the signer reviewed; refused with DIGEST_MISMATCH if the content changed since.
@@ -87,26 +93,29 @@ pub struct ReportVerification {
     pub all_signatures_valid: bool,
 }
 
-fn payload(outcome: Outcome<report::Model>) -> ReportPayload {
-    ReportPayload::from_outcome(
-        outcome.map(|report| Written {
-            report,
-            kind: WriteKind::Updated,
-        }),
-        &[],
-    )
-}
-
 async fn step(
     ctx: &Context<'_>,
     id: &ID,
+    key: Option<String>,
     step: Transition,
     input: StepInput,
 ) -> Result<ReportPayload> {
     let id = ids::decode(Kind::Report, id)?;
-    Ok(payload(
-        workflow::transition(db(ctx), viewer(ctx), id, step, input).await?,
-    ))
+    super::report::keyed(ctx, key.as_deref(), &[], |claim| async move {
+        let input = StepInput {
+            idempotency: claim,
+            ..input
+        };
+        workflow::transition(db(ctx), viewer(ctx), id, step, input)
+            .await
+            .map(|o| {
+                o.map(|report| Written {
+                    report,
+                    kind: WriteKind::Updated,
+                })
+            })
+    })
+    .await
 }
 
 /// Workflow mutations.
@@ -126,7 +135,14 @@ impl WorkflowMutation {
             expected_version: input.expected_version,
             ..Default::default()
         };
-        step(ctx, &input.report_id, Transition::Submit, args).await
+        step(
+            ctx,
+            &input.report_id,
+            input.idempotency_key.clone(),
+            Transition::Submit,
+            args,
+        )
+        .await
     }
 
     /// Approves a report with the department opinion (DEPARTMENT_HEAD; SUBMITTED →
@@ -141,8 +157,16 @@ impl WorkflowMutation {
             opinion: Some(input.opinion),
             person: input.person,
             reason: None,
+            idempotency: None,
         };
-        step(ctx, &input.report_id, Transition::Approve, args).await
+        step(
+            ctx,
+            &input.report_id,
+            input.idempotency_key.clone(),
+            Transition::Approve,
+            args,
+        )
+        .await
     }
 
     /// Returns a report for changes, with a reason that becomes a review comment
@@ -157,7 +181,14 @@ impl WorkflowMutation {
             reason: Some(input.reason),
             ..Default::default()
         };
-        step(ctx, &input.report_id, Transition::Return, args).await
+        step(
+            ctx,
+            &input.report_id,
+            input.idempotency_key.clone(),
+            Transition::Return,
+            args,
+        )
+        .await
     }
 
     /// Reviews a report with the finance opinion (FINANCE_REVIEWER; DEPARTMENT_APPROVED → FINANCE_REVIEWED).
@@ -171,8 +202,16 @@ impl WorkflowMutation {
             opinion: Some(input.opinion),
             person: input.person,
             reason: None,
+            idempotency: None,
         };
-        step(ctx, &input.report_id, Transition::Review, args).await
+        step(
+            ctx,
+            &input.report_id,
+            input.idempotency_key.clone(),
+            Transition::Review,
+            args,
+        )
+        .await
     }
 
     /// Publishes a report (FINANCE_REVIEWER; FINANCE_REVIEWED → PUBLISHED).
@@ -185,7 +224,14 @@ impl WorkflowMutation {
             expected_version: input.expected_version,
             ..Default::default()
         };
-        step(ctx, &input.report_id, Transition::Publish, args).await
+        step(
+            ctx,
+            &input.report_id,
+            input.idempotency_key.clone(),
+            Transition::Publish,
+            args,
+        )
+        .await
     }
 
     /// Signs the report's current content in a capacity: MEMBER or GROUP_LEADER (EVALUATOR
@@ -196,11 +242,41 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The signature.")] input: SignReportInput,
     ) -> Result<SignReportPayload> {
+        use super::idempotent::{Gate, gate, stored_id};
         let id = ids::decode(Kind::Report, &input.report_id)?;
+        let claim = match gate(ctx, input.idempotency_key.as_deref()).await? {
+            Gate::Refused(user_errors) => {
+                return Ok(SignReportPayload {
+                    signature: None,
+                    report: None,
+                    user_errors,
+                });
+            }
+            Gate::Replay(stored) => {
+                let report = crate::domain::report::aggregate::reload(db(ctx), id).await?;
+                let signature = match stored_id(&stored, "signatureId") {
+                    Some(sid) => {
+                        use sea_orm::EntityTrait;
+                        entity::signature::Entity::find_by_id(sid)
+                            .one(&db(ctx).conn)
+                            .await
+                            .map_err(crate::error::AppError::from)?
+                    }
+                    None => None,
+                };
+                return Ok(SignReportPayload {
+                    signature: signature.map(|s| Signature::of(s, &report.content_digest)),
+                    report: Some(Report(report)),
+                    user_errors: Vec::new(),
+                });
+            }
+            Gate::Run(claim) => claim,
+        };
         let args = SignInput {
             role: input.role.into(),
             expected_digest: input.expected_digest,
             opinion: input.opinion,
+            idempotency: claim,
         };
         Ok(match sign::sign(db(ctx), viewer(ctx), id, args).await? {
             Ok((signature, report)) => SignReportPayload {

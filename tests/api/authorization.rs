@@ -58,7 +58,7 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
     }))
     .expect("document");
     doc.unit_name = format!("测试局{}", uuid::Uuid::new_v4().simple());
-    let report = service::create(&app.db, &admin, None, doc)
+    let report = service::create(&app.db, &admin, None, doc, None)
         .await
         .expect("create")
         .expect("valid")
@@ -96,6 +96,7 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
                     role: *role,
                     expected_digest: None,
                     opinion: None,
+                    idempotency: None,
                 },
             )
             .await
@@ -132,6 +133,7 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
         },
         None,
         "请核对",
+        None,
     )
     .await
     .expect("comment")

@@ -21,5 +21,6 @@ mod report;
 mod schema;
 mod statements;
 mod support;
+mod sync;
 mod validation;
 mod workflow;

@@ -199,6 +199,7 @@ pub async fn add(
     anchor: Anchor,
     parent: Option<Uuid>,
     body: &str,
+    idem: Option<&crate::domain::idempotency::Claim>,
 ) -> Result<Outcome<review_comment::Model>, AppError> {
     let open = aggregate::open(db, viewer, report_id).await?;
     let role = ensure_commenter(viewer, &open.department_code)?;
@@ -233,6 +234,12 @@ pub async fn add(
     review_comment::Entity::insert(review_comment::ActiveModel::from(row.clone()).reset_all())
         .exec_without_returning(&open.txn.txn)
         .await?;
+    crate::domain::idempotency::remember(
+        &open.txn.txn,
+        idem,
+        serde_json::json!({ "commentId": row.id }),
+    )
+    .await?;
     aggregate::record(
         &open,
         viewer,
@@ -269,6 +276,7 @@ pub async fn reply(
     viewer: &Viewer,
     parent: Uuid,
     body: &str,
+    idem: Option<&crate::domain::idempotency::Claim>,
 ) -> Result<Outcome<review_comment::Model>, AppError> {
     let Some(p) = find(db, viewer, parent).await? else {
         return Err(AppError::NotFound(format!(
@@ -281,7 +289,7 @@ pub async fn reply(
         path: p.target_path,
         indicator: p.indicator_id,
     };
-    add(db, viewer, p.report_id, anchor, Some(root), body).await
+    add(db, viewer, p.report_id, anchor, Some(root), body, idem).await
 }
 
 /// Resolves (or reopens) a comment thread.

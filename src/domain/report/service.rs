@@ -4,6 +4,7 @@
 use super::document::ReportDocument;
 use super::{aggregate, policy, store};
 use crate::domain::change::{self, Change, Operation};
+use crate::domain::idempotency::{self, Claim};
 use crate::domain::{Db, FieldError, Outcome, UserErrorCode, Viewer};
 use crate::error::AppError;
 use chrono::Utc;
@@ -71,6 +72,7 @@ pub async fn create(
     viewer: &Viewer,
     external_id: Option<String>,
     doc: ReportDocument,
+    idem: Option<&Claim>,
 ) -> Result<Outcome<Written>, AppError> {
     policy::ensure_writer(viewer, &doc.department_code)?;
     let mut doc = match doc.normalize() {
@@ -129,6 +131,12 @@ pub async fn create(
         report_change(id, dept.id, Operation::Create, 1, viewer),
     )
     .await?;
+    idempotency::remember(
+        &txn.txn,
+        idem,
+        serde_json::json!({ "reportId": id, "kind": "CREATED" }),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Ok(Written {
         report: aggregate::reload(db, id).await?,
@@ -181,6 +189,7 @@ pub async fn upsert(
     external_id: String,
     expected_version: Option<i32>,
     doc: ReportDocument,
+    idem: Option<&Claim>,
 ) -> Result<Outcome<Written>, AppError> {
     if let Some(e) = check_external_id(&external_id) {
         return Ok(Err(vec![e]));
@@ -190,9 +199,9 @@ pub async fn upsert(
         .one(&db.conn)
         .await?;
     match existing {
-        None => create(db, viewer, Some(external_id), doc).await,
+        None => create(db, viewer, Some(external_id), doc, idem).await,
         Some(row) => {
-            edit(db, viewer, row.id, expected_version, |stored| {
+            edit_with(db, viewer, row.id, expected_version, idem, |stored| {
                 let mut doc = doc;
                 doc.adopt_ids(stored);
                 *stored = doc;
@@ -205,12 +214,27 @@ pub async fn upsert(
 
 /// Changes a report by editing its document: loads it, applies `change`, validates, and writes
 /// it back if anything differs. Every content mutation goes through here.
-#[instrument(skip_all, fields(report.id = %id))]
 pub async fn edit<F>(
     db: &Db,
     viewer: &Viewer,
     id: Uuid,
     expected_version: Option<i32>,
+    change: F,
+) -> Result<Outcome<Written>, AppError>
+where
+    F: FnOnce(&mut ReportDocument) -> Outcome<()>,
+{
+    edit_with(db, viewer, id, expected_version, None, change).await
+}
+
+/// [`edit`], recording an idempotency key with the write.
+#[instrument(skip_all, fields(report.id = %id))]
+pub async fn edit_with<F>(
+    db: &Db,
+    viewer: &Viewer,
+    id: Uuid,
+    expected_version: Option<i32>,
+    idem: Option<&Claim>,
     change: F,
 ) -> Result<Outcome<Written>, AppError>
 where
@@ -277,6 +301,12 @@ where
         return Ok(Err(vec![e]));
     }
     store::replace_children(&open.txn.txn, id, &doc).await?;
+    idempotency::remember(
+        &open.txn.txn,
+        idem,
+        serde_json::json!({ "reportId": id, "kind": "UPDATED" }),
+    )
+    .await?;
     open.txn.commit().await?;
     Ok(Ok(Written {
         report: aggregate::reload(db, id).await?,

@@ -108,6 +108,8 @@ pub struct StepInput {
     pub person: Option<String>,
     /// Reason for returning; becomes a review comment.
     pub reason: Option<String>,
+    /// Idempotency key to record with the step.
+    pub idempotency: Option<crate::domain::idempotency::Claim>,
 }
 
 fn refuse<T>(
@@ -292,6 +294,12 @@ pub async fn transition(
         Transition::Publish => {}
     }
     let to = step.to();
+    crate::domain::idempotency::remember(
+        &open.txn.txn,
+        input.idempotency.as_ref(),
+        serde_json::json!({ "reportId": id, "kind": "UPDATED" }),
+    )
+    .await?;
     let entity = ("Report", open.row.id);
     if let Err(e) = aggregate::bump(&open, viewer, entity, step.operation(), |row| {
         row.status = Set(to)

@@ -21,6 +21,8 @@ pub struct SignInput {
     pub expected_digest: Option<String>,
     /// Opinion to record with the signature (the group leader's 评价组组长意见).
     pub opinion: Option<String>,
+    /// Idempotency key to record with the signature.
+    pub idempotency: Option<crate::domain::idempotency::Claim>,
 }
 
 /// Token role needed to sign in each capacity.
@@ -144,6 +146,12 @@ pub async fn sign(
     {
         super::give_opinion(&open, OpinionKind::GroupLeader, text.to_owned(), Some(name)).await?;
     }
+    crate::domain::idempotency::remember(
+        &open.txn.txn,
+        input.idempotency.as_ref(),
+        serde_json::json!({ "reportId": id, "signatureId": row.id }),
+    )
+    .await?;
     let bumped = aggregate::bump(
         &open,
         viewer,

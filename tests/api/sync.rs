@@ -1,0 +1,250 @@
+//! Integration: the change feed under concurrent writers, tombstones, and idempotency keys.
+
+use crate::support::{TestApp, UPSERT, fixture};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const FEED: &str = "query($after: String, $f: ChangeFilter) { changes(after: $after, first: 100, filter: $f) { pageInfo { endCursor hasNextPage } nodes { cursor id sequence entityType entityId reportId operation version } } }";
+
+/// Reads the feed from `cursor` to its current end; returns the events and the new cursor.
+async fn drain(app: &TestApp, token: &str, cursor: &mut Value, filter: Value) -> Vec<Value> {
+    let mut events = Vec::new();
+    loop {
+        let body = app
+            .gql(Some(token), FEED, json!({ "after": cursor, "f": filter }))
+            .await;
+        let page = &body["data"]["changes"];
+        assert!(body["errors"].is_null(), "{body}");
+        let nodes = page["nodes"].as_array().cloned().unwrap_or_default();
+        if !page["pageInfo"]["endCursor"].is_null() {
+            *cursor = page["pageInfo"]["endCursor"].clone();
+        }
+        events.extend(nodes);
+        if page["pageInfo"]["hasNextPage"] != true {
+            return events;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reader_of_the_feed_misses_nothing_and_sees_nothing_twice_while_writers_run() {
+    let app = Arc::new(TestApp::spawn().await);
+    let done = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (app, done) = (app.clone(), done.clone());
+        tokio::spawn(async move {
+            let token = app.token(&["SYNC_CLIENT"], &["*"]);
+            let mut cursor = Value::Null;
+            let mut seen = Vec::new();
+            loop {
+                let finished = done.load(Ordering::SeqCst);
+                seen.extend(drain(&app, &token, &mut cursor, Value::Null).await);
+                if finished {
+                    return seen;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+            }
+        })
+    };
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let app = app.clone();
+        writers.push(tokio::spawn(async move {
+            for i in 0..8 {
+                let id = app.create_report(2024, &format!("写入者{w}-{i}"), Some("80")).await;
+                let q = "mutation($i: UpdateReportInput!) { updateReport(input: $i) { userErrors { code } } }";
+                app.gql(Some(&app.preparer()), q, json!({ "i": { "id": id, "title": "改" } })).await;
+            }
+        }));
+    }
+    for w in writers {
+        w.await.expect("writer");
+    }
+    done.store(true, Ordering::SeqCst);
+    let seen = reader.await.expect("reader");
+    let sequences: Vec<i64> = seen.iter().filter_map(|e| e["sequence"].as_i64()).collect();
+    assert!(
+        sequences.windows(2).all(|w| w[0] < w[1]),
+        "strictly increasing, no repeats"
+    );
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let total = entity::change_event::Entity::find()
+        .count(&app.db.conn)
+        .await
+        .expect("count");
+    assert_eq!(sequences.len() as u64, total, "every event once");
+    assert_eq!(total, 64);
+}
+
+#[tokio::test]
+async fn deleted_reports_leave_tombstones_and_the_feed_is_scoped() {
+    let app = TestApp::spawn().await;
+    let id = app.create_report(2024, "将删除", None).await;
+    let del =
+        "mutation($i: DeleteReportInput!) { deleteReport(input: $i) { userErrors { code } } }";
+    app.gql(Some(&app.preparer()), del, json!({ "i": { "id": id } }))
+        .await;
+    let sync = app.token(&["SYNC_CLIENT"], &["YX-KGJ"]);
+    let mut cursor = Value::Null;
+    let tombstones = drain(
+        &app,
+        &sync,
+        &mut cursor,
+        json!({ "operations": ["DELETE"] }),
+    )
+    .await;
+    assert_eq!(tombstones.len(), 1);
+    assert_eq!(tombstones[0]["entityType"], "Report");
+    let all = drain(
+        &app,
+        &sync,
+        &mut Value::Null,
+        json!({ "departmentCode": "YX-KGJ", "entityTypes": ["Report"] }),
+    )
+    .await;
+    assert_eq!(
+        all.iter()
+            .map(|e| e["operation"].as_str().unwrap_or(""))
+            .collect::<Vec<_>>(),
+        ["CREATE", "DELETE"]
+    );
+    let outsider = app.token(&["SYNC_CLIENT"], &["YX-CZJ"]);
+    assert!(
+        drain(&app, &outsider, &mut Value::Null, Value::Null)
+            .await
+            .is_empty()
+    );
+    let anonymous = app.gql(None, FEED, json!({})).await;
+    assert_eq!(anonymous["data"]["changes"]["nodes"], json!([]));
+    // Reading on from the end gives nothing new.
+    assert!(
+        drain(
+            &app,
+            &sync,
+            &mut cursor,
+            json!({ "operations": ["DELETE"] })
+        )
+        .await
+        .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn idempotency_keys_replay_the_first_result() {
+    let app = TestApp::spawn().await;
+    let preparer = app.preparer();
+    let create = "mutation($i: CreateReportInput!) { createReport(input: $i) { result report { id version } userErrors { code field } } }";
+    let doc = json!({ "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "幂等局" });
+    let first = app
+        .gql(
+            Some(&preparer),
+            create,
+            json!({ "i": { "idempotencyKey": "k-1", "document": doc } }),
+        )
+        .await;
+    let again = app
+        .gql(
+            Some(&preparer),
+            create,
+            json!({ "i": { "idempotencyKey": "k-1", "document": doc } }),
+        )
+        .await;
+    assert_eq!(
+        first["data"]["createReport"]["report"]["id"],
+        again["data"]["createReport"]["report"]["id"],
+        "{again}"
+    );
+    assert_eq!(again["data"]["createReport"]["result"], "CREATED");
+    assert_eq!(app.report_count().await, 1, "written once");
+    let other = app.gql(Some(&preparer), create, json!({ "i": { "idempotencyKey": "k-1", "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2025, "unitName": "幂等局" } } })).await;
+    assert_eq!(
+        other["data"]["createReport"]["userErrors"][0]["code"], "IDEMPOTENCY_KEY_REUSED",
+        "{other}"
+    );
+    assert_eq!(app.report_count().await, 1);
+    // Keys belong to their subject.
+    let someone = app.token_for("u-2", "另一人", &["PREPARER"], &["YX-KGJ"]);
+    let theirs = app
+        .gql(
+            Some(&someone),
+            create,
+            json!({ "i": { "idempotencyKey": "k-1", "document": doc } }),
+        )
+        .await;
+    assert_ne!(
+        theirs["data"]["createReport"]["report"]["id"],
+        first["data"]["createReport"]["report"]["id"]
+    );
+    assert_eq!(app.report_count().await, 2);
+
+    // Upsert, sign and comment with keys, each twice.
+    let mut input = fixture();
+    input["idempotencyKey"] = json!("u-1");
+    input["document"]["evaluators"][0]["role"] = json!("GROUP_LEADER");
+    let up = app
+        .gql(Some(&preparer), UPSERT, json!({ "input": input }))
+        .await;
+    let up2 = app
+        .gql(Some(&preparer), UPSERT, json!({ "input": input }))
+        .await;
+    assert_eq!(
+        up["data"]["upsertReport"]["report"]["id"],
+        up2["data"]["upsertReport"]["report"]["id"]
+    );
+    let id = up["data"]["upsertReport"]["report"]["id"].clone();
+    let leader = app.token_for("e-yao", "姚骄阳", &["EVALUATOR"], &["YX-KGJ"]);
+    let sign = "mutation($i: SignReportInput!) { signReport(input: $i) { signature { signerName } report { signatures { role } } userErrors { code } } }";
+    let s1 = app
+        .gql(
+            Some(&leader),
+            sign,
+            json!({ "i": { "reportId": id, "role": "GROUP_LEADER", "idempotencyKey": "s-1" } }),
+        )
+        .await;
+    let s2 = app
+        .gql(
+            Some(&leader),
+            sign,
+            json!({ "i": { "reportId": id, "role": "GROUP_LEADER", "idempotencyKey": "s-1" } }),
+        )
+        .await;
+    assert_eq!(
+        s2["data"]["signReport"]["signature"]["signerName"], "姚骄阳",
+        "{s2}"
+    );
+    assert_eq!(
+        s2["data"]["signReport"]["report"]["signatures"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "{s1}"
+    );
+    let add = "mutation($i: AddReviewCommentInput!) { addReviewComment(input: $i) { comment { id } userErrors { code } } }";
+    let c1 = app
+        .gql(
+            Some(&preparer),
+            add,
+            json!({ "i": { "reportId": id, "body": "请核对", "idempotencyKey": "c-1" } }),
+        )
+        .await;
+    let c2 = app
+        .gql(
+            Some(&preparer),
+            add,
+            json!({ "i": { "reportId": id, "body": "请核对", "idempotencyKey": "c-1" } }),
+        )
+        .await;
+    assert_eq!(
+        c1["data"]["addReviewComment"]["comment"]["id"],
+        c2["data"]["addReviewComment"]["comment"]["id"]
+    );
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(
+        entity::review_comment::Entity::find()
+            .count(&app.db.conn)
+            .await
+            .expect("count"),
+        1
+    );
+}
