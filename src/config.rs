@@ -27,6 +27,12 @@ pub enum Command {
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL), as committed in `schema.graphql`.
     Schema,
+    /// Import reports from a JSON / JSON Lines file or a directory of them (upsert by externalId).
+    Import(ImportArgs),
+    /// Export every report as JSON Lines (what `import` reads back).
+    Export(ExportArgs),
+    /// Generate report documents as JSON Lines, for tests and benchmarks.
+    Generate(GenerateArgs),
 }
 
 /// Claims of a development token.
@@ -47,6 +53,47 @@ pub struct TokenArgs {
     /// Lifetime in hours.
     #[arg(long, default_value_t = 8)]
     pub hours: i64,
+}
+
+/// Arguments of `import`.
+#[derive(Args, Debug, Clone)]
+pub struct ImportArgs {
+    /// A .json or .jsonl file, or a directory of them.
+    pub path: std::path::PathBuf,
+    /// Create departments that do not exist yet (code as name).
+    #[arg(long)]
+    pub create_departments: bool,
+    /// Hide the progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `export`.
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// Output file (default: standard output).
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+}
+
+/// Arguments of `generate`.
+#[derive(Args, Debug, Clone)]
+pub struct GenerateArgs {
+    /// Reports to generate.
+    #[arg(long, default_value_t = 2000)]
+    pub reports: usize,
+    /// Indicators per report.
+    #[arg(long, default_value_t = 12)]
+    pub indicators: usize,
+    /// Departments to spread them over (codes GEN-001…).
+    #[arg(long, default_value_t = 50)]
+    pub departments: usize,
+    /// Seed: the same seed gives the same documents.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output file (default: standard output).
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
 }
 
 /// Log output format.

@@ -4,6 +4,7 @@
 //! Layers: [`http`] (the edge) → [`graphql`] (thin adapters) → [`domain`] (the business) →
 //! the `entity` crate (SeaORM). [`build`] assembles the application so that tests can serve it.
 
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;

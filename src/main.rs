@@ -6,7 +6,8 @@ use std::io::Write;
 use tracing_subscriber::EnvFilter;
 
 fn init_tracing(config: &Config) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sea_orm_migration=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -51,6 +52,67 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
         }
         Command::Schema => {
             write!(std::io::stdout(), "{}", jixiao::graphql::sdl()).map_err(AppError::internal)
+        }
+        Command::Import(args) => {
+            let db = jixiao::domain::Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            let started = std::time::Instant::now();
+            let s =
+                jixiao::cli::import(&db, &args.path, args.create_departments, !args.quiet).await?;
+            let secs = started.elapsed().as_secs_f64();
+            let rate = if secs > 0.0 {
+                s.total() as f64 / secs
+            } else {
+                0.0
+            };
+            writeln!(
+                std::io::stderr(),
+                "导入 {} 份：新建 {}，更新 {}，未变 {}，失败 {}；用时 {secs:.1} 秒（{rate:.0} 份/秒）",
+                s.total(),
+                s.created,
+                s.updated,
+                s.unchanged,
+                s.failed
+            )
+            .map_err(AppError::internal)?;
+            if s.failed > 0 {
+                return Err(AppError::BadUserInput(format!(
+                    "{} 份报告未能导入",
+                    s.failed
+                )));
+            }
+            Ok(())
+        }
+        Command::Export(args) => {
+            let db = jixiao::domain::Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            let n = match &args.out {
+                Some(path) => {
+                    let file = std::fs::File::create(path).map_err(AppError::internal)?;
+                    jixiao::cli::export(&db, &mut std::io::BufWriter::new(file)).await?
+                }
+                None => {
+                    jixiao::cli::export(&db, &mut std::io::BufWriter::new(std::io::stdout().lock()))
+                        .await?
+                }
+            };
+            writeln!(std::io::stderr(), "导出 {n} 份报告").map_err(AppError::internal)
+        }
+        Command::Generate(args) => {
+            let (n, k, d, seed) = (args.reports, args.indicators, args.departments, args.seed);
+            match &args.out {
+                Some(path) => {
+                    let file = std::fs::File::create(path).map_err(AppError::internal)?;
+                    jixiao::cli::generate(&mut std::io::BufWriter::new(file), n, k, d, seed)
+                }
+                None => jixiao::cli::generate(
+                    &mut std::io::BufWriter::new(std::io::stdout().lock()),
+                    n,
+                    k,
+                    d,
+                    seed,
+                ),
+            }
         }
         Command::Serve => {
             let app = jixiao::build(&config).await?;

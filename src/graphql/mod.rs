@@ -6,6 +6,7 @@ mod comment;
 mod connection;
 mod department;
 mod enums;
+mod exchange;
 mod finance;
 mod history;
 mod idempotent;
@@ -48,6 +49,7 @@ pub struct Mutation(
     workflow::WorkflowMutation,
     comment::CommentMutation,
     assessment::AssessmentMutation,
+    exchange::ExchangeMutation,
 );
 
 /// The executable schema.

@@ -248,3 +248,99 @@ async fn idempotency_keys_replay_the_first_result() {
         1
     );
 }
+
+#[tokio::test]
+async fn import_writes_each_document_on_its_own() {
+    let app = TestApp::spawn().await;
+    let q = "mutation($i: ImportReportsInput!) { importReports(input: $i) { created updated unchanged failed results { externalId result report { id } userErrors { code field } } userErrors { code } } }";
+    let good = |n: i32| json!({ "externalId": format!("imp-{n}"), "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": format!("导入单位{n}") } });
+    let bad = json!({ "externalId": "imp-bad", "document": { "departmentCode": "YX-KGJ", "fiscalYear": 1800, "unitName": "坏" } });
+    let foreign = json!({ "externalId": "imp-foreign", "document": { "departmentCode": "YX-CZJ", "fiscalYear": 2024, "unitName": "外部门" } });
+    let docs = json!([good(1), bad, good(2), foreign, good(3)]);
+    let sync = app.token(&["SYNC_CLIENT"], &["YX-KGJ"]);
+    let r = app
+        .gql(
+            Some(&sync),
+            q,
+            json!({ "i": { "documents": docs, "idempotencyKey": "batch-1" } }),
+        )
+        .await;
+    let p = &r["data"]["importReports"];
+    assert_eq!(
+        (p["created"].clone(), p["failed"].clone()),
+        (json!(3), json!(2)),
+        "{r}"
+    );
+    assert_eq!(p["results"][1]["userErrors"][0]["code"], "OUT_OF_RANGE");
+    assert_eq!(
+        p["results"][1]["userErrors"][0]["field"],
+        json!(["document", "fiscalYear"])
+    );
+    assert_eq!(p["results"][3]["userErrors"][0]["code"], "FORBIDDEN");
+    assert_eq!(app.report_count().await, 3);
+    // The same batch again under its key: the first results, nothing written.
+    let again = app
+        .gql(
+            Some(&sync),
+            q,
+            json!({ "i": { "documents": docs, "idempotencyKey": "batch-1" } }),
+        )
+        .await;
+    assert_eq!(again["data"]["importReports"]["created"], 3, "{again}");
+    assert_eq!(
+        again["data"]["importReports"]["results"][0]["report"]["id"],
+        p["results"][0]["report"]["id"]
+    );
+    // Without a key: upserts make it harmless.
+    let plain = app
+        .gql(Some(&sync), q, json!({ "i": { "documents": docs } }))
+        .await;
+    assert_eq!(plain["data"]["importReports"]["unchanged"], 3, "{plain}");
+    assert_eq!(app.report_count().await, 3);
+    let many: Vec<Value> = (0..501).map(good).collect();
+    let too_many = app
+        .gql(Some(&sync), q, json!({ "i": { "documents": many } }))
+        .await;
+    assert_eq!(
+        too_many["data"]["importReports"]["userErrors"][0]["code"],
+        "OUT_OF_RANGE"
+    );
+    assert_eq!(app.report_count().await, 3);
+}
+
+#[tokio::test]
+async fn export_then_import_gives_an_identical_database() {
+    let source = TestApp::with_reference().await;
+    source.upsert_fixture().await;
+    source.create_report(2024, "无外部编号", Some("88")).await;
+    let mut first = Vec::new();
+    assert_eq!(
+        jixiao::cli::export(&source.db, &mut first)
+            .await
+            .expect("export"),
+        2
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("export.jsonl");
+    std::fs::write(&file, &first).expect("write");
+    let target = TestApp::spawn().await;
+    let summary = jixiao::cli::import(&target.db, &file, false, false)
+        .await
+        .expect("import");
+    assert_eq!((summary.created, summary.failed), (2, 0));
+    let mut second = Vec::new();
+    jixiao::cli::export(&target.db, &mut second)
+        .await
+        .expect("export");
+    assert_eq!(
+        String::from_utf8_lossy(&first),
+        String::from_utf8_lossy(&second)
+    );
+    let again = jixiao::cli::import(&target.db, &file, false, false)
+        .await
+        .expect("import");
+    assert_eq!(
+        again.unchanged, 2,
+        "importing the same file again changes nothing"
+    );
+}

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod document;
+pub mod exchange;
 pub mod policy;
 pub mod query;
 pub mod service;

@@ -1,0 +1,201 @@
+//! Command-line exchange: `jixiao import`, `jixiao export`, `jixiao generate`. They work on the
+//! database directly, as a system ADMIN (whoever runs them already holds the database).
+
+use crate::domain::department::{self, DepartmentData};
+use crate::domain::report::exchange::{self, ItemResult, Line};
+use crate::domain::report::service::WriteKind;
+use crate::domain::{Db, Role, Viewer};
+use crate::error::AppError;
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+/// The viewer the CLI acts as.
+fn system() -> Viewer {
+    Viewer {
+        subject: Some("jixiao-cli".into()),
+        name: Some("jixiao".into()),
+        roles: vec![Role::Admin],
+        departments: vec!["*".into()],
+    }
+}
+
+/// Counts of an import.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Reports created.
+    pub created: u64,
+    /// Reports changed.
+    pub updated: u64,
+    /// Documents identical to what was stored.
+    pub unchanged: u64,
+    /// Documents refused or unreadable.
+    pub failed: u64,
+}
+
+impl ImportSummary {
+    /// Documents read.
+    pub fn total(&self) -> u64 {
+        self.created + self.updated + self.unchanged + self.failed
+    }
+}
+
+fn files(path: &Path) -> Result<Vec<PathBuf>, AppError> {
+    if path.is_dir() {
+        let mut out: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| AppError::BadUserInput(format!("无法读取目录 {}：{e}", path.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("json" | "jsonl")
+                )
+            })
+            .collect();
+        out.sort();
+        Ok(out)
+    } else {
+        Ok(vec![path.to_owned()])
+    }
+}
+
+/// Reads the documents of a file: JSON Lines, a JSON array, or one JSON object. Unreadable
+/// entries come back as errors with their place.
+fn read(path: &Path, mut each: impl FnMut(Result<Line, String>)) -> Result<(), AppError> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| AppError::BadUserInput(format!("无法打开 {}：{e}", path.display())))?;
+    let mut reader = BufReader::new(file);
+    let first = reader
+        .fill_buf()
+        .map_err(AppError::internal)?
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace());
+    if first == Some(b'[') {
+        let lines: Vec<serde_json::Value> = serde_json::from_reader(reader)
+            .map_err(|e| AppError::BadUserInput(format!("{}：{e}", path.display())))?;
+        for (i, v) in lines.into_iter().enumerate() {
+            each(
+                serde_json::from_value(v)
+                    .map_err(|e| format!("{} 第 {} 项：{e}", path.display(), i + 1)),
+            );
+        }
+        return Ok(());
+    }
+    let whole_object = path.extension().and_then(|e| e.to_str()) == Some("json");
+    if whole_object {
+        let v: serde_json::Value = serde_json::from_reader(reader)
+            .map_err(|e| AppError::BadUserInput(format!("{}：{e}", path.display())))?;
+        each(serde_json::from_value(v).map_err(|e| format!("{}：{e}", path.display())));
+        return Ok(());
+    }
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(AppError::internal)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        each(
+            serde_json::from_str(&line)
+                .map_err(|e| format!("{} 第 {} 行：{e}", path.display(), i + 1)),
+        );
+    }
+    Ok(())
+}
+
+/// Imports every document under `path`, one transaction each, with a progress bar.
+pub async fn import(
+    db: &Db,
+    path: &Path,
+    create_departments: bool,
+    progress: bool,
+) -> Result<ImportSummary, AppError> {
+    let viewer = system();
+    let bar = if progress {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} 已导入 {pos} 份 ({per_sec}) {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let mut summary = ImportSummary::default();
+    let mut known: HashSet<String> = HashSet::new();
+    for file in files(path)? {
+        let mut batch: Vec<Result<Line, String>> = Vec::new();
+        read(&file, |l| batch.push(l))?;
+        for entry in batch {
+            let line = match entry {
+                Ok(l) => l,
+                Err(message) => {
+                    summary.failed += 1;
+                    bar.println(format!("跳过：{message}"));
+                    bar.inc(1);
+                    continue;
+                }
+            };
+            let code = line.document.department_code.clone();
+            if create_departments && !known.contains(&code) {
+                if department::by_code(db, &code).await?.is_none() {
+                    let data = DepartmentData {
+                        code: code.clone(),
+                        name: code.clone(),
+                        parent_code: None,
+                        region: None,
+                    };
+                    if let Err(e) = department::upsert(db, &viewer, data).await? {
+                        bar.println(format!("无法创建部门 {code}：{:?}", e));
+                    }
+                }
+                known.insert(code);
+            }
+            let external_id = line.external_id.clone();
+            match exchange::import_one(db, &viewer, line).await? {
+                ItemResult::Written(w) => match w.kind {
+                    WriteKind::Created => summary.created += 1,
+                    WriteKind::Updated => summary.updated += 1,
+                    WriteKind::Unchanged => summary.unchanged += 1,
+                },
+                ItemResult::Refused(errors) => {
+                    summary.failed += 1;
+                    let messages: Vec<String> = errors
+                        .into_iter()
+                        .map(|e| format!("{}：{}", e.field.join("."), e.message))
+                        .collect();
+                    bar.println(format!("{external_id} 被拒绝：{}", messages.join("；")));
+                }
+            }
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    Ok(summary)
+}
+
+/// Writes every report as JSON Lines.
+pub async fn export(db: &Db, out: &mut dyn Write) -> Result<usize, AppError> {
+    let lines = exchange::export(db).await?;
+    for line in &lines {
+        serde_json::to_writer(&mut *out, line).map_err(AppError::internal)?;
+        out.write_all(b"\n").map_err(AppError::internal)?;
+    }
+    out.flush().map_err(AppError::internal)?;
+    Ok(lines.len())
+}
+
+/// Writes generated documents as JSON Lines.
+pub fn generate(
+    out: &mut dyn Write,
+    reports: usize,
+    indicators: usize,
+    departments: usize,
+    seed: u64,
+) -> Result<(), AppError> {
+    for line in exchange::generate(reports, indicators, departments, seed) {
+        serde_json::to_writer(&mut *out, &line).map_err(AppError::internal)?;
+        out.write_all(b"\n").map_err(AppError::internal)?;
+    }
+    out.flush().map_err(AppError::internal)
+}

@@ -1,0 +1,321 @@
+//! Bulk exchange: import many documents (each all-or-nothing, a bad one stopping none of the
+//! others), export every report as JSON Lines that import reads back, and generate documents
+//! for tests and benchmarks.
+
+use super::document::*;
+use super::service::{self, WriteKind, Written};
+use super::store;
+use crate::domain::{Db, FieldError, UserErrorCode, Viewer};
+use crate::error::AppError;
+use entity::{IndicatorCategory, IndicatorSubcategory, ReportStatus, department, report};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+
+/// Most documents in one `importReports` call.
+pub const MAX_BATCH: usize = 500;
+
+/// One line of an export, one document of an import: the `upsertReport` input shape, plus the
+/// workflow state for exports of published reports.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Line {
+    /// The integrator's key.
+    pub external_id: String,
+    /// Workflow state to restore (exports only; imports by ADMIN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ReportStatus>,
+    /// The report.
+    pub document: ReportDocument,
+}
+
+/// What happened to one document.
+#[derive(Debug, Clone)]
+pub enum ItemResult {
+    /// Written (created, updated or unchanged).
+    Written(Written),
+    /// Refused, with the reasons.
+    Refused(Vec<FieldError>),
+}
+
+fn refusal(e: AppError) -> Result<Vec<FieldError>, AppError> {
+    let (code, message) = match e {
+        AppError::Forbidden(m) | AppError::Unauthenticated(m) => (UserErrorCode::Forbidden, m),
+        AppError::NotFound(m) => (UserErrorCode::NotFound, m),
+        AppError::BadUserInput(m) => (UserErrorCode::Invalid, m),
+        AppError::Conflict(m) => (UserErrorCode::Duplicate, m),
+        internal @ AppError::Internal(_) => return Err(internal),
+    };
+    Ok(vec![FieldError::new("", code, message)])
+}
+
+/// Imports documents one by one, each in its own transaction.
+pub async fn import(
+    db: &Db,
+    viewer: &Viewer,
+    lines: Vec<Line>,
+) -> Result<Vec<ItemResult>, AppError> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        out.push(import_one(db, viewer, line).await?);
+    }
+    Ok(out)
+}
+
+/// Imports one document (and its workflow state, for ADMIN).
+pub async fn import_one(db: &Db, viewer: &Viewer, line: Line) -> Result<ItemResult, AppError> {
+    let written =
+        match service::upsert(db, viewer, line.external_id, None, line.document, None).await {
+            Ok(Ok(w)) => w,
+            Ok(Err(errors)) => return Ok(ItemResult::Refused(errors)),
+            Err(e) => return refusal(e).map(ItemResult::Refused),
+        };
+    match line.status {
+        Some(status) if status != written.report.status => {
+            if !viewer.has_role(crate::domain::Role::Admin) {
+                return Ok(ItemResult::Refused(vec![FieldError::new(
+                    "status",
+                    UserErrorCode::Forbidden,
+                    "只有 ADMIN 导入时可以恢复报告状态",
+                )]));
+            }
+            service::set_status(db, viewer, written.report.id, status).await?;
+            let report = super::aggregate::reload(db, written.report.id).await?;
+            let kind = if written.kind == WriteKind::Unchanged {
+                WriteKind::Updated
+            } else {
+                written.kind
+            };
+            Ok(ItemResult::Written(Written { report, kind }))
+        }
+        _ => Ok(ItemResult::Written(written)),
+    }
+}
+
+/// Every live report as export lines, ordered by external id (reports without one get
+/// `jixiao:<id>`).
+pub async fn export(db: &Db) -> Result<Vec<Line>, AppError> {
+    let departments = department::Entity::find().all(&db.conn).await?;
+    let rows = report::Entity::find()
+        .filter(report::Column::DeletedAt.is_null())
+        .order_by_asc(report::Column::Id)
+        .all(&db.conn)
+        .await?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for row in rows {
+        let code = departments
+            .iter()
+            .find(|d| d.id == row.department_id)
+            .map(|d| d.code.clone())
+            .unwrap_or_default();
+        let document = store::load(&db.conn, &row, code).await?;
+        let external_id = row
+            .external_id
+            .clone()
+            .unwrap_or_else(|| format!("jixiao:{}", row.id));
+        let status = (row.status != ReportStatus::Draft).then_some(row.status);
+        lines.push(Line {
+            external_id,
+            status,
+            document,
+        });
+    }
+    lines.sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    Ok(lines)
+}
+
+/// A deterministic pseudo-random sequence (for generated data only).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+/// Codes of the generated departments.
+pub fn generated_department(i: usize) -> String {
+    format!("GEN-{:03}", i + 1)
+}
+
+/// Generates `n` documents of both kinds over `departments` departments, with `indicators`
+/// indicators each; the same arguments give the same documents.
+pub fn generate(n: usize, indicators: usize, departments: usize, seed: u64) -> Vec<Line> {
+    let mut r = Lcg(seed);
+    let subcategories = [
+        (
+            IndicatorCategory::Output,
+            IndicatorSubcategory::Quantity,
+            "≥{}个",
+            "{}个",
+        ),
+        (
+            IndicatorCategory::Output,
+            IndicatorSubcategory::Quality,
+            "≥{}%",
+            "{}%",
+        ),
+        (
+            IndicatorCategory::Output,
+            IndicatorSubcategory::Timeliness,
+            "≥{}%",
+            "{}%",
+        ),
+        (
+            IndicatorCategory::Output,
+            IndicatorSubcategory::Cost,
+            "≤{}万元",
+            "{}万元",
+        ),
+        (
+            IndicatorCategory::Outcome,
+            IndicatorSubcategory::Social,
+            "≥{}家",
+            "{}家",
+        ),
+        (
+            IndicatorCategory::Outcome,
+            IndicatorSubcategory::Economic,
+            "≥{}万元",
+            "{}万元",
+        ),
+        (
+            IndicatorCategory::Satisfaction,
+            IndicatorSubcategory::Satisfaction,
+            "≥{}%",
+            "{}%",
+        ),
+    ];
+    (0..n)
+        .map(|i| {
+            let project = i % 4 == 3;
+            let dept = generated_department(i % departments.max(1));
+            let money = |r: &mut Lcg| Decimal::new(10_000 + r.next(5_000_000) as i64, 2);
+            let public = money(&mut r);
+            let other = money(&mut r);
+            let personnel = money(&mut r);
+            let operating = money(&mut r);
+            let projectx = money(&mut r);
+            let unit = FinanceRow {
+                id: None,
+                name: "局机关".into(),
+                income: Income {
+                    total: Some(public + other),
+                    public_finance: Some(public),
+                    other: Some(other),
+                    ..Default::default()
+                },
+                expenditure: Expenditure {
+                    total: Some(personnel + operating + projectx),
+                    basic: Some(personnel + operating),
+                    personnel: Some(personnel),
+                    operating: Some(operating),
+                    project: Some(projectx),
+                    current_balance: Some(public + other - personnel - operating - projectx),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let inds = (0..indicators)
+                .map(|k| {
+                    let (category, subcategory, t, a) = subcategories[k % subcategories.len()];
+                    let target = 50 + r.next(50);
+                    let actual = target - 10 + r.next(20);
+                    IndicatorDoc {
+                        id: None,
+                        category,
+                        subcategory,
+                        name: Some(format!("指标{}", k + 1)),
+                        target: ValueDoc {
+                            text: t.replace("{}", &target.to_string()),
+                            ..Default::default()
+                        },
+                        actual: Some(ValueDoc {
+                            text: a.replace("{}", &actual.to_string()),
+                            ..Default::default()
+                        }),
+                        weight: None,
+                        declared_score: None,
+                        deviation_reason: (actual < target).then(|| "受外部因素影响".into()),
+                        improvement_measures: None,
+                    }
+                })
+                .collect();
+            let doc = ReportDocument {
+                department_code: dept.clone(),
+                fiscal_year: 2019 + (i % 6) as i32,
+                kind: ReportKindDoc(if project {
+                    entity::ReportKind::Project
+                } else {
+                    entity::ReportKind::DepartmentOverall
+                }),
+                title: Some(format!("生成的绩效自评报告 {i}")),
+                unit_name: format!("生成单位{}", i % departments.max(1) + 1),
+                project_name: project.then(|| format!("项目{i}")),
+                budget_code: Some(format!("GEN-{i:06}")),
+                report_date: chrono::NaiveDate::from_ymd_opt(2020 + (i % 6) as i32, 3, 1),
+                profile: Profile {
+                    contact_name: Some("联系人".into()),
+                    authorised_headcount: Some(20),
+                    actual_headcount: Some(18),
+                    annual_tasks: vec!["任务1：完成年度工作".into()],
+                    ..Default::default()
+                },
+                finance: Finance {
+                    summary: None,
+                    units: vec![unit],
+                },
+                funding: if project {
+                    vec![FundingLine {
+                        id: None,
+                        line: entity::FundingLineKind::Total,
+                        initial_budget: Some(Decimal::new(50_000, 2)),
+                        adjusted_budget: Some(Decimal::new(48_000, 2)),
+                        executed: Some(Decimal::new(45_600, 2)),
+                        weight: Some(Decimal::TEN),
+                        declared_score: Some(Decimal::new(95, 1)),
+                    }]
+                } else {
+                    Vec::new()
+                },
+                qualitative_goals: vec![Goal {
+                    id: None,
+                    expected: Some("目标1：完成年度任务".into()),
+                    actual: Some("完成".into()),
+                }],
+                indicators: inds,
+                declared_score: Some(Decimal::from(80 + r.next(20))),
+                declared_grade: None,
+                evaluators: vec![EvaluatorDoc {
+                    id: None,
+                    name: "评价人".into(),
+                    position: None,
+                    unit: None,
+                    role: entity::EvaluatorRole::GroupLeader,
+                    subject: None,
+                }],
+                opinions: Vec::new(),
+                preparer: Some(Person {
+                    name: Some("填报人".into()),
+                    phone: Some("0730-0000000".into()),
+                }),
+                sections: vec![Section {
+                    id: None,
+                    key: "1".into(),
+                    title: "一、部门概况".into(),
+                    body: Some("生成的文字。".into()),
+                }],
+                ..Default::default()
+            };
+            Line {
+                external_id: format!("gen-{seed}-{i:06}"),
+                status: None,
+                document: doc,
+            }
+        })
+        .collect()
+}
