@@ -126,7 +126,7 @@ impl ExchangeMutation {
             .map(|(external_id, item)| match item {
                 ItemResult::Written(w) => {
                     stored.push(serde_json::json!({ "externalId": external_id, "reportId": w.report.id, "kind": format!("{:?}", w.kind) }));
-                    ImportResult { external_id, result: Some(kind(w.kind)), report: Some(Report(w.report)), user_errors: Vec::new() }
+                    ImportResult { external_id, result: Some(kind(w.kind)), report: Some(Report(w.report.clone())), user_errors: Vec::new() }
                 }
                 ItemResult::Refused(errors) => {
                     let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();

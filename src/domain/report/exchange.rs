@@ -33,7 +33,7 @@ pub struct Line {
 #[derive(Debug, Clone)]
 pub enum ItemResult {
     /// Written (created, updated or unchanged).
-    Written(Written),
+    Written(Box<Written>),
     /// Refused, with the reasons.
     Refused(Vec<FieldError>),
 }
@@ -86,9 +86,9 @@ pub async fn import_one(db: &Db, viewer: &Viewer, line: Line) -> Result<ItemResu
             } else {
                 written.kind
             };
-            Ok(ItemResult::Written(Written { report, kind }))
+            Ok(ItemResult::Written(Box::new(Written { report, kind })))
         }
-        _ => Ok(ItemResult::Written(written)),
+        _ => Ok(ItemResult::Written(Box::new(written))),
     }
 }
 
