@@ -46,8 +46,13 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
     if config.load_reference && reference::load_if_empty(&db).await? {
         tracing::info!("loaded the reference report into the empty database");
     }
+    let events = domain::events::EventHub::start(&db, &config.database_url).await;
     let state = http::AppState {
-        schema: graphql::schema(&db, chrono::Duration::hours(config.idempotency_ttl_hours)),
+        schema: graphql::schema(
+            &db,
+            chrono::Duration::hours(config.idempotency_ttl_hours),
+            events,
+        ),
         db: db.clone(),
         auth: Arc::new(authenticator(config)),
     };

@@ -22,6 +22,8 @@ pub struct Db {
     statements: Arc<AtomicU64>,
     /// SQLite allows one writer: writers queue here instead of failing with `SQLITE_BUSY`.
     write_gate: Option<Arc<Mutex<()>>>,
+    /// Signalled after every committed write, to wake the event pump.
+    changed: Arc<tokio::sync::Notify>,
 }
 
 /// A write transaction, holding the SQLite write gate while it lives.
@@ -29,12 +31,15 @@ pub struct WriteTxn {
     /// The transaction.
     pub txn: DatabaseTransaction,
     _gate: Option<OwnedMutexGuard<()>>,
+    changed: Arc<tokio::sync::Notify>,
 }
 
 impl WriteTxn {
-    /// Commits the transaction.
+    /// Commits the transaction and wakes the event pump.
     pub async fn commit(self) -> Result<(), AppError> {
-        self.txn.commit().await.map_err(AppError::from)
+        self.txn.commit().await.map_err(AppError::from)?;
+        self.changed.notify_waiters();
+        Ok(())
     }
 }
 
@@ -67,6 +72,7 @@ impl Db {
             conn,
             statements,
             write_gate,
+            changed: Arc::new(tokio::sync::Notify::new()),
         })
     }
 
@@ -92,7 +98,22 @@ impl Db {
             None => None,
         };
         let txn = self.conn.begin().await?;
-        Ok(WriteTxn { txn, _gate: gate })
+        Ok(WriteTxn {
+            txn,
+            _gate: gate,
+            changed: self.changed.clone(),
+        })
+    }
+
+    /// Resolves at the next committed write (or [`Db::poke`]).
+    pub fn changed(&self) -> tokio::sync::futures::OwnedNotified {
+        // Created now, so a commit between this call and the first poll still wakes it.
+        self.changed.clone().notified_owned()
+    }
+
+    /// Wakes whoever waits in [`Db::changed`].
+    pub fn poke(&self) {
+        self.changed.notify_waiters();
     }
 
     /// Whether the database answers.

@@ -6,6 +6,7 @@ pub mod change;
 pub mod comment;
 pub mod db;
 pub mod department;
+pub mod events;
 pub mod field_error;
 pub mod idempotency;
 pub mod pagination;

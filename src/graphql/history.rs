@@ -168,3 +168,74 @@ pub async fn feed_filter(
             .transpose()?,
     })
 }
+
+/// Live events.
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+#[async_graphql::Subscription]
+impl SubscriptionRoot {
+    /// The change events of the reports the caller may read, as they commit — the same events
+    /// as the `changes` feed. Over graphql-transport-ws at /graphql/ws; authenticate with
+    /// `{"Authorization": "Bearer <token>"}` in `connection_init`. On PostgreSQL, events written
+    /// through any instance sharing the database arrive.
+    async fn report_events(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        #[graphql(desc = "Which events.")] filter: Option<ChangeFilter>,
+    ) -> async_graphql::Result<impl futures_util::Stream<Item = ChangeEvent> + use<>> {
+        use futures_util::StreamExt;
+        let viewer = super::viewer(ctx).clone();
+        if viewer.is_anonymous() {
+            return Err(crate::error::AppError::Unauthenticated(
+                "订阅需要在 connection_init 中提供令牌".into(),
+            )
+            .into());
+        }
+        let filter = feed_filter(ctx, filter.unwrap_or_default()).await?;
+        let scope: Option<Vec<uuid::Uuid>> = if viewer.all_departments() {
+            None
+        } else {
+            let mut ids = Vec::new();
+            for code in &viewer.departments {
+                if let Some(d) = crate::domain::department::by_code(super::db(ctx), code).await? {
+                    ids.push(d.id);
+                }
+            }
+            Some(ids)
+        };
+        let receiver = ctx
+            .data_unchecked::<crate::domain::events::EventHub>()
+            .subscribe();
+        let events = futures_util::stream::unfold(receiver, |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(event) => return Some((event, rx)),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!(
+                            missed = n,
+                            "a subscriber fell behind; it should re-read the changes feed"
+                        );
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        });
+        Ok(events
+            .filter(move |e| {
+                let visible = scope
+                    .as_ref()
+                    .is_none_or(|s| e.department_id.is_some_and(|d| s.contains(&d)));
+                let wanted = (filter.entity_types.is_empty()
+                    || filter.entity_types.contains(&e.entity_type))
+                    && (filter.operations.is_empty()
+                        || filter.operations.iter().any(|o| o.as_str() == e.operation))
+                    && filter
+                        .department_id
+                        .is_none_or(|d| e.department_id == Some(d))
+                    && filter.report_id.is_none_or(|r| e.report_id == Some(r));
+                std::future::ready(visible && wanted)
+            })
+            .map(ChangeEvent::from))
+    }
+}

@@ -23,7 +23,7 @@ mod workflow;
 use crate::domain::{Db, Viewer};
 use crate::error::AppError;
 use async_graphql::dataloader::Loader;
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, Schema};
 use uuid::Uuid;
 
 /// The root query.
@@ -53,15 +53,24 @@ pub struct Mutation(
 );
 
 /// The executable schema.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, history::SubscriptionRoot>;
 
 /// Builds the schema over `db`. Each request gets its loaders from [`with_loaders`].
-pub fn schema(db: &Db, idempotency_ttl: chrono::Duration) -> AppSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .data(db.clone())
-        .data(idempotent::KeyTtl(idempotency_ttl))
-        .limit_depth(16)
-        .finish()
+pub fn schema(
+    db: &Db,
+    idempotency_ttl: chrono::Duration,
+    events: crate::domain::events::EventHub,
+) -> AppSchema {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        history::SubscriptionRoot,
+    )
+    .data(db.clone())
+    .data(events)
+    .data(idempotent::KeyTtl(idempotency_ttl))
+    .limit_depth(16)
+    .finish()
 }
 
 /// Attaches the per-request DataLoaders to a request.
@@ -71,9 +80,13 @@ pub fn with_loaders(request: async_graphql::Request, db: &Db) -> async_graphql::
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        history::SubscriptionRoot,
+    )
+    .finish()
+    .sdl()
 }
 
 /// The database handle of the request.

@@ -53,6 +53,7 @@ pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID);
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(health))
         .with_state(state)
         .layer(CompressionLayer::new())
@@ -158,6 +159,43 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri
         return error_response(StatusCode::METHOD_NOT_ALLOWED, &err);
     }
     execute(&state, &headers, request).await
+}
+
+/// GraphQL subscriptions over WebSocket (graphql-transport-ws); the token comes in
+/// `connection_init` as `{"Authorization": "Bearer …"}`.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    let schema = state.schema.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            let auth = state.auth.clone();
+            let db = state.db.clone();
+            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let header = ["Authorization", "authorization"]
+                        .iter()
+                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+                        .or_else(|| {
+                            payload
+                                .get("token")
+                                .and_then(|v| v.as_str())
+                                .map(|t| format!("Bearer {t}"))
+                        });
+                    let viewer = auth
+                        .viewer(header.as_deref())
+                        .map_err(async_graphql::Error::from)?;
+                    let mut data = async_graphql::Data::default();
+                    data.insert(viewer);
+                    data.insert(db);
+                    Ok(data)
+                })
+                .serve()
+                .await;
+        })
 }
 
 fn is_mutation(query: &str) -> bool {

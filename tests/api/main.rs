@@ -14,6 +14,7 @@ mod auth;
 mod authorization;
 mod comments;
 mod edge;
+mod live;
 mod migrations;
 mod pagination;
 mod reference;

@@ -1,0 +1,184 @@
+//! Live events over graphql-transport-ws, in one instance and across two server processes.
+
+use crate::support::{SECRET, TestApp, fresh_database};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn next_json(ws: &mut Socket) -> Option<Value> {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .ok()??
+            .ok()?;
+        match msg {
+            Message::Text(t) => return serde_json::from_str(&t).ok(),
+            Message::Close(_) => return None,
+            _ => continue,
+        }
+    }
+}
+
+/// Opens a subscription to `reportEvents` at `base` (http://…) with `token`.
+async fn subscribe(base: &str, token: Option<&str>) -> Result<Socket, Value> {
+    let url = format!("{}/graphql/ws", base.replace("http://", "ws://"));
+    let mut request = url.into_client_request().expect("request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    let payload = token.map_or(
+        json!({}),
+        |t| json!({ "Authorization": format!("Bearer {t}") }),
+    );
+    ws.send(Message::text(
+        json!({ "type": "connection_init", "payload": payload }).to_string(),
+    ))
+    .await
+    .expect("init");
+    let ack = next_json(&mut ws).await.unwrap_or(Value::Null);
+    if ack["type"] != "connection_ack" {
+        return Err(ack);
+    }
+    let query = "subscription { reportEvents(filter: { entityTypes: [\"Report\"] }) { sequence operation entityType reportId } }";
+    ws.send(Message::text(
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
+    ))
+    .await
+    .expect("subscribe");
+    Ok(ws)
+}
+
+async fn expect_event(ws: &mut Socket, operation: &str) -> Value {
+    loop {
+        let msg = next_json(ws).await.expect("an event within 10 s");
+        if msg["type"] == "next" {
+            let event = msg["payload"]["data"]["reportEvents"].clone();
+            if event["operation"] == operation {
+                return event;
+            }
+        } else {
+            panic!("unexpected message {msg}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn subscribers_receive_the_events_of_the_feed() {
+    let app = TestApp::spawn().await;
+    let token = app.token(&["SYNC_CLIENT"], &["YX-KGJ"]);
+    let mut ws = subscribe(&app.base, Some(&token))
+        .await
+        .expect("subscribed");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.create_report(2024, "实时", None).await;
+    let event = expect_event(&mut ws, "CREATE").await;
+    assert_eq!(event["entityType"], "Report");
+    // Another department's subscriber sees nothing of it.
+    let outsider = app.token(&["SYNC_CLIENT"], &["YX-CZJ"]);
+    let mut other = subscribe(&app.base, Some(&outsider))
+        .await
+        .expect("subscribed");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.create_report(2024, "实时2", None).await;
+    expect_event(&mut ws, "CREATE").await;
+    let nothing = tokio::time::timeout(Duration::from_millis(1500), other.next()).await;
+    assert!(nothing.is_err(), "the outsider received {nothing:?}");
+    // A bad token is refused at connection_init.
+    let refused = subscribe(&app.base, Some("not.a.token")).await;
+    assert!(refused.is_err());
+}
+
+fn spawn_server(url: &str) -> (std::process::Child, String) {
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .env("DATABASE_URL", url)
+        .env("JIXIAO_LISTEN", addr.to_string())
+        .env("JIXIAO_JWT_SECRET", SECRET)
+        .env("JIXIAO_LOAD_REFERENCE", "true")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    (child, format!("http://{addr}"))
+}
+
+async fn wait_up(client: &reqwest::Client, base: &str) {
+    for _ in 0..150 {
+        if client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{base} did not come up");
+}
+
+#[tokio::test]
+async fn an_event_written_through_one_instance_reaches_a_subscriber_of_another() {
+    let (url, _dir) = fresh_database().await;
+    let (mut a, base_a) = spawn_server(&url);
+    wait_up(&reqwest::Client::new(), &base_a).await;
+    let (mut b, base_b) = spawn_server(&url);
+    let client = reqwest::Client::new();
+    wait_up(&client, &base_b).await;
+    let auth = jixiao::http::auth::Authenticator::hs256(SECRET, None, "jixiao".into());
+    let token = auth
+        .mint("sync", "同步", &["ADMIN".into()], &["*".into()], 1)
+        .expect("mint");
+    let mut ws = subscribe(&base_b, Some(&token))
+        .await
+        .expect("subscribed on B");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let q = "mutation($i: CreateReportInput!) { createReport(input: $i) { report { id } userErrors { code } } }";
+    let body: Value = client
+        .post(format!("{base_a}/graphql"))
+        .bearer_auth(&token)
+        .json(&json!({ "query": q, "variables": { "i": { "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "经A写入" } } } }))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        body["data"]["createReport"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let event = expect_event(&mut ws, "CREATE").await;
+    let written = body["data"]["createReport"]["report"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    use base64::Engine;
+    let decoded = String::from_utf8(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(written)
+            .unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    assert_eq!(
+        Some(event["reportId"].as_str().unwrap_or_default()),
+        decoded.strip_prefix("Report:")
+    );
+    let _ = a.kill();
+    let _ = b.kill();
+    let _ = a.wait();
+    let _ = b.wait();
+}
