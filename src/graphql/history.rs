@@ -173,7 +173,8 @@ pub async fn feed_filter(
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
-#[async_graphql::Subscription]
+/// Live events.
+#[async_graphql::Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// The change events of the reports the caller may read, as they commit — the same events
     /// as the `changes` feed. Over graphql-transport-ws at /graphql/ws; authenticate with
