@@ -156,6 +156,9 @@ pub struct Config {
     /// Largest request body, in bytes.
     #[arg(long, env = "JIXIAO_BODY_LIMIT", default_value_t = 2 * 1024 * 1024, global = true)]
     pub body_limit: usize,
+    /// Deliver webhooks from this instance.
+    #[arg(long, env = "JIXIAO_WEBHOOKS", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub webhooks: bool,
     /// How long an idempotency key holds, in hours.
     #[arg(
         long,

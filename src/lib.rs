@@ -46,7 +46,11 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
     if config.load_reference && reference::load_if_empty(&db).await? {
         tracing::info!("loaded the reference report into the empty database");
     }
-    let events = domain::events::EventHub::start(&db, &config.database_url).await;
+    let background = db.background(&config.database_url).await?;
+    let events = domain::events::EventHub::start(&background, &config.database_url).await;
+    if config.webhooks {
+        domain::webhook::dispatch::spawn(background);
+    }
     let state = http::AppState {
         schema: graphql::schema(
             &db,

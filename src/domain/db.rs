@@ -47,20 +47,7 @@ impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`).
     pub async fn connect(url: &str) -> Result<Self, AppError> {
         let statements = Arc::new(AtomicU64::new(0));
-        let mut options = ConnectOptions::new(url.to_owned());
-        options
-            .max_connections(POOL_SIZE)
-            .min_connections(1)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(10))
-            .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(|opts| {
-                opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true)
-            });
-        let mut conn = Database::connect(options).await.map_err(AppError::from)?;
+        let mut conn = Self::pool(url, POOL_SIZE).await?;
         let counter = statements.clone();
         conn.set_metric_callback(move |info| {
             tracing::trace!(target: "jixiao::sql", elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement.sql);
@@ -74,6 +61,35 @@ impl Db {
             write_gate,
             changed: Arc::new(tokio::sync::Notify::new()),
         })
+    }
+
+    /// A handle for background work (event pump, webhooks) with its own two connections, so
+    /// that it neither takes request connections nor counts in the request statement counter.
+    /// It shares the write gate and the change signal.
+    pub async fn background(&self, url: &str) -> Result<Self, AppError> {
+        Ok(Self {
+            conn: Self::pool(url, 2).await?,
+            statements: Arc::new(AtomicU64::new(0)),
+            write_gate: self.write_gate.clone(),
+            changed: self.changed.clone(),
+        })
+    }
+
+    async fn pool(url: &str, size: u32) -> Result<DatabaseConnection, AppError> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(size)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        Database::connect(options).await.map_err(AppError::from)
     }
 
     /// Applies pending migrations.

@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod pagination;
 pub mod report;
 pub mod viewer;
+pub mod webhook;
 pub mod workflow;
 
 pub use db::Db;

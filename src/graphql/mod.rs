@@ -18,6 +18,7 @@ mod payload;
 mod report;
 mod scalars;
 mod viewer;
+mod webhook;
 mod workflow;
 
 use crate::domain::{Db, Viewer};
@@ -38,6 +39,7 @@ pub struct Query(
     assessment::AssessmentQuery,
     assessment::StatisticsQuery,
     history::FeedQuery,
+    webhook::WebhookQuery,
 );
 
 /// The root mutation.
@@ -50,6 +52,7 @@ pub struct Mutation(
     comment::CommentMutation,
     assessment::AssessmentMutation,
     exchange::ExchangeMutation,
+    webhook::WebhookMutation,
 );
 
 /// The executable schema.

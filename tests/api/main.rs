@@ -24,4 +24,5 @@ mod statements;
 mod support;
 mod sync;
 mod validation;
+mod webhooks;
 mod workflow;

@@ -60,13 +60,23 @@ impl TestApp {
         Self::start(true).await
     }
 
+    /// An application on a fresh database, with `adjust` applied to its configuration.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::start_with(false, adjust).await
+    }
+
     async fn start(load_reference: bool) -> Self {
+        Self::start_with(load_reference, |_| {}).await
+    }
+
+    async fn start_with(load_reference: bool, adjust: impl FnOnce(&mut Config)) -> Self {
         let (url, dir) = fresh_database().await;
         let mut config = Config::defaults();
         config.database_url = url.clone();
         config.jwt_secret = Some(SECRET.into());
         config.load_reference = load_reference;
         config.cors_origins = vec!["https://front.example.gov.cn".into()];
+        adjust(&mut config);
         let app = jixiao::build(&config).await.expect("app builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
