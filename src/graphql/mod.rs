@@ -17,6 +17,7 @@ mod node;
 mod payload;
 mod report;
 mod scalars;
+mod standards;
 mod viewer;
 mod webhook;
 mod workflow;

@@ -270,6 +270,27 @@ impl Report {
         Ok(super::assessment::of_report(ctx, &self.0).await?.1)
     }
 
+    /// The indicators as IATI results (result → indicator with measure and ascending flag →
+    /// period → target and actual with the filed texts as comments).
+    async fn iati(&self, ctx: &Context<'_>) -> Result<Vec<super::standards::IatiResult>> {
+        let reviewed = load::<super::loaders::ReviewLoader>(ctx, self.0.id)
+            .await?
+            .ok_or_else(|| AppError::internal("report vanished"))?;
+        Ok(super::standards::iati(
+            crate::domain::report::standards::iati(&reviewed.doc),
+        ))
+    }
+
+    /// Every filled amount in Fiscal Data Package form (currency CNY, factor 10000, phase).
+    async fn fiscal_data(&self, ctx: &Context<'_>) -> Result<Vec<super::standards::FiscalAmount>> {
+        let reviewed = load::<super::loaders::ReviewLoader>(ctx, self.0.id)
+            .await?
+            .ok_or_else(|| AppError::internal("report vanished"))?;
+        Ok(super::standards::fiscal(
+            crate::domain::report::standards::fiscal_amounts(&reviewed.doc),
+        ))
+    }
+
     /// Score computed under the scoring profile at the last write (the live one is in `assessment`).
     async fn computed_score(&self) -> Option<Decimal> {
         self.0.computed_score.map(|s| Decimal(s.to_decimal()))

@@ -344,3 +344,80 @@ async fn export_then_import_gives_an_identical_database() {
         "importing the same file again changes nothing"
     );
 }
+
+#[tokio::test]
+async fn indicators_as_iati_results_and_amounts_as_fiscal_data() {
+    let app = TestApp::spawn().await;
+    let project: Value =
+        serde_json::from_str(include_str!("../fixtures/project-report.json")).expect("project");
+    let id = app
+        .gql(Some(&app.preparer()), UPSERT, json!({ "input": project }))
+        .await["data"]["upsertReport"]["report"]["id"]
+        .clone();
+    let q = "query($id: ID!) { report(id: $id) { iati { resultType title indicators { title measure ascending unit periodStart periodEnd target { value comment } actual { value comment } } } fiscalData { unit table column phase amount currency factor } } }";
+    let body = app.gql(Some(&app.preparer()), q, json!({ "id": id })).await;
+    let iati = &body["data"]["report"]["iati"];
+    assert_eq!(iati[0]["title"], "产出指标·数量指标", "{body}");
+    assert_eq!(iati[0]["resultType"], 1);
+    let first = &iati[0]["indicators"][0];
+    assert_eq!(first["title"], "支持企业数量");
+    assert_eq!(
+        (
+            first["measure"].clone(),
+            first["ascending"].clone(),
+            first["unit"].clone()
+        ),
+        (json!(1), json!(true), json!("家"))
+    );
+    assert_eq!(
+        (first["periodStart"].clone(), first["periodEnd"].clone()),
+        (json!("2024-01-01"), json!("2024-12-31"))
+    );
+    assert_eq!(
+        first["target"],
+        json!({ "value": "50", "comment": "≥50家" })
+    );
+    assert_eq!(first["actual"], json!({ "value": "52", "comment": "52家" }));
+    let cost = iati
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["title"] == "产出指标·成本指标")
+        .expect("cost result");
+    assert_eq!(
+        (
+            cost["indicators"][0]["measure"].clone(),
+            cost["indicators"][0]["ascending"].clone()
+        ),
+        (json!(3), json!(false)),
+        "≤ money is descending"
+    );
+    let outcome = iati
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["title"] == "效益指标·经济效益指标")
+        .expect("economic");
+    assert_eq!(outcome["resultType"], 2);
+    assert_eq!(
+        outcome["indicators"][0]["target"]["value"], "15000",
+        "1.5亿元 in 万元"
+    );
+    let fiscal = body["data"]["report"]["fiscalData"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let total = fiscal
+        .iter()
+        .find(|a| a["unit"] == "年度资金总额" && a["phase"] == "executed")
+        .expect("executed total");
+    assert_eq!(
+        total,
+        &json!({ "unit": "年度资金总额", "table": "funding", "column": "amount", "phase": "executed", "amount": "456.00", "currency": "CNY", "factor": 10000 })
+    );
+    assert!(
+        fiscal
+            .iter()
+            .any(|a| a["phase"] == "proposed" && a["amount"] == "500.00")
+    );
+}
