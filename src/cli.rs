@@ -59,47 +59,48 @@ fn files(path: &Path) -> Result<Vec<PathBuf>, AppError> {
     }
 }
 
-/// Reads the documents of a file: JSON Lines, a JSON array, or one JSON object. Unreadable
-/// entries come back as errors with their place.
-fn read(path: &Path, mut each: impl FnMut(Result<Line, String>)) -> Result<(), AppError> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| AppError::BadUserInput(format!("无法打开 {}：{e}", path.display())))?;
-    let mut reader = BufReader::new(file);
-    let first = reader
-        .fill_buf()
-        .map_err(AppError::internal)?
-        .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace());
-    if first == Some(b'[') {
-        let lines: Vec<serde_json::Value> = serde_json::from_reader(reader)
-            .map_err(|e| AppError::BadUserInput(format!("{}：{e}", path.display())))?;
-        for (i, v) in lines.into_iter().enumerate() {
-            each(
-                serde_json::from_value(v)
-                    .map_err(|e| format!("{} 第 {} 项：{e}", path.display(), i + 1)),
-            );
+/// The documents of one file, read one at a time: JSON Lines are streamed; a JSON array or a
+/// single JSON object is read whole. Unreadable entries come back as errors with their place.
+enum Source {
+    Lines(PathBuf, std::iter::Enumerate<std::io::Lines<BufReader<std::fs::File>>>),
+    Items(PathBuf, std::iter::Enumerate<std::vec::IntoIter<serde_json::Value>>),
+}
+
+impl Source {
+    fn open(path: &Path) -> Result<Source, AppError> {
+        let bad = |e: &dyn std::fmt::Display| AppError::BadUserInput(format!("{}：{e}", path.display()));
+        let file = std::fs::File::open(path).map_err(|e| bad(&e))?;
+        let mut reader = BufReader::new(file);
+        let first = reader.fill_buf().map_err(AppError::internal)?.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let whole = first == Some(b'[') || path.extension().and_then(|e| e.to_str()) == Some("json");
+        if whole {
+            let value: serde_json::Value = serde_json::from_reader(reader).map_err(|e| bad(&e))?;
+            let items = match value {
+                serde_json::Value::Array(items) => items,
+                one => vec![one],
+            };
+            Ok(Source::Items(path.to_owned(), items.into_iter().enumerate()))
+        } else {
+            Ok(Source::Lines(path.to_owned(), reader.lines().enumerate()))
         }
-        return Ok(());
     }
-    let whole_object = path.extension().and_then(|e| e.to_str()) == Some("json");
-    if whole_object {
-        let v: serde_json::Value = serde_json::from_reader(reader)
-            .map_err(|e| AppError::BadUserInput(format!("{}：{e}", path.display())))?;
-        each(serde_json::from_value(v).map_err(|e| format!("{}：{e}", path.display())));
-        return Ok(());
-    }
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(AppError::internal)?;
-        if line.trim().is_empty() {
-            continue;
+
+    fn next(&mut self) -> Option<Result<Line, String>> {
+        match self {
+            Source::Lines(path, lines) => loop {
+                let (i, line) = lines.next()?;
+                match line {
+                    Err(e) => return Some(Err(format!("{} 第 {} 行：{e}", path.display(), i + 1))),
+                    Ok(l) if l.trim().is_empty() => continue,
+                    Ok(l) => return Some(serde_json::from_str(&l).map_err(|e| format!("{} 第 {} 行：{e}", path.display(), i + 1))),
+                }
+            },
+            Source::Items(path, items) => {
+                let (i, v) = items.next()?;
+                Some(serde_json::from_value(v).map_err(|e| format!("{} 第 {} 项：{e}", path.display(), i + 1)))
+            }
         }
-        each(
-            serde_json::from_str(&line)
-                .map_err(|e| format!("{} 第 {} 行：{e}", path.display(), i + 1)),
-        );
     }
-    Ok(())
 }
 
 /// Imports every document under `path`, one transaction each, with a progress bar.
@@ -124,9 +125,8 @@ pub async fn import(
     let mut summary = ImportSummary::default();
     let mut known: HashSet<String> = HashSet::new();
     for file in files(path)? {
-        let mut batch: Vec<Result<Line, String>> = Vec::new();
-        read(&file, |l| batch.push(l))?;
-        for entry in batch {
+        let mut source = Source::open(&file)?;
+        while let Some(entry) = source.next() {
             let line = match entry {
                 Ok(l) => l,
                 Err(message) => {
