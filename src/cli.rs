@@ -62,24 +62,40 @@ fn files(path: &Path) -> Result<Vec<PathBuf>, AppError> {
 /// The documents of one file, read one at a time: JSON Lines are streamed; a JSON array or a
 /// single JSON object is read whole. Unreadable entries come back as errors with their place.
 enum Source {
-    Lines(PathBuf, std::iter::Enumerate<std::io::Lines<BufReader<std::fs::File>>>),
-    Items(PathBuf, std::iter::Enumerate<std::vec::IntoIter<serde_json::Value>>),
+    Lines(
+        PathBuf,
+        std::iter::Enumerate<std::io::Lines<BufReader<std::fs::File>>>,
+    ),
+    Items(
+        PathBuf,
+        std::iter::Enumerate<std::vec::IntoIter<serde_json::Value>>,
+    ),
 }
 
 impl Source {
     fn open(path: &Path) -> Result<Source, AppError> {
-        let bad = |e: &dyn std::fmt::Display| AppError::BadUserInput(format!("{}：{e}", path.display()));
+        let bad =
+            |e: &dyn std::fmt::Display| AppError::BadUserInput(format!("{}：{e}", path.display()));
         let file = std::fs::File::open(path).map_err(|e| bad(&e))?;
         let mut reader = BufReader::new(file);
-        let first = reader.fill_buf().map_err(AppError::internal)?.iter().copied().find(|b| !b.is_ascii_whitespace());
-        let whole = first == Some(b'[') || path.extension().and_then(|e| e.to_str()) == Some("json");
+        let first = reader
+            .fill_buf()
+            .map_err(AppError::internal)?
+            .iter()
+            .copied()
+            .find(|b| !b.is_ascii_whitespace());
+        let whole =
+            first == Some(b'[') || path.extension().and_then(|e| e.to_str()) == Some("json");
         if whole {
             let value: serde_json::Value = serde_json::from_reader(reader).map_err(|e| bad(&e))?;
             let items = match value {
                 serde_json::Value::Array(items) => items,
                 one => vec![one],
             };
-            Ok(Source::Items(path.to_owned(), items.into_iter().enumerate()))
+            Ok(Source::Items(
+                path.to_owned(),
+                items.into_iter().enumerate(),
+            ))
         } else {
             Ok(Source::Lines(path.to_owned(), reader.lines().enumerate()))
         }
@@ -92,12 +108,20 @@ impl Source {
                 match line {
                     Err(e) => return Some(Err(format!("{} 第 {} 行：{e}", path.display(), i + 1))),
                     Ok(l) if l.trim().is_empty() => continue,
-                    Ok(l) => return Some(serde_json::from_str(&l).map_err(|e| format!("{} 第 {} 行：{e}", path.display(), i + 1))),
+                    Ok(l) => {
+                        return Some(
+                            serde_json::from_str(&l)
+                                .map_err(|e| format!("{} 第 {} 行：{e}", path.display(), i + 1)),
+                        );
+                    }
                 }
             },
             Source::Items(path, items) => {
                 let (i, v) = items.next()?;
-                Some(serde_json::from_value(v).map_err(|e| format!("{} 第 {} 项：{e}", path.display(), i + 1)))
+                Some(
+                    serde_json::from_value(v)
+                        .map_err(|e| format!("{} 第 {} 项：{e}", path.display(), i + 1)),
+                )
             }
         }
     }

@@ -182,3 +182,133 @@ async fn an_event_written_through_one_instance_reaches_a_subscriber_of_another()
     let _ = a.wait();
     let _ = b.wait();
 }
+
+#[tokio::test]
+async fn a_sync_client_mirrors_the_database_from_the_feed() {
+    use std::collections::BTreeMap;
+    let app = crate::support::TestApp::with_reference().await;
+    let sync = app.token(&["SYNC_CLIENT"], &["*"]);
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(app.create_report(2024, &format!("镜像{i}"), None).await);
+    }
+    let del =
+        "mutation($i: DeleteReportInput!) { deleteReport(input: $i) { userErrors { code } } }";
+    app.gql(Some(&app.preparer()), del, json!({ "i": { "id": ids[1] } }))
+        .await;
+    let upd =
+        "mutation($i: UpdateReportInput!) { updateReport(input: $i) { userErrors { code } } }";
+    app.gql(
+        Some(&app.preparer()),
+        upd,
+        json!({ "i": { "id": ids[2], "title": "改" } }),
+    )
+    .await;
+    // The mirror: for each report the last version the feed announced, or a tombstone.
+    let mut mirror: BTreeMap<String, Option<i64>> = BTreeMap::new();
+    let mut cursor = Value::Null;
+    loop {
+        let q = "query($a: String) { changes(after: $a, first: 3, filter: { entityTypes: [\"Report\"] }) { pageInfo { endCursor hasNextPage } nodes { reportId operation version } } }";
+        let page = app.gql(Some(&sync), q, json!({ "a": cursor })).await["data"]["changes"].clone();
+        for e in page["nodes"].as_array().into_iter().flatten() {
+            let id = e["reportId"].as_str().unwrap_or_default().to_owned();
+            let state = if e["operation"] == "DELETE" {
+                None
+            } else {
+                e["version"].as_i64()
+            };
+            mirror.insert(id, state);
+        }
+        if !page["pageInfo"]["endCursor"].is_null() {
+            cursor = page["pageInfo"]["endCursor"].clone();
+        }
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+    }
+    // It matches the database: every live report at its version, deleted ones gone.
+    use sea_orm::EntityTrait;
+    let rows = entity::report::Entity::find()
+        .all(&app.db.conn)
+        .await
+        .expect("reports");
+    let truth: BTreeMap<String, Option<i64>> = rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.id.to_string(),
+                if r.deleted_at.is_some() {
+                    None
+                } else {
+                    Some(i64::from(r.version))
+                },
+            )
+        })
+        .collect();
+    assert_eq!(mirror, truth);
+    assert_eq!(mirror.values().filter(|v| v.is_none()).count(), 1);
+}
+
+#[tokio::test]
+async fn an_import_survives_a_server_restart_mid_batch() {
+    let (url, _dir) = fresh_database().await;
+    let client = reqwest::Client::new();
+    let (mut server, mut base) = spawn_server(&url);
+    wait_up(&client, &base).await;
+    let auth = jixiao::http::auth::Authenticator::hs256(SECRET, None, "jixiao".into());
+    let token = auth
+        .mint("sync", "同步", &["SYNC_CLIENT".into()], &["*".into()], 1)
+        .expect("mint");
+    let q = "mutation($i: ImportReportsInput!) { importReports(input: $i) { created updated unchanged failed } }";
+    let batch = |b: usize| -> Value {
+        let docs: Vec<Value> = (0..100)
+            .map(|i| json!({ "externalId": format!("restart-{b}-{i}"), "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": format!("批{b}单位{i}") } }))
+            .collect();
+        json!({ "query": q, "variables": { "i": { "idempotencyKey": format!("batch-{b}"), "documents": docs } } })
+    };
+    let mut restarted = false;
+    for b in 0..4 {
+        loop {
+            let send = client
+                .post(format!("{base}/graphql"))
+                .bearer_auth(&token)
+                .json(&batch(b))
+                .send();
+            if b == 2 && !restarted {
+                // Kill the server while the third batch is being written, then start it again.
+                let request = tokio::spawn(send);
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                let _ = server.kill();
+                let _ = server.wait();
+                restarted = true;
+                assert!(
+                    request.await.expect("join").is_err(),
+                    "the killed server answered"
+                );
+                let (s, b2) = spawn_server(&url);
+                (server, base) = (s, b2);
+                wait_up(&client, &base).await;
+                continue;
+            }
+            let body: Value = send.await.expect("post").json().await.expect("json");
+            let r = &body["data"]["importReports"];
+            assert_eq!(r["failed"], 0, "{body}");
+            break;
+        }
+    }
+    assert!(restarted);
+    // The retried batch: nothing lost, nothing twice.
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let db = jixiao::domain::Db::connect(&url).await.expect("db");
+    let count = entity::report::Entity::find()
+        .count(&db.conn)
+        .await
+        .expect("count");
+    assert_eq!(
+        count,
+        1 + 400,
+        "the reference report and 400 imported, each once"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}
