@@ -421,3 +421,18 @@ async fn indicators_as_iati_results_and_amounts_as_fiscal_data() {
             .any(|a| a["phase"] == "proposed" && a["amount"] == "500.00")
     );
 }
+
+#[tokio::test]
+async fn idempotency_keys_expire() {
+    let app = TestApp::spawn_with(|c| c.idempotency_ttl_hours = 0).await;
+    let create = "mutation($i: CreateReportInput!) { createReport(input: $i) { report { id } } }";
+    let input = json!({ "i": { "idempotencyKey": "short-lived", "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "过期" } } });
+    let first = app.gql(Some(&app.preparer()), create, input.clone()).await;
+    let second = app.gql(Some(&app.preparer()), create, input).await;
+    assert_ne!(
+        first["data"]["createReport"]["report"]["id"],
+        second["data"]["createReport"]["report"]["id"],
+        "an expired key no longer replays"
+    );
+    assert_eq!(app.report_count().await, 2);
+}
