@@ -164,6 +164,49 @@ pub(super) async fn list(
         use sea_orm::{ColumnTrait, QueryFilter};
         select = select.filter(review_comment::Column::Id.is_null());
     }
+    let first_page = request.after.is_none() && request.before.is_none() && request.last.is_none();
+    if first_page && !viewer(ctx).is_anonymous() {
+        // The first page comes from the batched loader (one query for a whole page of reports).
+        let size = match request.first {
+            None => crate::domain::pagination::DEFAULT_PAGE,
+            Some(n) if (0..=crate::domain::pagination::MAX_PAGE).contains(&n) => n,
+            Some(n) => {
+                return Err(AppError::BadUserInput(format!(
+                    "first 必须在 0 到 {} 之间，收到 {n}",
+                    crate::domain::pagination::MAX_PAGE
+                ))
+                .into());
+            }
+        } as usize;
+        let mut rows: Vec<review_comment::Model> =
+            super::children::<review_comment::Entity>(ctx, report)
+                .await?
+                .into_iter()
+                .filter(|c| comment::matches(c, &filter))
+                .collect();
+        rows.sort_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
+        let total = rows.len() as u64;
+        let more = rows.len() > size;
+        rows.truncate(size);
+        let items = rows
+            .into_iter()
+            .map(|c| {
+                (
+                    crate::domain::pagination::cursor(
+                        vec![crate::domain::pagination::KeyValue::T(c.created_at)],
+                        c.id,
+                    ),
+                    c,
+                )
+            })
+            .collect();
+        let page = crate::domain::pagination::Page {
+            items,
+            has_next_page: more,
+            has_previous_page: false,
+        };
+        return Ok(ReviewCommentConnection::counted(page, total, ReviewComment));
+    }
     let page = comment::page(db(ctx), select.clone(), &request).await?;
     Ok(ReviewCommentConnection::new(page, select, ReviewComment))
 }

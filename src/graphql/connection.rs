@@ -62,6 +62,25 @@ impl<N> Parts<N> {
     }
 }
 
+impl<N> Parts<N> {
+    /// Builds the parts from a page whose total is already known.
+    pub fn counted<M>(page: Page<M>, total: u64, wrap: impl Fn(M) -> N) -> Self {
+        let page_info = PageInfo {
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+            start_cursor: page.items.first().map(|(c, _)| c.clone()),
+            end_cursor: page.items.last().map(|(c, _)| c.clone()),
+        };
+        let edges = page.items.into_iter().map(|(c, m)| (c, wrap(m))).collect();
+        let counter: Counter = Arc::new(move |_| Box::pin(async move { Ok(total) }));
+        Self {
+            edges,
+            page_info,
+            counter,
+        }
+    }
+}
+
 /// Defines `$conn` and `$edge` for node type `$node`.
 macro_rules! connection {
     ($conn:ident, $edge:ident, $node:ty, $what:literal) => {
@@ -81,6 +100,18 @@ macro_rules! connection {
                 sea_orm::Select<E>: Clone + Send + Sync + 'static,
             {
                 Self($crate::graphql::connection::Parts::new(page, count, wrap))
+            }
+
+            /// Builds the connection from a page whose total is already known.
+            #[allow(dead_code, reason = "not every connection has a counted first page")]
+            pub fn counted<M>(
+                page: $crate::domain::pagination::Page<M>,
+                total: u64,
+                wrap: impl Fn(M) -> $node,
+            ) -> Self {
+                Self($crate::graphql::connection::Parts::counted(
+                    page, total, wrap,
+                ))
             }
         }
 

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     department, evaluator, finance_unit, funding_line, indicator, narrative_section, opinion,
-    qualitative_goal, report, signature,
+    qualitative_goal, report, review_comment, signature,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -33,6 +33,18 @@ macro_rules! report_child {
         }
     )*};
 }
+impl ReportChild for review_comment::Entity {
+    fn report_column() -> Self::Column {
+        review_comment::Column::ReportId
+    }
+    fn ordinal_column() -> Self::Column {
+        review_comment::Column::CreatedAt
+    }
+    fn report_of(model: &Self::Model) -> Uuid {
+        model.report_id
+    }
+}
+
 report_child!(
     finance_unit,
     qualitative_goal,
@@ -171,6 +183,7 @@ pub fn attach(request: async_graphql::Request, db: &Db) -> async_graphql::Reques
         .data(child::<narrative_section::Entity>(db))
         .data(child::<funding_line::Entity>(db))
         .data(child::<signature::Entity>(db))
+        .data(child::<review_comment::Entity>(db))
         .data(by_id::<department::Entity>(db))
         .data(by_id::<report::Entity>(db))
         .data(cached(ReviewLoader(db.clone())))
@@ -210,6 +223,7 @@ pub async fn prefetch_reports(
     prefetch!("sections", narrative_section);
     prefetch!("funding", funding_line);
     prefetch!("signatures", signature);
+    prefetch!("comments", review_comment);
     if selected("department") {
         let loader = ctx.data_unchecked::<Cached<ByIdLoader<department::Entity>>>();
         let departments: Vec<Uuid> = reports.iter().map(|r| r.department_id).collect();

@@ -55,6 +55,7 @@ pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(health))
+        .route("/metrics", get(metrics))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(cors(&edge.cors_origins))
@@ -207,6 +208,17 @@ fn is_mutation(query: &str) -> bool {
                 .any(|(_, op)| op.node.ty != OperationType::Query)
         })
         .unwrap_or(false)
+}
+
+/// Prometheus text metrics (so far: SQL statements executed for requests).
+async fn metrics(State(state): State<AppState>) -> Response {
+    let body = format!(
+        "# HELP jixiao_sql_statements_total SQL statements executed on behalf of requests.\n\
+         # TYPE jixiao_sql_statements_total counter\n\
+         jixiao_sql_statements_total {}\n",
+        state.db.statements()
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 async fn health(State(state): State<AppState>) -> Response {

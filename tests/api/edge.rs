@@ -162,3 +162,27 @@ async fn the_binary_serves_the_reference_report_and_stops_on_sigterm() {
     });
     assert!(status.success(), "graceful shutdown exits 0: {status}");
 }
+
+#[tokio::test]
+async fn metrics_count_statements() {
+    let app = TestApp::with_reference().await;
+    let read = |text: String| {
+        text.lines().find_map(|l| {
+            l.strip_prefix("jixiao_sql_statements_total ")
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        })
+    };
+    let before = read(app.get("/metrics").await.text().await.expect("text")).expect("counter");
+    app.gql(
+        None,
+        "{ reports { nodes { indicators { id } } } }",
+        json!({}),
+    )
+    .await;
+    let after = read(app.get("/metrics").await.text().await.expect("text")).expect("counter");
+    assert_eq!(
+        after - before,
+        2,
+        "one page query and one batched indicator query"
+    );
+}

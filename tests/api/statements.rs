@@ -5,7 +5,7 @@ use jixiao::domain::report::{ReportDocument, service};
 use jixiao::domain::{Role, Viewer};
 use serde_json::json;
 
-const PAGE: &str = "query($n: Int) { reports(first: $n) { nodes { id unitName department { code } indicators { id target { text } actual { text } } finance { units { name income { total } } summary { income { total } } } evaluators { name role } sections { key } qualitativeGoals { expected } signatures { valid } opinions { kind } funding { line } } } }";
+const PAGE: &str = "query($n: Int) { reports(first: $n) { nodes { id unitName department { code } indicators { id target { text } actual { text } } finance { units { name income { total } } summary { income { total } } } evaluators { name role } sections { key } qualitativeGoals { expected } signatures { valid } opinions { kind } funding { line } comments { totalCount nodes { body } } } } }";
 
 #[tokio::test]
 async fn nested_page_statements_are_constant_in_the_page_size() {

@@ -351,6 +351,18 @@ pub struct CommentFilter {
     pub threads_only: bool,
 }
 
+/// Whether a loaded comment matches the filter (the same rules as [`select`]).
+pub fn matches(c: &review_comment::Model, filter: &CommentFilter) -> bool {
+    filter.resolved.is_none_or(|r| c.resolved == r)
+        && filter.kind.is_none_or(|k| c.target_kind == k)
+        && filter.indicator.is_none_or(|i| c.indicator_id == Some(i))
+        && filter
+            .path
+            .as_ref()
+            .is_none_or(|p| c.target_path.as_ref() == Some(p))
+        && (!filter.threads_only || c.parent_id.is_none())
+}
+
 /// Comments of a report matching the filter (the report was authorized by the caller).
 pub fn select(report_id: Uuid, filter: &CommentFilter) -> Select<review_comment::Entity> {
     let mut s =
