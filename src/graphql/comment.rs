@@ -184,7 +184,7 @@ pub(super) async fn list(
                 .into_iter()
                 .filter(|c| comment::matches(c, &filter))
                 .collect();
-        rows.sort_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
+        rows.sort_by_key(|c| (c.created_at, c.id));
         let total = rows.len() as u64;
         let more = rows.len() > size;
         rows.truncate(size);
