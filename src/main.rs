@@ -5,6 +5,10 @@ use jixiao::config::{Cli, Command, Config, LogFormat};
 use std::io::Write;
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc: the default allocator spent a third of the CPU of a page query in malloc and free.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn init_tracing(config: &Config) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sea_orm_migration=warn"));
