@@ -181,8 +181,9 @@ pub(super) async fn list(
         let mut rows: Vec<review_comment::Model> =
             super::children::<review_comment::Entity>(ctx, report)
                 .await?
-                .into_iter()
-                .filter(|c| comment::matches(c, &filter))
+                .iter()
+                .filter(|&c| comment::matches(c, &filter))
+                .cloned()
                 .collect();
         rows.sort_by_key(|c| (c.created_at, c.id));
         let total = rows.len() as u64;

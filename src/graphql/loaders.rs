@@ -63,7 +63,8 @@ impl<E: ReportChild> Loader<Uuid> for ChildLoader<E>
 where
     E::Model: Clone + Send + Sync,
 {
-    type Value = Vec<E::Model>;
+    /// Shared, so that handing a report's rows to its resolver copies no row.
+    type Value = Arc<Vec<E::Model>>;
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
@@ -78,7 +79,7 @@ where
         for row in rows {
             map.entry(E::report_of(&row)).or_default().push(row);
         }
-        Ok(map)
+        Ok(map.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }
 

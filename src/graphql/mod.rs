@@ -116,11 +116,11 @@ where
         .map_err(|e| async_graphql::ErrorExtensions::extend(e.as_ref()))
 }
 
-/// Loads a report's child rows of `E`.
+/// Loads a report's child rows of `E` (shared, not copied).
 pub(crate) async fn children<E>(
     ctx: &Context<'_>,
     report: Uuid,
-) -> async_graphql::Result<Vec<E::Model>>
+) -> async_graphql::Result<std::sync::Arc<Vec<E::Model>>>
 where
     E: loaders::ReportChild,
     E::Model: Clone + Send + Sync,

@@ -179,7 +179,7 @@ impl Report {
     async fn funding(&self, ctx: &Context<'_>) -> Result<Vec<FundingLine>> {
         Ok(children::<funding_line::Entity>(ctx, self.0.id)
             .await?
-            .into_iter()
+            .iter()
             .map(|f| {
                 FundingLine::from(doc::FundingLine {
                     id: Some(f.id),
@@ -198,7 +198,8 @@ impl Report {
     async fn qualitative_goals(&self, ctx: &Context<'_>) -> Result<Vec<QualitativeGoal>> {
         Ok(children::<qualitative_goal::Entity>(ctx, self.0.id)
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|g| QualitativeGoal {
                 expected: g.expected,
                 actual: g.actual,
@@ -217,8 +218,9 @@ impl Report {
         let wanted = category.map(entity::IndicatorCategory::from);
         Ok(children::<indicator::Entity>(ctx, self.0.id)
             .await?
-            .into_iter()
-            .filter(|i| wanted.is_none_or(|c| i.category == c))
+            .iter()
+            .filter(|&i| wanted.is_none_or(|c| i.category == c))
+            .cloned()
             .map(Indicator)
             .collect())
     }
@@ -237,7 +239,8 @@ impl Report {
     async fn evaluators(&self, ctx: &Context<'_>) -> Result<Vec<Evaluator>> {
         Ok(children::<evaluator::Entity>(ctx, self.0.id)
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|e| Evaluator {
                 name: e.name,
                 position: e.position,
@@ -252,7 +255,8 @@ impl Report {
         let current = &self.0.content_digest;
         Ok(children::<signature::Entity>(ctx, self.0.id)
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|s| Signature::of(s, current))
             .collect())
     }
@@ -375,7 +379,8 @@ impl Report {
     async fn opinions(&self, ctx: &Context<'_>) -> Result<Vec<Opinion>> {
         Ok(children::<opinion::Entity>(ctx, self.0.id)
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|o| Opinion {
                 kind: o.kind.into(),
                 text: o.text,
@@ -398,7 +403,8 @@ impl Report {
     async fn sections(&self, ctx: &Context<'_>) -> Result<Vec<NarrativeSection>> {
         Ok(children::<narrative_section::Entity>(ctx, self.0.id)
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|s| NarrativeSection {
                 key: s.key,
                 title: s.title,
