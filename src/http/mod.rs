@@ -52,11 +52,16 @@ pub struct EdgeConfig {
 pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID);
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route(
+            "/graphql",
+            get(graphql_get).post(graphql_post).layer(axum::middleware::from_fn(require_json)),
+        )
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(health))
+        .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .with_state(state)
+        .layer(axum::middleware::map_response(graphql_shaped))
         .layer(CompressionLayer::new())
         .layer(cors(&edge.cors_origins))
         .layer(RequestBodyLimitLayer::new(edge.body_limit))
@@ -67,6 +72,63 @@ pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// POSTs to /graphql must be JSON: a browser form (urlencoded, multipart, text/plain) can be
+/// sent cross-site without a CORS preflight, so refusing it blocks CSRF.
+async fn require_json(request: Request, next: axum::middleware::Next) -> Response {
+    if request.method() == Method::POST {
+        let json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_some_and(|v| v == "application/json" || v == "application/graphql-response+json");
+        if !json {
+            return edge_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "请求须以 JSON 发送（Content-Type: application/json）",
+            );
+        }
+    }
+    next.run(request).await
+}
+
+/// A GraphQL-shaped error answered by the HTTP edge itself.
+fn edge_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, Json(body)).into_response()
+}
+
+/// Gives the plain-text refusals of the middleware (body too large, timeout) the GraphQL shape
+/// integrators parse everywhere else.
+async fn graphql_shaped(response: Response) -> Response {
+    let plain = !response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE if plain => edge_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "REQUEST_TOO_LARGE",
+            "请求体过大，请分批提交（如 importReports 每次不超过 500 份）",
+        ),
+        StatusCode::REQUEST_TIMEOUT if plain => edge_error(
+            StatusCode::REQUEST_TIMEOUT,
+            "REQUEST_TIMEOUT",
+            "请求处理超时，请缩小查询范围后重试",
+        ),
+        _ => response,
+    }
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
@@ -219,6 +281,30 @@ async fn metrics(State(state): State<AppState>) -> Response {
         state.db.statements()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+/// Ready to serve: the database answers and no migration is pending.
+async fn ready(State(state): State<AppState>) -> Response {
+    use migration::MigratorTrait;
+    let pending = migration::Migrator::get_pending_migrations(&state.db.conn)
+        .await
+        .map(|p| p.len());
+    match (state.db.ping().await, pending) {
+        (true, Ok(0)) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready" })),
+        )
+            .into_response(),
+        (reachable, pending) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({
+                "status": "not ready",
+                "database": if reachable { "ok" } else { "unreachable" },
+                "pendingMigrations": pending.ok(),
+            })),
+        )
+            .into_response(),
+    }
 }
 
 async fn health(State(state): State<AppState>) -> Response {

@@ -186,3 +186,50 @@ async fn metrics_count_statements() {
         "one page query and one batched indicator query"
     );
 }
+
+#[tokio::test]
+async fn form_and_text_posts_are_refused_and_readiness_is_reported() {
+    let app = TestApp::spawn().await;
+    let url = format!("{}/graphql", app.base);
+    let mutation =
+        r#"{"query":"mutation { deleteReport(input: {id: \"x\"}) { deletedReportId } }"}"#;
+    for content_type in [
+        "application/x-www-form-urlencoded",
+        "text/plain",
+        "multipart/form-data; boundary=x",
+    ] {
+        let r = app
+            .client()
+            .post(&url)
+            .header("content-type", content_type)
+            .body(mutation)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(
+            r.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type}"
+        );
+        let body: serde_json::Value = r.json().await.expect("json");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            "UNSUPPORTED_MEDIA_TYPE"
+        );
+    }
+    let ok = app
+        .client()
+        .post(&url)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(r#"{"query":"{ viewer { anonymous } }"}"#)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(ok.status(), StatusCode::OK);
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(
+        ready.json::<serde_json::Value>().await.expect("json")["status"],
+        "ready"
+    );
+}
