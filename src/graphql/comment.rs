@@ -118,15 +118,11 @@ impl ReviewComment {
 
     /// Replies, oldest first.
     async fn replies(&self, ctx: &Context<'_>) -> Result<Vec<ReviewComment>> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        let rows = review_comment::Entity::find()
-            .filter(review_comment::Column::ParentId.eq(self.0.id))
-            .order_by_asc(review_comment::Column::CreatedAt)
-            .order_by_asc(review_comment::Column::Id)
-            .all(&db(ctx).conn)
-            .await
-            .map_err(AppError::from)?;
-        Ok(rows.into_iter().map(ReviewComment).collect())
+        Ok(comment::replies(db(ctx), self.0.id)
+            .await?
+            .into_iter()
+            .map(ReviewComment)
+            .collect())
     }
 
     /// Whether the thread is resolved.

@@ -71,12 +71,11 @@ impl Department {
             },
         )
         .await?;
-        let count = <department::Entity as sea_orm::EntityTrait>::find();
-        let count = sea_orm::QueryFilter::filter(
-            count,
-            sea_orm::ColumnTrait::eq(&department::Column::ParentId, self.0.id),
-        );
-        Ok(DepartmentConnection::new(page, count, Department))
+        Ok(DepartmentConnection::new(
+            page,
+            service::select(&filter),
+            Department,
+        ))
     }
 
     /// This department's reports visible to the caller, newest fiscal year first.
@@ -173,33 +172,11 @@ impl DepartmentQuery {
             },
         )
         .await?;
-        let mut count = <department::Entity as sea_orm::EntityTrait>::find();
-        if let Some(parent) = filter.parent_id {
-            count = sea_orm::QueryFilter::filter(
-                count,
-                sea_orm::ColumnTrait::eq(&department::Column::ParentId, parent),
-            );
-        }
-        if let Some(text) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            count = sea_orm::QueryFilter::filter(
-                count,
-                sea_orm::Condition::any()
-                    .add(sea_orm::ColumnTrait::contains(
-                        &department::Column::Code,
-                        text,
-                    ))
-                    .add(sea_orm::ColumnTrait::contains(
-                        &department::Column::Name,
-                        text,
-                    )),
-            );
-        }
-        Ok(DepartmentConnection::new(page, count, Department))
+        Ok(DepartmentConnection::new(
+            page,
+            service::select(&filter),
+            Department,
+        ))
     }
 }
 

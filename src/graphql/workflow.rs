@@ -255,13 +255,7 @@ impl WorkflowMutation {
             Gate::Replay(stored) => {
                 let report = crate::domain::report::aggregate::reload(db(ctx), id).await?;
                 let signature = match stored_id(&stored, "signatureId") {
-                    Some(sid) => {
-                        use sea_orm::EntityTrait;
-                        entity::signature::Entity::find_by_id(sid)
-                            .one(&db(ctx).conn)
-                            .await
-                            .map_err(crate::error::AppError::from)?
-                    }
+                    Some(sid) => sign::find(db(ctx), sid).await?,
                     None => None,
                 };
                 return Ok(SignReportPayload {

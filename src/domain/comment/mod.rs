@@ -270,6 +270,17 @@ pub async fn find(
     Ok(visible.then_some(comment))
 }
 
+/// The replies of a comment, oldest first.
+pub async fn replies(db: &Db, id: Uuid) -> Result<Vec<review_comment::Model>, AppError> {
+    use sea_orm::QueryOrder;
+    Ok(review_comment::Entity::find()
+        .filter(review_comment::Column::ParentId.eq(id))
+        .order_by_asc(review_comment::Column::CreatedAt)
+        .order_by_asc(review_comment::Column::Id)
+        .all(&db.conn)
+        .await?)
+}
+
 /// Replies to a comment, in its thread and on its anchor.
 pub async fn reply(
     db: &Db,

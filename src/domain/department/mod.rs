@@ -37,6 +37,24 @@ pub async fn page(
     filter: &DepartmentFilter,
     request: &PageRequest,
 ) -> Result<Page<department::Model>, AppError> {
+    let keys = [SortKey::<department::Model> {
+        expr: Expr::col(department::Column::Code),
+        descending: false,
+        value: |m| KeyValue::S(m.code.clone()),
+    }];
+    pagination::fetch(
+        &db.conn,
+        select(filter),
+        &keys,
+        Expr::col((department::Entity, department::Column::Id)),
+        |m| m.id,
+        request,
+    )
+    .await
+}
+
+/// Departments matching the filter (for pages and their counts).
+pub fn select(filter: &DepartmentFilter) -> sea_orm::Select<department::Entity> {
     let mut select = department::Entity::find();
     if let Some(parent) = filter.parent_id {
         select = select.filter(department::Column::ParentId.eq(parent));
@@ -53,20 +71,7 @@ pub async fn page(
                 .add(department::Column::Name.contains(text)),
         );
     }
-    let keys = [SortKey::<department::Model> {
-        expr: Expr::col(department::Column::Code),
-        descending: false,
-        value: |m| KeyValue::S(m.code.clone()),
-    }];
-    pagination::fetch(
-        &db.conn,
-        select,
-        &keys,
-        Expr::col((department::Entity, department::Column::Id)),
-        |m| m.id,
-        request,
-    )
-    .await
+    select
 }
 
 /// Data of a department to create or change.

@@ -166,3 +166,8 @@ pub async fn sign(
     open.txn.commit().await?;
     Ok(Ok((row, aggregate::reload(db, id).await?)))
 }
+
+/// A signature by id (to replay a signing).
+pub async fn find(db: &Db, id: Uuid) -> Result<Option<signature::Model>, AppError> {
+    Ok(signature::Entity::find_by_id(id).one(&db.conn).await?)
+}
