@@ -175,11 +175,119 @@ pub struct Config {
         global = true
     )]
     pub request_timeout: u64,
+    /// `production` turns off GraphiQL and field suggestions, and introspection for anonymous
+    /// callers (unless `--introspection` says otherwise).
+    #[arg(long, env = "JIXIAO_MODE", value_enum, default_value_t = Mode::Development, global = true)]
+    pub mode: Mode,
+    /// Who may introspect the schema; default: everyone in development, signed-in callers in
+    /// production.
+    #[arg(long, env = "JIXIAO_INTROSPECTION", value_enum, global = true)]
+    pub introspection: Option<Introspection>,
+    /// Largest request body for signed-in callers, in bytes: only `importReports` may use more
+    /// than `--body-limit`.
+    #[arg(long, env = "JIXIAO_IMPORT_BODY_LIMIT", default_value_t = 16 * 1024 * 1024, global = true)]
+    pub import_body_limit: usize,
+    /// Deepest selection nesting allowed.
+    #[arg(long, env = "JIXIAO_MAX_DEPTH", default_value_t = 16, global = true)]
+    pub max_depth: usize,
+    /// Largest query cost: one per field, a connection's selection multiplied by its page size.
+    #[arg(
+        long,
+        env = "JIXIAO_MAX_COMPLEXITY",
+        default_value_t = 20_000,
+        global = true
+    )]
+    pub max_complexity: usize,
+    /// Most aliased fields in one document.
+    #[arg(long, env = "JIXIAO_MAX_ALIASES", default_value_t = 30, global = true)]
+    pub max_aliases: usize,
+    /// Most root fields in one operation.
+    #[arg(
+        long,
+        env = "JIXIAO_MAX_ROOT_FIELDS",
+        default_value_t = 15,
+        global = true
+    )]
+    pub max_root_fields: usize,
+    /// Most directives on one field.
+    #[arg(
+        long,
+        env = "JIXIAO_MAX_DIRECTIVES",
+        default_value_t = 4,
+        global = true
+    )]
+    pub max_directives: usize,
+    /// Most operations in one batched request (a JSON array); 0 refuses batches.
+    #[arg(long, env = "JIXIAO_MAX_BATCH", default_value_t = 10, global = true)]
+    pub max_batch: usize,
+    /// Requests per minute per caller (per subject, or per IP address when anonymous); 0 turns
+    /// the limit off.
+    #[arg(long, env = "JIXIAO_RATE_LIMIT", default_value_t = 600, global = true)]
+    pub rate_limit: u32,
+    /// Requests a caller may make at once above the steady rate.
+    #[arg(long, env = "JIXIAO_RATE_BURST", default_value_t = 60, global = true)]
+    pub rate_burst: u32,
+    /// Token algorithm: HS256 (with `--jwt-secret`), or RS256 / ES256 / EdDSA (with
+    /// `--jwt-public-key` or `--jwks-file`).
+    #[arg(long, env = "JIXIAO_JWT_ALGORITHM", value_enum, default_value_t = TokenAlgorithm::Hs256, global = true)]
+    pub jwt_algorithm: TokenAlgorithm,
+    /// PEM file with the public key that verifies tokens (RS256 / ES256 / EdDSA).
+    #[arg(long, env = "JIXIAO_JWT_PUBLIC_KEY", global = true)]
+    pub jwt_public_key: Option<std::path::PathBuf>,
+    /// JWKS file with the public keys that verify tokens, chosen by the token's `kid`; re-read
+    /// when it changes, so keys rotate without a restart.
+    #[arg(long, env = "JIXIAO_JWKS_FILE", global = true)]
+    pub jwks_file: Option<std::path::PathBuf>,
+}
+
+/// Development or production defaults.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// GraphiQL, introspection and field suggestions for everyone.
+    Development,
+    /// No GraphiQL, no suggestions, introspection for signed-in callers only.
+    Production,
+}
+
+/// Who may introspect the schema.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Introspection {
+    /// Everyone.
+    All,
+    /// Callers with a valid token.
+    Authenticated,
+    /// No one.
+    Off,
+}
+
+/// Token signature algorithms (one is pinned; tokens signed otherwise are refused).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenAlgorithm {
+    /// HMAC-SHA256 with a shared secret.
+    #[value(name = "HS256")]
+    Hs256,
+    /// RSA PKCS#1 v1.5 with SHA-256.
+    #[value(name = "RS256")]
+    Rs256,
+    /// ECDSA P-256 with SHA-256.
+    #[value(name = "ES256")]
+    Es256,
+    /// Ed25519.
+    #[value(name = "EdDSA")]
+    EdDsa,
 }
 
 impl Config {
     /// The configuration with every default (as with no flags and no environment).
     pub fn defaults() -> Self {
         Cli::parse_from(["jixiao"]).config
+    }
+
+    /// Who may introspect, after the mode's default.
+    pub fn introspection(&self) -> Introspection {
+        self.introspection.unwrap_or(match self.mode {
+            Mode::Development => Introspection::All,
+            Mode::Production => Introspection::Authenticated,
+        })
     }
 }

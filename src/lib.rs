@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod reference;
 
 use config::Config;
@@ -24,19 +25,40 @@ pub struct App {
     pub router: axum::Router,
     /// The database handle.
     pub db: Db,
+    /// Shutdown signal and open WebSocket sessions.
+    pub lifecycle: http::Lifecycle,
 }
 
-/// The token verifier of a configuration (development secret, with a warning, if none).
-pub fn authenticator(config: &Config) -> http::auth::Authenticator {
-    let secret = config.jwt_secret.clone().unwrap_or_else(|| {
-        tracing::warn!("JIXIAO_JWT_SECRET is not set: using the built-in DEVELOPMENT secret; never do this in production");
-        http::auth::DEVELOPMENT_SECRET.to_owned()
-    });
-    http::auth::Authenticator::hs256(
-        &secret,
-        config.jwt_issuer.clone(),
-        config.jwt_audience.clone(),
-    )
+/// The token verifier of a configuration: HS256 with the secret (the development secret, with a
+/// warning, if none), or the pinned public-key algorithm with a PEM key or a JWKS file.
+pub fn authenticator(config: &Config) -> Result<http::auth::Authenticator, AppError> {
+    use config::TokenAlgorithm;
+    use http::auth::Authenticator;
+    let (issuer, audience) = (config.jwt_issuer.clone(), config.jwt_audience.clone());
+    match (
+        config.jwt_algorithm,
+        &config.jwks_file,
+        &config.jwt_public_key,
+    ) {
+        (TokenAlgorithm::Hs256, _, _) => {
+            let secret = config.jwt_secret.clone().unwrap_or_else(|| {
+                tracing::warn!("JIXIAO_JWT_SECRET is not set: using the built-in DEVELOPMENT secret; never do this in production");
+                http::auth::DEVELOPMENT_SECRET.to_owned()
+            });
+            Ok(Authenticator::hs256(&secret, issuer, audience))
+        }
+        (algorithm, Some(path), _) => {
+            Authenticator::jwks(algorithm, path.clone(), issuer, audience)
+        }
+        (algorithm, None, Some(path)) => {
+            let pem = std::fs::read(path)
+                .map_err(|e| AppError::internal(format!("{}: {e}", path.display())))?;
+            Authenticator::public_key(algorithm, &pem, issuer, audience)
+        }
+        (_, None, None) => Err(AppError::internal(
+            "RS256/ES256/EdDSA need JIXIAO_JWT_PUBLIC_KEY or JIXIAO_JWKS_FILE",
+        )),
+    }
 }
 
 /// Connects, migrates, loads the reference report if configured, and builds the router.
@@ -51,22 +73,45 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
     if config.webhooks {
         domain::webhook::dispatch::spawn(background);
     }
+    let lifecycle = http::Lifecycle::default();
     let state = http::AppState {
         schema: graphql::schema(
             &db,
             chrono::Duration::hours(config.idempotency_ttl_hours),
             events,
+            graphql::limits::Limits::of(config),
+            config.mode == config::Mode::Development,
+            lifecycle.shutdown.clone(),
         ),
         db: db.clone(),
-        auth: Arc::new(authenticator(config)),
+        auth: Arc::new(authenticator(config)?),
+        edge: Arc::new(http::EdgeConfig {
+            cors_origins: config.cors_origins.clone(),
+            body_limit: config.body_limit,
+            import_body_limit: config.import_body_limit,
+            timeout: Duration::from_secs(config.request_timeout),
+            max_batch: config.max_batch,
+            graphiql: config.mode == config::Mode::Development,
+            introspection: config.introspection(),
+        }),
+        rate: Arc::new(http::rate::RateLimit::new(
+            config.rate_limit,
+            config.rate_burst,
+        )),
+        lifecycle: lifecycle.clone(),
     };
-    let edge = http::EdgeConfig {
-        cors_origins: config.cors_origins.clone(),
-        body_limit: config.body_limit,
-        timeout: Duration::from_secs(config.request_timeout),
-    };
+    let rate = state.rate.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            rate.forget_idle();
+        }
+    });
+    let edge = state.edge.clone();
     Ok(App {
         router: http::router(state, &edge),
         db,
+        lifecycle,
     })
 }

@@ -45,7 +45,7 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
             Ok(())
         }
         Command::Token(t) => {
-            let token = jixiao::authenticator(&config).mint(
+            let token = jixiao::authenticator(&config)?.mint(
                 &t.sub,
                 &t.name,
                 &t.roles,
@@ -127,10 +127,21 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
                 "jixiao serving GraphiQL at http://{}/graphql",
                 config.listen
             );
-            axum::serve(listener, app.router)
-                .with_graceful_shutdown(shutdown())
+            let lifecycle = app.lifecycle.clone();
+            let service = app
+                .router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, service)
+                .with_graceful_shutdown(async move {
+                    shutdown().await;
+                    // Subscriptions end and their sockets close while requests finish.
+                    tokio::spawn(async move {
+                        lifecycle.drain(std::time::Duration::from_secs(5)).await;
+                    });
+                })
                 .await
                 .map_err(AppError::internal)?;
+            app.lifecycle.drain(std::time::Duration::from_secs(5)).await;
             tracing::info!("stopped gracefully");
             Ok(())
         }

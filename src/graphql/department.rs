@@ -51,6 +51,7 @@ impl Department {
     }
 
     /// Departments directly under this one.
+    #[graphql(complexity = "super::limits::cost(first, None, child_complexity)")]
     async fn children(
         &self,
         ctx: &Context<'_>,
@@ -79,6 +80,7 @@ impl Department {
     }
 
     /// This department's reports visible to the caller, newest fiscal year first.
+    #[graphql(complexity = "super::limits::cost(first, None, child_complexity)")]
     async fn reports(
         &self,
         ctx: &Context<'_>,
@@ -146,6 +148,7 @@ impl DepartmentQuery {
     }
 
     /// Departments in code order.
+    #[graphql(complexity = "super::limits::cost(first, None, child_complexity)")]
     async fn departments(
         &self,
         ctx: &Context<'_>,

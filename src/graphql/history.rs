@@ -115,6 +115,7 @@ impl FeedQuery {
     /// The change feed: every change to the reports the caller may read (tombstones of deleted
     /// reports included), in strictly increasing `sequence`. Read it to the end, keep the last
     /// `endCursor`, and continue from there: nothing is missed and nothing repeats.
+    #[graphql(complexity = "super::limits::cost(first, None, child_complexity)")]
     async fn changes(
         &self,
         ctx: &async_graphql::Context<'_>,
@@ -237,6 +238,15 @@ impl SubscriptionRoot {
                     && filter.report_id.is_none_or(|r| e.report_id == Some(r));
                 std::future::ready(visible && wanted)
             })
-            .map(ChangeEvent::from))
+            .map(|e| {
+                crate::metrics::get().event_delivered("subscription");
+                ChangeEvent::from(e)
+            })
+            // On shutdown the stream ends, so the client gets `complete` and the socket closes.
+            .take_until(
+                ctx.data_unchecked::<tokio_util::sync::CancellationToken>()
+                    .clone()
+                    .cancelled_owned(),
+            ))
     }
 }

@@ -489,6 +489,7 @@ pub struct IndicatorQuery;
 #[Object]
 impl IndicatorQuery {
     /// Indicators across the reports visible to the caller, in the order they were created.
+    #[graphql(complexity = "super::limits::cost(first, last, child_complexity)")]
     async fn indicators(
         &self,
         ctx: &Context<'_>,

@@ -12,6 +12,7 @@ mod history;
 mod idempotent;
 mod ids;
 mod indicator;
+pub mod limits;
 mod loaders;
 mod node;
 mod payload;
@@ -64,17 +65,28 @@ pub fn schema(
     db: &Db,
     idempotency_ttl: chrono::Duration,
     events: crate::domain::events::EventHub,
+    limits: limits::Limits,
+    suggestions: bool,
+    shutdown: tokio_util::sync::CancellationToken,
 ) -> AppSchema {
-    Schema::build(
+    let builder = Schema::build(
         Query::default(),
         Mutation::default(),
         history::SubscriptionRoot,
     )
     .data(db.clone())
     .data(events)
+    .data(shutdown)
     .data(idempotent::KeyTtl(idempotency_ttl))
-    .limit_depth(16)
-    .finish()
+    .limit_depth(limits.depth)
+    .limit_complexity(limits.complexity)
+    .limit_directives(limits.directives)
+    .extension(limits::LimitsExtension(limits));
+    if suggestions {
+        builder.finish()
+    } else {
+        builder.disable_suggestions().finish()
+    }
 }
 
 /// Attaches the per-request DataLoaders to a request.

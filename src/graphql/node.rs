@@ -42,6 +42,7 @@ impl NodeQuery {
     }
 
     /// Fetches objects by global ID, in the order asked; null where one is missing or hidden.
+    #[graphql(complexity = "ids.len().max(1) * child_complexity")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

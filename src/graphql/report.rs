@@ -307,6 +307,7 @@ impl Report {
 
     /// Review comments on the report (none for anonymous callers), oldest first.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "super::limits::cost(first, last, child_complexity)")]
     async fn comments(
         &self,
         ctx: &Context<'_>,
@@ -351,6 +352,7 @@ impl Report {
     }
 
     /// Every change to the report (content edits, transitions, signatures, comments), oldest first.
+    #[graphql(complexity = "super::limits::cost(first, None, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -1122,6 +1124,7 @@ impl ReportQuery {
     /// Reports visible to the caller (anonymous: published only), filtered and ordered
     /// (default: fiscal year descending, then unit name).
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "super::limits::cost(first, last, child_complexity)")]
     async fn reports(
         &self,
         ctx: &Context<'_>,

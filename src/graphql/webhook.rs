@@ -93,6 +93,7 @@ impl Webhook {
     }
 
     /// Its deliveries, newest first.
+    #[graphql(complexity = "super::limits::cost(first, None, child_complexity)")]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,

@@ -1,9 +1,17 @@
 //! Bearer tokens: verification into a [`Viewer`], and minting of development tokens.
 
+use crate::config::TokenAlgorithm;
 use crate::domain::{Role, Viewer};
 use crate::error::AppError;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Used when no secret is configured; the service warns loudly.
 pub const DEVELOPMENT_SECRET: &str = "jixiao-development-secret-do-not-use-in-production";
@@ -36,33 +44,223 @@ pub struct Claims {
     pub nbf: Option<i64>,
 }
 
-/// Verifies tokens with a pinned algorithm and key.
+/// Verifies tokens with a pinned algorithm and its key(s).
 pub struct Authenticator {
-    decoding: DecodingKey,
-    encoding: EncodingKey,
+    keys: Keys,
+    encoding: Option<EncodingKey>,
     validation: Validation,
     issuer: Option<String>,
     audience: String,
 }
 
+/// Where verification keys come from.
+enum Keys {
+    /// One key (an HS256 secret or a PEM public key).
+    Single(DecodingKey),
+    /// A JWKS file, keys chosen by `kid`, re-read when it changes.
+    Jwks(Jwks),
+}
+
+/// A JWKS file and the keys last read from it.
+struct Jwks {
+    path: PathBuf,
+    state: RwLock<JwksState>,
+}
+
+struct JwksState {
+    modified: Option<SystemTime>,
+    checked: Instant,
+    keys: Arc<HashMap<String, DecodingKey>>,
+}
+
+/// How often the JWKS file is looked at for changes (sooner when a token names an unknown key).
+const JWKS_RECHECK: Duration = Duration::from_secs(5);
+const JWKS_UNKNOWN_KID_RECHECK: Duration = Duration::from_millis(200);
+
+impl Jwks {
+    fn open(path: PathBuf) -> Result<Self, AppError> {
+        let (modified, keys) = read_jwks(&path)?;
+        Ok(Self {
+            path,
+            state: RwLock::new(JwksState {
+                modified,
+                checked: Instant::now(),
+                keys: Arc::new(keys),
+            }),
+        })
+    }
+
+    /// The key named `kid`, re-reading the file when it changed.
+    fn key(&self, kid: &str) -> Option<DecodingKey> {
+        let (keys, checked) = {
+            let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+            (state.keys.clone(), state.checked)
+        };
+        let known = keys.get(kid).cloned();
+        let due = if known.is_some() {
+            JWKS_RECHECK
+        } else {
+            JWKS_UNKNOWN_KID_RECHECK
+        };
+        if checked.elapsed() < due {
+            return known;
+        }
+        self.refresh().get(kid).cloned()
+    }
+
+    fn refresh(&self) -> Arc<HashMap<String, DecodingKey>> {
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        state.checked = Instant::now();
+        let modified = std::fs::metadata(&self.path)
+            .and_then(|m| m.modified())
+            .ok();
+        if modified != state.modified {
+            match read_jwks(&self.path) {
+                Ok((modified, keys)) => {
+                    tracing::info!(path = %self.path.display(), keys = keys.len(), "reloaded the JWKS file");
+                    state.modified = modified;
+                    state.keys = Arc::new(keys);
+                }
+                // Keep the keys we have: a half-written file must not lock everyone out.
+                Err(e) => {
+                    tracing::warn!(path = %self.path.display(), error = ?e, "JWKS file unreadable; keeping the previous keys")
+                }
+            }
+        }
+        state.keys.clone()
+    }
+}
+
+type JwksRead = (Option<SystemTime>, HashMap<String, DecodingKey>);
+
+fn read_jwks(path: &Path) -> Result<JwksRead, AppError> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| AppError::internal(format!("JWKS file {}: {e}", path.display())))?;
+    let set: JwkSet = serde_json::from_str(&text)
+        .map_err(|e| AppError::internal(format!("JWKS file {}: {e}", path.display())))?;
+    let mut keys = HashMap::new();
+    for jwk in &set.keys {
+        let Some(kid) = jwk.common.key_id.clone() else {
+            tracing::warn!("JWKS key without kid ignored");
+            continue;
+        };
+        match DecodingKey::from_jwk(jwk) {
+            Ok(key) => {
+                keys.insert(kid, key);
+            }
+            Err(e) => tracing::warn!(kid, error = %e, "JWKS key ignored"),
+        }
+    }
+    Ok((modified, keys))
+}
+
 impl Authenticator {
     /// An HS256 verifier.
     pub fn hs256(secret: &str, issuer: Option<String>, audience: String) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
+        Self::new(
+            Algorithm::HS256,
+            Keys::Single(DecodingKey::from_secret(secret.as_bytes())),
+            Some(EncodingKey::from_secret(secret.as_bytes())),
+            issuer,
+            audience,
+        )
+    }
+
+    /// A verifier for public-key tokens (RS256, ES256 or EdDSA) with a PEM public key.
+    pub fn public_key(
+        algorithm: TokenAlgorithm,
+        pem: &[u8],
+        issuer: Option<String>,
+        audience: String,
+    ) -> Result<Self, AppError> {
+        let key = match algorithm {
+            TokenAlgorithm::Hs256 => {
+                return Err(AppError::internal("HS256 takes a secret, not a public key"));
+            }
+            TokenAlgorithm::Rs256 => DecodingKey::from_rsa_pem(pem),
+            TokenAlgorithm::Es256 => DecodingKey::from_ec_pem(pem),
+            TokenAlgorithm::EdDsa => DecodingKey::from_ed_pem(pem),
+        }
+        .map_err(|e| AppError::internal(format!("public key: {e}")))?;
+        Ok(Self::new(
+            pinned(algorithm),
+            Keys::Single(key),
+            None,
+            issuer,
+            audience,
+        ))
+    }
+
+    /// A verifier for public-key tokens whose keys are in a JWKS file (rotated by `kid`).
+    pub fn jwks(
+        algorithm: TokenAlgorithm,
+        path: PathBuf,
+        issuer: Option<String>,
+        audience: String,
+    ) -> Result<Self, AppError> {
+        if algorithm == TokenAlgorithm::Hs256 {
+            return Err(AppError::internal(
+                "a JWKS file needs RS256, ES256 or EdDSA",
+            ));
+        }
+        Ok(Self::new(
+            pinned(algorithm),
+            Keys::Jwks(Jwks::open(path)?),
+            None,
+            issuer,
+            audience,
+        ))
+    }
+
+    fn new(
+        algorithm: Algorithm,
+        keys: Keys,
+        encoding: Option<EncodingKey>,
+        issuer: Option<String>,
+        audience: String,
+    ) -> Self {
+        let mut validation = Validation::new(algorithm);
         validation.leeway = 30;
         validation.validate_nbf = true;
         validation.set_audience(&[audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "sub", "aud"]);
         if let Some(iss) = &issuer {
             validation.set_issuer(&[iss.as_str()]);
+            validation.set_required_spec_claims(&["exp", "sub", "aud", "iss"]);
         }
         Self {
-            decoding: DecodingKey::from_secret(secret.as_bytes()),
-            encoding: EncodingKey::from_secret(secret.as_bytes()),
+            keys,
+            encoding,
             validation,
             issuer,
             audience,
         }
+    }
+
+    /// Verifies a token's signature and claims.
+    fn verify(&self, token: &str) -> Result<Claims, AppError> {
+        let fail = |e: jsonwebtoken::errors::Error| AppError::Unauthenticated(describe(e.kind()));
+        let key = match &self.keys {
+            Keys::Single(key) => key.clone(),
+            Keys::Jwks(jwks) => {
+                let header = decode_header(token).map_err(fail)?;
+                if !self.validation.algorithms.contains(&header.alg) {
+                    return Err(AppError::Unauthenticated(describe(
+                        &jsonwebtoken::errors::ErrorKind::InvalidAlgorithm,
+                    )));
+                }
+                let kid = header
+                    .kid
+                    .ok_or_else(|| AppError::Unauthenticated("令牌未注明密钥编号（kid）".into()))?;
+                jwks.key(&kid).ok_or_else(|| {
+                    AppError::Unauthenticated(format!("令牌的密钥编号（kid）{kid} 未知或已停用"))
+                })?
+            }
+        };
+        Ok(decode::<Claims>(token, &key, &self.validation)
+            .map_err(fail)?
+            .claims)
     }
 
     /// The viewer of a request: anonymous without a header, else the verified token's.
@@ -80,9 +278,7 @@ impl Authenticator {
         if token.len() > MAX_TOKEN_LEN {
             return Err(AppError::Unauthenticated("令牌过长".into()));
         }
-        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| AppError::Unauthenticated(describe(e.kind())))?
-            .claims;
+        let claims = self.verify(token)?;
         let mut roles = Vec::with_capacity(claims.roles.len());
         for name in &claims.roles {
             roles
@@ -118,7 +314,20 @@ impl Authenticator {
             exp: now + hours * 3600,
             nbf: Some(now - 1),
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
+        let key = self
+            .encoding
+            .as_ref()
+            .ok_or_else(|| AppError::BadUserInput("只有 HS256 配置下才能签发开发令牌".into()))?;
+        encode(&Header::new(Algorithm::HS256), &claims, key).map_err(AppError::internal)
+    }
+}
+
+fn pinned(algorithm: TokenAlgorithm) -> Algorithm {
+    match algorithm {
+        TokenAlgorithm::Hs256 => Algorithm::HS256,
+        TokenAlgorithm::Rs256 => Algorithm::RS256,
+        TokenAlgorithm::Es256 => Algorithm::ES256,
+        TokenAlgorithm::EdDsa => Algorithm::EdDSA,
     }
 }
 

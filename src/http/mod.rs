@@ -2,20 +2,25 @@
 //! expect (request id, tracing, CORS, compression, body limit, timeout).
 
 pub mod auth;
+pub mod rate;
 
-use crate::domain::Db;
+use crate::config::Introspection;
+use crate::domain::{Db, Viewer};
 use crate::error::AppError;
 use crate::graphql::AppSchema;
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql::{BatchRequest, BatchResponse};
 use auth::Authenticator;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -35,6 +40,39 @@ pub struct AppState {
     pub db: Db,
     /// Token verification.
     pub auth: Arc<Authenticator>,
+    /// Edge settings.
+    pub edge: Arc<EdgeConfig>,
+    /// Per-caller rate limits.
+    pub rate: Arc<rate::RateLimit>,
+    /// Cancelled when the service shuts down; WebSocket sessions are tracked so that shutdown
+    /// can wait for them to close.
+    pub lifecycle: Lifecycle,
+}
+
+/// Shutdown signal and the WebSocket sessions to drain.
+#[derive(Clone, Default)]
+pub struct Lifecycle {
+    /// Cancelled at shutdown.
+    pub shutdown: CancellationToken,
+    /// Open WebSocket sessions.
+    pub sessions: TaskTracker,
+}
+
+impl Lifecycle {
+    /// Signals shutdown and waits (at most `grace`) for WebSocket sessions to close.
+    pub async fn drain(&self, grace: Duration) {
+        self.shutdown.cancel();
+        self.sessions.close();
+        if tokio::time::timeout(grace, self.sessions.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                open = self.sessions.len(),
+                "WebSocket sessions still open after the grace period"
+            );
+        }
+    }
 }
 
 /// Edge settings.
@@ -44,8 +82,16 @@ pub struct EdgeConfig {
     pub cors_origins: Vec<String>,
     /// Largest request body in bytes.
     pub body_limit: usize,
+    /// Largest body of a signed-in caller's `importReports`.
+    pub import_body_limit: usize,
     /// Request timeout.
     pub timeout: Duration,
+    /// Most operations in a batch (0: no batches).
+    pub max_batch: usize,
+    /// Serve GraphiQL on GET /graphql.
+    pub graphiql: bool,
+    /// Who may introspect.
+    pub introspection: Introspection,
 }
 
 /// The whole application as a router.
@@ -61,11 +107,11 @@ pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .with_state(state)
-        .layer(axum::middleware::map_response(graphql_shaped))
         .layer(CompressionLayer::new())
-        .layer(cors(&edge.cors_origins))
-        .layer(RequestBodyLimitLayer::new(edge.body_limit))
+        .layer(RequestBodyLimitLayer::new(edge.body_limit.max(edge.import_body_limit)))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, edge.timeout))
+        .layer(axum::middleware::map_response(graphql_shaped))
+        .layer(cors(&edge.cors_origins))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -155,10 +201,17 @@ fn cors(origins: &[String]) -> CorsLayer {
 
 /// A GraphQL-shaped error response outside GraphQL execution.
 fn error_response(status: StatusCode, err: &AppError) -> Response {
+    crate::metrics::get().error(err.code());
     let body = serde_json::json!({
         "errors": [{ "message": err.message(), "extensions": { "code": err.code() } }]
     });
     (status, Json(body)).into_response()
+}
+
+/// A refusal with its own code (limits, media types, batches).
+fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+    crate::metrics::get().error(code);
+    edge_error(status, code, message)
 }
 
 fn authorization(headers: &HeaderMap) -> Option<&str> {
@@ -167,17 +220,264 @@ fn authorization(headers: &HeaderMap) -> Option<&str> {
         .map(|v| v.to_str().unwrap_or("\u{0}"))
 }
 
+/// The media type of GraphQL responses, chosen from `Accept` (GraphQL-over-HTTP).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// `application/graphql-response+json`: request errors answer 400.
+    GraphqlResponse,
+    /// `application/json`: every well-formed request answers 200.
+    Json,
+}
+
+impl Format {
+    fn negotiate(headers: &HeaderMap) -> Option<Self> {
+        let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+            return Some(Self::Json);
+        };
+        let types: Vec<String> = accept
+            .split(',')
+            .filter_map(|t| {
+                let mut parts = t.split(';').map(str::trim);
+                let name = parts.next()?.to_ascii_lowercase();
+                let refused = parts.any(|p| p.replace(' ', "") == "q=0");
+                (!refused).then_some(name)
+            })
+            .collect();
+        if types
+            .iter()
+            .any(|t| t == "application/graphql-response+json")
+        {
+            Some(Self::GraphqlResponse)
+        } else if types
+            .iter()
+            .any(|t| t == "application/json" || t == "application/*" || t == "*/*")
+        {
+            Some(Self::Json)
+        } else {
+            None
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Who is calling, for the rate limit: the subject, else the peer address.
+fn caller_key(viewer: &Viewer, request: &axum::http::request::Parts) -> String {
+    match &viewer.subject {
+        Some(subject) => format!("sub:{subject}"),
+        None => request
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "ip:unknown".to_owned(), |c| format!("ip:{}", c.0.ip())),
+    }
+}
+
+fn rate_limited(wait: Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = refuse(
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        &format!("请求过于频繁，请 {seconds} 秒后重试"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// The caller and the format of a GraphQL request, or the response that refuses it.
+#[allow(clippy::result_large_err)]
+fn admit(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+) -> Result<(Viewer, Format), Response> {
+    let format = Format::negotiate(&parts.headers).ok_or_else(|| {
+        refuse(
+            StatusCode::NOT_ACCEPTABLE,
+            "NOT_ACCEPTABLE",
+            "只提供 application/graphql-response+json 或 application/json 格式的响应",
+        )
+    })?;
+    let viewer = state
+        .auth
+        .viewer(authorization(&parts.headers))
+        .map_err(|e| error_response(StatusCode::UNAUTHORIZED, &e))?;
+    state
+        .rate
+        .take(&caller_key(&viewer, parts), 1)
+        .map_err(rate_limited)?;
+    Ok((viewer, format))
+}
+
+async fn graphql_post(State(state): State<AppState>, request: Request) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let (viewer, format) = match admit(&state, &parts) {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    // Anonymous callers get the small limit before anything is read; signed-in callers may send
+    // more, but only for `importReports` (checked once the body is parsed).
+    let limit = if viewer.is_anonymous() {
+        state.edge.body_limit
+    } else {
+        state.edge.body_limit.max(state.edge.import_body_limit)
+    };
+    let too_large = || {
+        refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "REQUEST_TOO_LARGE",
+            &format!(
+                "请求体过大：一般请求不超过 {} 字节，importReports 不超过 {} 字节，请分批提交",
+                state.edge.body_limit, state.edge.import_body_limit
+            ),
+        )
+    };
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return too_large();
+    };
+    let mut batch: BatchRequest = match serde_json::from_slice(&bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!(
+                    "请求体须为 JSON 对象 {{\"query\", \"variables\", \"operationName\"}}（或其数组），第 {} 行第 {} 列有误",
+                    e.line(),
+                    e.column()
+                ),
+            );
+        }
+    };
+    if let BatchRequest::Batch(items) = &batch {
+        if items.is_empty() || items.len() > state.edge.max_batch {
+            let message = if state.edge.max_batch == 0 {
+                "不接受批量请求，请逐个发送".to_owned()
+            } else {
+                format!("批量请求须包含 1 到 {} 个操作", state.edge.max_batch)
+            };
+            return refuse(StatusCode::BAD_REQUEST, "BATCH_TOO_LARGE", &message);
+        }
+        let extra = u32::try_from(items.len() - 1).unwrap_or(u32::MAX);
+        if extra > 0
+            && let Err(wait) = state.rate.take(&caller_key(&viewer, &parts), extra)
+        {
+            return rate_limited(wait);
+        }
+    }
+    if bytes.len() > state.edge.body_limit && !batch.iter_mut().all(only_imports) {
+        return too_large();
+    }
+    drop(bytes);
+    respond(&state, viewer, format, batch, started).await
+}
+
+/// Whether a request does nothing but `importReports` (the one operation allowed a large body).
+fn only_imports(request: &mut async_graphql::Request) -> bool {
+    use async_graphql::parser::types::{OperationType, Selection};
+    let Ok(doc) = request.parsed_query() else {
+        return false;
+    };
+    doc.operations.iter().all(|(_, op)| {
+        op.node.ty == OperationType::Mutation
+            && op.node.selection_set.node.items.iter().all(|item| {
+                matches!(&item.node, Selection::Field(f)
+                    if f.node.name.node == "importReports" || f.node.name.node == "__typename")
+            })
+    })
+}
+
+/// Runs a request (or batch) and answers it in the negotiated format.
+async fn respond(
+    state: &AppState,
+    viewer: Viewer,
+    format: Format,
+    batch: BatchRequest,
+    started: Instant,
+) -> Response {
+    let response = match batch {
+        BatchRequest::Single(request) => {
+            BatchResponse::Single(execute(state, &viewer, request, started).await)
+        }
+        BatchRequest::Batch(requests) => {
+            let mut out = Vec::with_capacity(requests.len());
+            for request in requests {
+                out.push(execute(state, &viewer, request, started).await);
+            }
+            BatchResponse::Batch(out)
+        }
+    };
+    // Per GraphQL-over-HTTP: with the new media type, a request that could not start (no data:
+    // parse or validation errors) is a 400; with application/json, well-formed requests are 200.
+    let status = match &response {
+        BatchResponse::Single(r)
+            if format == Format::GraphqlResponse
+                && r.data == async_graphql::Value::Null
+                && !r.errors.is_empty() =>
+        {
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::OK,
+    };
+    match serde_json::to_vec(&response) {
+        Ok(body) => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &AppError::internal(e)),
+    }
+}
+
+/// Executes one operation for `viewer`, codes every error, and records it.
 async fn execute(
     state: &AppState,
-    headers: &HeaderMap,
-    request: async_graphql::Request,
-) -> Response {
-    let viewer = match state.auth.viewer(authorization(headers)) {
-        Ok(v) => v,
-        Err(e) => return error_response(StatusCode::UNAUTHORIZED, &e),
+    viewer: &Viewer,
+    mut request: async_graphql::Request,
+    started: Instant,
+) -> async_graphql::Response {
+    let metrics = crate::metrics::get();
+    let name = request.operation_name.clone().or_else(|| {
+        let doc = request.parsed_query().ok()?;
+        match &doc.operations {
+            async_graphql::parser::types::DocumentOperations::Single(_) => None,
+            async_graphql::parser::types::DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+                ops.keys().next().map(ToString::to_string)
+            }
+            async_graphql::parser::types::DocumentOperations::Multiple(_) => None,
+        }
+    });
+    let operation = metrics.operation_label(name.as_deref());
+    let introspection = match state.edge.introspection {
+        Introspection::All => true,
+        Introspection::Authenticated => !viewer.is_anonymous(),
+        Introspection::Off => false,
     };
-    let request = crate::graphql::with_loaders(request.data(viewer), &state.db);
-    let mut response = state.schema.execute(request).await;
+    let mut response = if introspection {
+        let request = crate::graphql::with_loaders(request.data(viewer.clone()), &state.db);
+        state.schema.execute(request).await
+    } else if request
+        .parsed_query()
+        .is_ok_and(crate::graphql::limits::introspects)
+    {
+        async_graphql::Response::from_errors(vec![crate::graphql::limits::introspection_refused()])
+    } else {
+        let request = request.disable_introspection().data(viewer.clone());
+        state
+            .schema
+            .execute(crate::graphql::with_loaders(request, &state.db))
+            .await
+    };
     // Errors raised by async-graphql itself (parse, validation, input coercion) carry no code.
     for error in &mut response.errors {
         let ext = error.extensions.get_or_insert_with(Default::default);
@@ -185,43 +485,81 @@ async fn execute(
             ext.set("code", "BAD_USER_INPUT");
         }
     }
-    GraphQLResponse::from(response).into_response()
+    let outcome = response
+        .errors
+        .first()
+        .and_then(|e| e.extensions.as_ref()?.get("code").map(ToString::to_string))
+        .map_or_else(|| "ok".to_owned(), |c| c.trim_matches('"').to_owned());
+    for error in &response.errors {
+        if let Some(async_graphql::Value::String(code)) =
+            error.extensions.as_ref().and_then(|e| e.get("code"))
+        {
+            metrics.error(code);
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    metrics.request(&operation, &outcome, seconds);
+    tracing::info!(
+        operation = %operation,
+        subject = viewer.subject.as_deref().unwrap_or("anonymous"),
+        outcome = %outcome,
+        duration_ms = (seconds * 1000.0 * 1000.0).round() / 1000.0,
+        "graphql"
+    );
+    response
 }
 
-async fn graphql_post(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> Response {
-    execute(&state, &headers, request.into_inner()).await
-}
-
-/// GraphiQL for browsers; queries (never mutations) via the query string otherwise.
-async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    let query = uri.query().unwrap_or("");
+/// GraphiQL for browsers (when enabled); queries (never mutations) via the query string.
+async fn graphql_get(State(state): State<AppState>, request: Request) -> Response {
+    let started = Instant::now();
+    let (parts, _) = request.into_parts();
+    let query = parts.uri.query().unwrap_or("");
     if query.is_empty() {
+        if !state.edge.graphiql {
+            return refuse(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "本服务未开放 GraphiQL 页面；请用 POST /graphql 发送查询",
+            );
+        }
         return Html(
             GraphiQLSource::build()
                 .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
                 .title("jixiao 绩效评价自评报告")
                 .finish(),
         )
         .into_response();
     }
-    let request = match async_graphql::http::parse_query_string(query) {
+    let (viewer, format) = match admit(&state, &parts) {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let mut request = match async_graphql::http::parse_query_string(query) {
         Ok(r) => r,
         Err(e) => {
             return error_response(
                 StatusCode::BAD_REQUEST,
-                &AppError::BadUserInput(format!("{e}")),
+                &AppError::BadUserInput(format!("查询参数无法解析：{e}")),
             );
         }
     };
-    if is_mutation(&request.query) {
+    if is_mutation(&mut request) {
         let err = AppError::BadUserInput("变更操作（mutation）只能用 POST 发送".into());
-        return error_response(StatusCode::METHOD_NOT_ALLOWED, &err);
+        let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &err);
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
     }
-    execute(&state, &headers, request).await
+    respond(
+        &state,
+        viewer,
+        format,
+        BatchRequest::Single(request),
+        started,
+    )
+    .await
 }
 
 /// GraphQL subscriptions over WebSocket (graphql-transport-ws); the token comes in
@@ -235,52 +573,82 @@ async fn graphql_ws(
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
+            use axum::extract::ws::{CloseFrame, Message};
+            use futures_util::{SinkExt, StreamExt};
+            let _session = state.lifecycle.sessions.token();
             let auth = state.auth.clone();
             let db = state.db.clone();
-            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let header = ["Authorization", "authorization"]
-                        .iter()
-                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
-                        .or_else(|| {
-                            payload
-                                .get("token")
-                                .and_then(|v| v.as_str())
-                                .map(|t| format!("Bearer {t}"))
-                        });
-                    let viewer = auth
-                        .viewer(header.as_deref())
-                        .map_err(async_graphql::Error::from)?;
-                    let mut data = async_graphql::Data::default();
-                    data.insert(viewer);
-                    data.insert(db);
-                    Ok(data)
-                })
-                .serve()
-                .await;
+            let shutdown = state.lifecycle.shutdown.clone();
+            let (mut sink, stream) = socket.split();
+            // At shutdown, subscriptions end first (the client gets `complete`); a moment later
+            // the session stops reading and the socket closes with 1001 (going away).
+            let stop = shutdown.clone();
+            let stream = stream.take_until(async move {
+                stop.cancelled().await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            });
+            async_graphql_axum::GraphQLWebSocket::new_with_pair(
+                &mut sink, stream, schema, protocol,
+            )
+            .on_connection_init(move |payload| async move {
+                let header = ["Authorization", "authorization"]
+                    .iter()
+                    .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+                    .or_else(|| {
+                        payload
+                            .get("token")
+                            .and_then(|v| v.as_str())
+                            .map(|t| format!("Bearer {t}"))
+                    });
+                let viewer = auth
+                    .viewer(header.as_deref())
+                    .map_err(async_graphql::Error::from)?;
+                let mut data = async_graphql::Data::default();
+                data.insert(viewer);
+                data.insert(db);
+                Ok(data)
+            })
+            .serve()
+            .await;
+            if shutdown.is_cancelled() {
+                let close = CloseFrame {
+                    code: 1001,
+                    reason: "服务正在停止，请稍后重连".into(),
+                };
+                let _ = sink.send(Message::Close(Some(close))).await;
+            }
         })
 }
 
-fn is_mutation(query: &str) -> bool {
+/// Whether the operation to run is not a query.
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
     use async_graphql::parser::types::OperationType;
-    async_graphql::parser::parse_query(query)
-        .map(|doc| {
-            doc.operations
-                .iter()
-                .any(|(_, op)| op.node.ty != OperationType::Query)
-        })
-        .unwrap_or(false)
+    let name = request.operation_name.clone();
+    let Ok(doc) = request.parsed_query() else {
+        return false;
+    };
+    doc.operations.iter().any(|(op_name, op)| {
+        let chosen = match (&name, op_name) {
+            (Some(wanted), Some(n)) => n.as_str() == wanted,
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        chosen && op.node.ty != OperationType::Query
+    })
 }
 
-/// Prometheus text metrics (so far: SQL statements executed for requests).
+/// Prometheus metrics (see [`crate::metrics`]).
 async fn metrics(State(state): State<AppState>) -> Response {
-    let body = format!(
-        "# HELP jixiao_sql_statements_total SQL statements executed on behalf of requests.\n\
-         # TYPE jixiao_sql_statements_total counter\n\
-         jixiao_sql_statements_total {}\n",
-        state.db.statements()
-    );
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+    let (in_use, idle) = state.db.pool_state();
+    let body = crate::metrics::get().encode(state.db.statements(), in_use, idle);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// Ready to serve: the database answers and no migration is pending.

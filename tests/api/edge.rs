@@ -233,3 +233,117 @@ async fn form_and_text_posts_are_refused_and_readiness_is_reported() {
         "ready"
     );
 }
+
+#[tokio::test]
+async fn accept_header_chooses_media_type_and_status() {
+    let app = TestApp::spawn().await;
+    let url = format!("{}/graphql", app.base);
+    let send = |accept: Option<&'static str>, query: &'static str| {
+        let mut req = app.client().post(&url).json(&json!({ "query": query }));
+        if let Some(a) = accept {
+            req = req.header("Accept", a);
+        }
+        req.send()
+    };
+    let modern = "application/graphql-response+json, application/json;q=0.9";
+    let ok = send(Some(modern), "{ __typename }").await.expect("post");
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert!(
+        ok.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("application/graphql-response+json")
+    );
+    // A request that cannot start: 400 with the new media type, 200 with application/json.
+    let bad = send(Some(modern), "{ reports { nosuchfield } }")
+        .await
+        .expect("post");
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = bad.json().await.expect("json");
+    assert!(
+        body["errors"][0]["extensions"]["code"].is_string(),
+        "{body}"
+    );
+    let legacy = send(Some("application/json"), "{ reports { nosuchfield } }")
+        .await
+        .expect("post");
+    assert_eq!(legacy.status(), StatusCode::OK);
+    assert!(
+        legacy.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("application/json")
+    );
+    let syntax = send(None, "{ reports {").await.expect("post");
+    assert_eq!(syntax.status(), StatusCode::OK);
+    let not_acceptable = send(Some("text/html"), "{ __typename }")
+        .await
+        .expect("post");
+    assert_eq!(not_acceptable.status(), StatusCode::NOT_ACCEPTABLE);
+    let body: serde_json::Value = not_acceptable.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_ACCEPTABLE");
+    // A body that is not a GraphQL request is a 400 that names no internal type.
+    let garbage = app
+        .client()
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .body(r#"{"query": 42}"#)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(garbage.status(), StatusCode::BAD_REQUEST);
+    let text = garbage.text().await.expect("text");
+    assert!(
+        text.contains("BAD_REQUEST") && !text.contains("BatchRequest"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn production_mode_hides_the_schema_from_anonymous_callers() {
+    let introspect = "{ __schema { queryType { name } } }";
+    let typo = "{ reprts { totalCount } }";
+    let dev = TestApp::spawn().await;
+    let body = dev.gql(None, introspect, json!({})).await;
+    assert_eq!(
+        body["data"]["__schema"]["queryType"]["name"], "Query",
+        "{body}"
+    );
+    let body = dev.gql(None, typo, json!({})).await;
+    assert!(body.to_string().contains("Did you mean"), "{body}");
+
+    let prod = TestApp::spawn_with(|c| c.mode = jixiao::config::Mode::Production).await;
+    let body = prod.gql(None, introspect, json!({})).await;
+    assert!(body["data"].is_null(), "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INTROSPECTION_DISABLED",
+        "{body}"
+    );
+    let hidden = "query { ...F } fragment F on Query { __type(name: \"Report\") { name } }";
+    let body = prod.gql(None, hidden, json!({})).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INTROSPECTION_DISABLED",
+        "{body}"
+    );
+    let admin = prod.token(&["AUDITOR"], &["*"]);
+    let body = prod.gql(Some(&admin), introspect, json!({})).await;
+    assert_eq!(
+        body["data"]["__schema"]["queryType"]["name"], "Query",
+        "{body}"
+    );
+    let body = prod.gql(None, typo, json!({})).await;
+    assert!(!body.to_string().contains("Did you mean"), "{body}");
+    assert_eq!(prod.get("/graphql").await.status(), StatusCode::NOT_FOUND);
+
+    let closed = TestApp::spawn_with(|c| {
+        c.mode = jixiao::config::Mode::Production;
+        c.introspection = Some(jixiao::config::Introspection::Off);
+    })
+    .await;
+    let admin = closed.token(&["ADMIN"], &["*"]);
+    let body = closed.gql(Some(&admin), introspect, json!({})).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INTROSPECTION_DISABLED",
+        "{body}"
+    );
+}

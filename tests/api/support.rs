@@ -76,20 +76,26 @@ impl TestApp {
         config.jwt_secret = Some(SECRET.into());
         config.load_reference = load_reference;
         config.cors_origins = vec!["https://front.example.gov.cn".into()];
+        config.rate_limit = 0;
         adjust(&mut config);
+        // Departments are set up with an HS256 token; apps verifying other keys start empty.
+        let hs256 = config.jwt_algorithm == jixiao::config::TokenAlgorithm::Hs256;
         let app = jixiao::build(&config).await.expect("app builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move { axum::serve(listener, app.router).await });
+        let service = app
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await });
         let me = TestApp {
             base: format!("http://{addr}"),
             db: app.db,
             client: reqwest::Client::new(),
             _dir: dir,
         };
-        if !load_reference {
+        if !load_reference && hs256 {
             let admin = me.token(&["ADMIN"], &["*"]);
             for (code, name, parent) in [
                 ("YX", "岳阳市云溪区", None),

@@ -185,6 +185,9 @@ pub async fn deliver_due(db: &Db, client: &reqwest::Client) -> Result<usize, App
             ),
             Err(e) => ("PENDING", None, Some(e.to_string())),
         };
+        if status == "DELIVERED" {
+            crate::metrics::get().event_delivered("webhook");
+        }
         let status = if status == "PENDING" && attempts >= super::dispatch::MAX_ATTEMPTS {
             "FAILED"
         } else {

@@ -1,0 +1,232 @@
+//! Query limits: depth, cost, aliases, root fields and directives per field, each refused with
+//! its own stable code before anything runs. Depth, cost and directives are counted by
+//! async-graphql; aliases and root fields here. One extension gives all of them their codes
+//! and Chinese messages, for HTTP and WebSocket alike.
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Positioned, ServerError, ServerResult, ValidationResult, Variables};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The configured limits.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest selection nesting.
+    pub depth: usize,
+    /// Largest cost (see [`cost`]).
+    pub complexity: usize,
+    /// Most aliased fields in a document.
+    pub aliases: usize,
+    /// Most root fields in an operation.
+    pub root_fields: usize,
+    /// Most directives on one field.
+    pub directives: usize,
+}
+
+impl Limits {
+    /// The limits of a configuration.
+    pub fn of(config: &crate::config::Config) -> Self {
+        Self {
+            depth: config.max_depth,
+            complexity: config.max_complexity,
+            aliases: config.max_aliases,
+            root_fields: config.max_root_fields,
+            directives: config.max_directives,
+        }
+    }
+}
+
+/// The cost of a connection: its selection's cost once per row of the page asked for.
+pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first
+        .or(last)
+        .unwrap_or(crate::domain::pagination::DEFAULT_PAGE)
+        .clamp(1, crate::domain::pagination::MAX_PAGE);
+    (rows as usize).saturating_mul(child_complexity.max(1))
+}
+
+/// The extension that enforces [`Limits`] and codes their refusals.
+pub struct LimitsExtension(pub Limits);
+
+impl ExtensionFactory for LimitsExtension {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Enforce(self.0))
+    }
+}
+
+struct Enforce(Limits);
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Enforce {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next
+            .run(ctx, query, variables)
+            .await
+            .map_err(|e| self.code(e))?;
+        check_shape(&doc, &self.0)?;
+        Ok(doc)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx)
+            .await
+            .map_err(|errors| errors.into_iter().map(|e| self.code(e)).collect())
+    }
+}
+
+impl Enforce {
+    /// Gives async-graphql's own limit refusals (plain English, no code) a code and a message.
+    fn code(&self, error: ServerError) -> ServerError {
+        let m = &error.message;
+        let limits = &self.0;
+        let (code, message) = if m == "Query is nested too deep."
+            || m.starts_with("The recursion depth")
+        {
+            (
+                "QUERY_TOO_DEEP",
+                format!("查询嵌套过深：最多 {} 层，请拆分查询", limits.depth),
+            )
+        } else if m == "Query is too complex." {
+            (
+                "QUERY_TOO_COMPLEX",
+                format!(
+                    "查询过于复杂：成本上限 {}（每个字段计 1，分页列表按 first/last 条数相乘），请减小分页或字段",
+                    limits.complexity
+                ),
+            )
+        } else if m.starts_with("The number of directives on the field") {
+            (
+                "TOO_MANY_DIRECTIVES",
+                format!("同一字段最多使用 {} 个指令", limits.directives),
+            )
+        } else {
+            return error;
+        };
+        refusal(code, message, error.locations.first().copied())
+    }
+}
+
+fn refusal(code: &str, message: String, at: Option<async_graphql::Pos>) -> ServerError {
+    let mut error = ServerError::new(message, at);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code);
+    error.extensions = Some(ext);
+    error
+}
+
+/// Counts aliases in the whole document and root fields in each operation.
+fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> ServerResult<()> {
+    let mut aliases = 0usize;
+    for (_, op) in doc.operations.iter() {
+        let mut seen = HashSet::new();
+        let roots = root_fields(doc, &op.node.selection_set, &mut seen);
+        if roots > limits.root_fields {
+            return Err(refusal(
+                "TOO_MANY_ROOT_FIELDS",
+                format!(
+                    "一次操作最多包含 {} 个顶层字段（本次 {roots} 个），请分多次请求",
+                    limits.root_fields
+                ),
+                Some(op.pos),
+            ));
+        }
+        aliases += count_aliases(&op.node.selection_set);
+    }
+    for fragment in doc.fragments.values() {
+        aliases += count_aliases(&fragment.node.selection_set);
+    }
+    if aliases > limits.aliases {
+        return Err(refusal(
+            "TOO_MANY_ALIASES",
+            format!(
+                "一个查询最多使用 {} 个别名（本次 {aliases} 个）",
+                limits.aliases
+            ),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+/// Whether any operation asks for `__schema` or `__type`.
+pub fn introspects(doc: &ExecutableDocument) -> bool {
+    fn walk<'a>(
+        doc: &'a ExecutableDocument,
+        set: &'a Positioned<SelectionSet>,
+        seen: &mut HashSet<&'a str>,
+    ) -> bool {
+        set.node.items.iter().any(|item| match &item.node {
+            Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type"),
+            Selection::InlineFragment(f) => walk(doc, &f.node.selection_set, seen),
+            Selection::FragmentSpread(s) => {
+                let name = s.node.fragment_name.node.as_str();
+                match doc.fragments.get(&s.node.fragment_name.node) {
+                    Some(f) if seen.insert(name) => walk(doc, &f.node.selection_set, seen),
+                    _ => false,
+                }
+            }
+        })
+    }
+    doc.operations
+        .iter()
+        .any(|(_, op)| walk(doc, &op.node.selection_set, &mut HashSet::new()))
+}
+
+/// The refusal of an introspection query where introspection is off.
+pub fn introspection_refused() -> ServerError {
+    refusal(
+        "INTROSPECTION_DISABLED",
+        "本服务不对匿名调用方开放架构查询（introspection）；接口说明见仓库中的 schema.graphql"
+            .into(),
+        None,
+    )
+}
+
+fn root_fields<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a Positioned<SelectionSet>,
+    seen: &mut HashSet<&'a str>,
+) -> usize {
+    set.node
+        .items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(_) => 1,
+            Selection::InlineFragment(f) => root_fields(doc, &f.node.selection_set, seen),
+            Selection::FragmentSpread(s) => {
+                let name = s.node.fragment_name.node.as_str();
+                match doc.fragments.get(&s.node.fragment_name.node) {
+                    Some(f) if seen.insert(name) => root_fields(doc, &f.node.selection_set, seen),
+                    _ => 0,
+                }
+            }
+        })
+        .sum()
+}
+
+fn count_aliases(set: &Positioned<SelectionSet>) -> usize {
+    set.node
+        .items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(f) => {
+                usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set)
+            }
+            Selection::InlineFragment(f) => count_aliases(&f.node.selection_set),
+            Selection::FragmentSpread(_) => 0,
+        })
+        .sum()
+}

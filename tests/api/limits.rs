@@ -1,0 +1,264 @@
+//! Limits that refuse abusive requests cheaply, each with its own code: depth, cost, aliases,
+//! root fields, directives, batches, body size, time, and the per-caller rate.
+
+use crate::support::{TestApp, fixture};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn depth_cost_aliases_root_fields_and_directives_are_limited() {
+    let app = TestApp::with_reference().await;
+    let admin = app.token(&["ADMIN"], &["*"]);
+
+    let nested = |levels: usize| {
+        let mut q = "code".to_owned();
+        for _ in 0..levels {
+            q = format!("children(first: 1) {{ nodes {{ {q} }} }}");
+        }
+        format!("{{ departments(first: 1) {{ nodes {{ {q} }} }} }}")
+    };
+    let (_, ok) = app.post(Some(&admin), &nested(5), json!({})).await;
+    assert!(ok.get("errors").is_none(), "{ok}");
+    let (_, deep) = app.post(Some(&admin), &nested(9), json!({})).await;
+    assert_eq!(code(&deep), "QUERY_TOO_DEEP", "{deep}");
+    assert!(deep["data"].is_null(), "nothing ran: {deep}");
+
+    // Cost: a connection's selection counts once per row asked for.
+    let costly = |first: u32| {
+        format!(
+            "{{ reports(first: {first}) {{ nodes {{ id comments(first: {first}) {{ nodes {{ id body }} }} }} }} }}"
+        )
+    };
+    let (_, small) = app.post(Some(&admin), &costly(5), json!({})).await;
+    assert!(small.get("errors").is_none(), "{small}");
+    let (_, big) = app.post(Some(&admin), &costly(100), json!({})).await;
+    assert_eq!(code(&big), "QUERY_TOO_COMPLEX", "{big}");
+
+    let aliases = (0..31)
+        .map(|i| format!("a{i}: anonymous"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (_, body) = app
+        .post(None, &format!("{{ viewer {{ {aliases} }} }}"), json!({}))
+        .await;
+    assert_eq!(code(&body), "TOO_MANY_ALIASES", "{body}");
+    let few = (0..5)
+        .map(|i| format!("a{i}: anonymous"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (_, body) = app
+        .post(None, &format!("{{ viewer {{ {few} }} }}"), json!({}))
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+
+    // Root fields, also when hidden in a fragment.
+    let roots = "__typename ".repeat(16);
+    let (_, body) = app
+        .post(
+            None,
+            &format!("query {{ ...F }} fragment F on Query {{ {roots} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&body), "TOO_MANY_ROOT_FIELDS", "{body}");
+
+    let directives = "@include(if: true) ".repeat(5);
+    let (_, body) = app
+        .post(None, &format!("{{ __typename {directives} }}"), json!({}))
+        .await;
+    assert_eq!(code(&body), "TOO_MANY_DIRECTIVES", "{body}");
+}
+
+#[tokio::test]
+async fn limits_are_configurable() {
+    let app = TestApp::spawn_with(|c| {
+        c.max_depth = 3;
+        c.max_aliases = 1;
+    })
+    .await;
+    let (_, body) = app
+        .post(
+            None,
+            "{ departments { nodes { children { nodes { code } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&body), "QUERY_TOO_DEEP", "{body}");
+    let (_, body) = app
+        .post(None, "{ a: __typename b: __typename }", json!({}))
+        .await;
+    assert_eq!(code(&body), "TOO_MANY_ALIASES", "{body}");
+}
+
+#[tokio::test]
+async fn batches_are_capped() {
+    let app = TestApp::with_reference().await;
+    let url = format!("{}/graphql", app.base);
+    let one = json!({ "query": "{ reports { totalCount } }" });
+    let two = app
+        .client()
+        .post(&url)
+        .json(&json!([one, one]))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(two.status(), StatusCode::OK);
+    let body: Value = two.json().await.expect("json");
+    assert_eq!(body[1]["data"]["reports"]["totalCount"], 1, "{body}");
+
+    let eleven = app
+        .client()
+        .post(&url)
+        .json(&Value::Array(vec![one.clone(); 11]))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(eleven.status(), StatusCode::BAD_REQUEST);
+    let body: Value = eleven.json().await.expect("json");
+    assert_eq!(code(&body), "BATCH_TOO_LARGE", "{body}");
+
+    let off = TestApp::spawn_with(|c| c.max_batch = 0).await;
+    let refused = off
+        .client()
+        .post(format!("{}/graphql", off.base))
+        .json(&json!([one]))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        code(&refused.json().await.expect("json")),
+        "BATCH_TOO_LARGE"
+    );
+}
+
+#[tokio::test]
+async fn only_imports_may_send_large_bodies() {
+    let app = TestApp::spawn_with(|c| {
+        c.body_limit = 64 * 1024;
+        c.import_body_limit = 1024 * 1024;
+    })
+    .await;
+    let sync = app.token(&["SYNC_CLIENT"], &["YX-KGJ"]);
+    let documents: Vec<Value> = (0..6)
+        .map(|i| {
+            let mut d = fixture();
+            d["externalId"] = json!(format!("big-{i}"));
+            d
+        })
+        .collect();
+    let import = "mutation($i: ImportReportsInput!) { importReports(input: $i) { results { externalId userErrors { code } } } }";
+    let variables = json!({ "i": { "documents": documents } });
+    assert!(variables.to_string().len() > 64 * 1024);
+
+    let (status, body) = app.post(None, import, variables.clone()).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "anonymous: {body}");
+    assert_eq!(code(&body), "REQUEST_TOO_LARGE");
+
+    // The same size for anything but importReports is refused, signed in or not.
+    let padded = format!("{{ reports {{ totalCount }} }} # {}", "x".repeat(70 * 1024));
+    let (status, body) = app.post(Some(&sync), &padded, json!({})).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(app.report_count().await, 0);
+
+    let (status, body) = app.post(Some(&sync), import, variables).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["data"]["importReports"]["results"][5]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    assert_eq!(app.report_count().await, 6);
+}
+
+#[tokio::test]
+async fn a_stalled_request_times_out_in_graphql_shape() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(|c| c.request_timeout = 1).await;
+    let addr = app.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    // Headers promise a body that never comes.
+    stream
+        .write_all(
+            format!("POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"query\":")
+                .as_bytes(),
+        )
+        .await
+        .expect("write");
+    let mut response = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).await.expect("read");
+            response.extend_from_slice(&buf[..n]);
+            if n == 0 || String::from_utf8_lossy(&response).contains("REQUEST_TIMEOUT") {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "no answer within 10 s");
+    let text = String::from_utf8_lossy(&response);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("\"code\":\"REQUEST_TIMEOUT\""), "{text}");
+}
+
+#[tokio::test]
+async fn callers_are_rate_limited_one_by_one() {
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limit = 60;
+        c.rate_burst = 3;
+    })
+    .await;
+    let alice = app.token_for("alice", "甲", &["AUDITOR"], &["*"]);
+    let bob = app.token_for("bob", "乙", &["AUDITOR"], &["*"]);
+    for _ in 0..3 {
+        let (status, _) = app.post(Some(&alice), "{ __typename }", json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let limited = app
+        .client()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&alice)
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&wait), "retry after {wait}");
+    let body: Value = limited.json().await.expect("json");
+    assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+    // Another subject has its own bucket; anonymous callers share their address's.
+    let (status, _) = app.post(Some(&bob), "{ __typename }", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    for _ in 0..3 {
+        let (status, _) = app.post(None, "{ __typename }", json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, body) = app.post(None, "{ __typename }", json!({})).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // A batch costs one token per operation.
+    let (status, _) = app.post(Some(&bob), "{ __typename }", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let batch = app
+        .client()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&bob)
+        .json(&json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }]))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(batch.status(), StatusCode::TOO_MANY_REQUESTS);
+}
