@@ -223,3 +223,107 @@ pub fn generate(
     }
     out.flush().map_err(AppError::internal)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+mod tests {
+    //! The import reader never panics: not on arbitrary bytes, not on documents with any leaf
+    //! replaced by any value. Everything unreadable or invalid comes back as an error.
+
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// Reads every entry of a file with these bytes; counts documents and errors.
+    fn read_all(bytes: &[u8], extension: &str) -> (usize, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("input.{extension}"));
+        std::fs::write(&path, bytes).unwrap();
+        let Ok(mut source) = Source::open(&path) else {
+            return (0, 1);
+        };
+        let (mut documents, mut errors) = (0, 0);
+        while let Some(entry) = source.next() {
+            match entry.map(|line| line.document.normalize()) {
+                Ok(Ok(_)) => documents += 1,
+                _ => errors += 1,
+            }
+        }
+        (documents, errors)
+    }
+
+    /// JSON pointers of every leaf of `v`.
+    fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, v)| {
+                leaves(
+                    v,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                )
+            }),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| leaves(v, format!("{at}/{i}"), out)),
+            _ => out.push(at),
+        }
+    }
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "\\PC{0,40}".prop_map(Value::from),
+            "-?[0-9]{0,30}(\\.[0-9]{0,12})?".prop_map(Value::from),
+            Just(Value::from("9".repeat(400))),
+            Just(serde_json::json!({ "x": [1, "二"] })),
+            Just(serde_json::json!([])),
+        ]
+    }
+
+    fn fixture() -> Value {
+        serde_json::from_str(crate::reference::FIXTURE).unwrap()
+    }
+
+    #[test]
+    fn the_fixture_reads_as_one_document() {
+        let bytes = serde_json::to_vec(&fixture()).unwrap();
+        assert_eq!(read_all(&bytes, "jsonl"), (1, 0));
+        assert_eq!(read_all(&bytes, "json"), (1, 0));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2000), json in any::<bool>()) {
+            read_all(&bytes, if json { "json" } else { "jsonl" });
+        }
+
+        #[test]
+        fn arbitrary_lines_never_panic(lines in proptest::collection::vec("\\PC{0,200}", 0..20)) {
+            read_all(lines.join("\n").as_bytes(), "jsonl");
+        }
+
+        #[test]
+        fn documents_with_any_leaf_replaced_never_panic(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any_json()), 1..8)
+        ) {
+            let mut doc = fixture();
+            let mut paths = Vec::new();
+            leaves(&doc, String::new(), &mut paths);
+            for (index, value) in edits {
+                let path = index.get(&paths);
+                if let Some(slot) = doc.pointer_mut(path) {
+                    *slot = value;
+                }
+            }
+            let line = serde_json::to_string(&doc).unwrap();
+            let (documents, errors) = read_all(line.as_bytes(), "jsonl");
+            prop_assert_eq!(documents + errors, 1);
+        }
+    }
+}

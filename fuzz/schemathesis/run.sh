@@ -7,7 +7,8 @@
 # 120 (fuzzing time, split between ADMIN and anonymous; up to FUZZ_MINIMIZE_SECONDS, default
 # 30, more go to minimizing failing queries). The server gets a free loopback port, a temporary
 # SQLite database and secret, and webhook delivery off (the fuzzer registers webhooks with
-# random URLs). Exits with fuzz.py's status: 0 when no server error was found.
+# random URLs) and rate limiting off (JIXIAO_RATE_LIMIT=0). The schema is the binary's own
+# `jixiao schema` output. Exits with fuzz.py's status: 0 when no server error was found.
 # The fuzzer also mutates report documents made by `jixiao generate` (two thirds of them are
 # imported first, as DRAFT reports to work on). Set FUZZ_OUT=DIR to keep the server log,
 # fuzz.txt and failures.json there (default: the temp dir, removed when nothing failed).
@@ -31,6 +32,8 @@ fi
 work="$(mktemp -d -t jixiao-fuzz.XXXXXX)"
 out="${FUZZ_OUT:-$work}"
 mkdir -p "$out"
+# the binary's own SDL (introspection may be off for some modes and builds)
+"$bin" schema >"$work/schema.graphql" 2>/dev/null || rm -f "$work/schema.graphql"
 "$bin" generate --reports 30 --indicators 6 --departments 3 --seed 7 --out "$work/documents.jsonl"
 port="$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 secret="fuzz-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
@@ -54,6 +57,7 @@ trap cleanup EXIT
     JIXIAO_JWT_SECRET="$secret" \
     JIXIAO_WEBHOOKS=false \
     JIXIAO_LOG_FORMAT=json \
+    JIXIAO_RATE_LIMIT=0 \
         exec "$bin" serve
 ) >"$out/server.log" 2>&1 &
 server_pid=$!
@@ -71,11 +75,14 @@ curl -fsS "$url/healthz" >/dev/null || { echo "run.sh: /healthz never answered" 
 
 token="$(JIXIAO_JWT_SECRET="$secret" "$bin" token --role ADMIN --department '*')"
 
+schema_args=()
+[[ -s "$work/schema.graphql" ]] && schema_args=(--schema "$work/schema.graphql")
 status=0
 "$venv/bin/python" "$here/fuzz.py" \
     --url "$url/graphql" --token "$token" --seconds "$seconds" \
     --server-log "$out/server.log" --report "$out/failures.json" \
     --documents "$work/documents.jsonl" \
+    ${schema_args[@]+"${schema_args[@]}"} \
     ${FUZZ_STATS:+--stats} | tee "$out/fuzz.txt" || status=$?
 
 if ! kill -0 "$server_pid" 2>/dev/null; then
@@ -84,5 +91,5 @@ if ! kill -0 "$server_pid" 2>/dev/null; then
     status=1
 fi
 if [[ $status != 0 ]]; then echo "run.sh: details kept in $out" >&2; fi
-grep '^schemathesis: ' "$out/fuzz.txt" | tail -n 1 || echo "schemathesis: no summary (fuzz.py status $status)"
+grep -q '^schemathesis: ' "$out/fuzz.txt" || echo "schemathesis: no summary (fuzz.py exited with $status)"
 exit "$status"

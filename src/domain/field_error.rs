@@ -33,6 +33,8 @@ pub enum UserErrorCode {
     NotAnEvaluator,
     /// The report has ERROR findings (`Report.validation`) and cannot be submitted.
     ValidationFailed,
+    /// The database failed for a moment while the item was written; nothing of it was written.
+    Unavailable,
 }
 
 /// One expected failure: where, what, and a message an official can act on.

@@ -135,7 +135,14 @@ impl ExchangeMutation {
                 }
             })
             .collect();
-        if let Some(claim) = claim {
+        // A batch with items to retry is not remembered, so that retrying it with the same key
+        // writes those items (the others come back unchanged).
+        let retry = results.iter().any(|r| {
+            r.user_errors
+                .iter()
+                .any(|e| e.code == super::payload::UserErrorCode::Unavailable)
+        });
+        if let Some(claim) = claim.filter(|_| !retry) {
             let txn = db(ctx).begin_write().await?;
             crate::domain::idempotency::remember(
                 &txn.txn,

@@ -39,6 +39,9 @@ pub enum UserErrorCode {
     /// The report has ERROR findings (see `Report.validation`) and cannot be submitted; each
     /// finding comes as one user error.
     ValidationFailed,
+    /// The database failed for a moment while this item was written (in a batch such as
+    /// `importReports`); nothing of it was written. Retry the item.
+    Unavailable,
 }
 
 /// An expected failure of a mutation; nothing was written.

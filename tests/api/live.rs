@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn next_json(ws: &mut Socket) -> Option<Value> {
+pub(crate) async fn next_json(ws: &mut Socket) -> Option<Value> {
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
             .await
@@ -25,7 +25,7 @@ async fn next_json(ws: &mut Socket) -> Option<Value> {
 }
 
 /// Opens a subscription to `reportEvents` at `base` (http://…) with `token`.
-async fn subscribe(base: &str, token: Option<&str>) -> Result<Socket, Value> {
+pub(crate) async fn subscribe(base: &str, token: Option<&str>) -> Result<Socket, Value> {
     let url = format!("{}/graphql/ws", base.replace("http://", "ws://"));
     let mut request = url.into_client_request().expect("request");
     request.headers_mut().insert(

@@ -18,6 +18,8 @@ pub fn fixture() -> Value {
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    /// The database URL the app serves.
+    pub url: String,
     client: reqwest::Client,
     _dir: Option<tempfile::TempDir>,
 }
@@ -92,6 +94,7 @@ impl TestApp {
         let me = TestApp {
             base: format!("http://{addr}"),
             db: app.db,
+            url: url.clone(),
             client: reqwest::Client::new(),
             _dir: dir,
         };

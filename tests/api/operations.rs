@@ -1,0 +1,145 @@
+//! Operating the real binary: JSON logs with request id, operation, subject and duration (and
+//! never a token or a phone number), Prometheus metrics, and a shutdown that closes
+//! subscriptions cleanly.
+
+use crate::live::{next_json, subscribe};
+use crate::support::SECRET;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn logs_metrics_and_shutdown_of_the_binary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port");
+    let log_path = dir.path().join("jixiao.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .env(
+            "DATABASE_URL",
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("jixiao.db").display()
+            ),
+        )
+        .env("JIXIAO_LISTEN", addr.to_string())
+        .env("JIXIAO_JWT_SECRET", SECRET)
+        .env("JIXIAO_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("spawn jixiao");
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..100 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::OK)
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "jixiao did not come up");
+
+    let token = jixiao::http::auth::Authenticator::hs256(SECRET, None, "jixiao".into())
+        .mint("u-ops", "运维", &["ADMIN".into()], &["*".into()], 1)
+        .expect("mint");
+    let mut ws = subscribe(&base, Some(&token)).await.expect("subscribed");
+
+    let phone = "13907301234";
+    let body: serde_json::Value = client
+        .post(format!("{base}/graphql"))
+        .bearer_auth(&token)
+        .header("x-request-id", "ops-req-1")
+        .json(&json!({
+            "query": "query Lookup($n: Int) { reports(first: $n) { totalCount } }",
+            "variables": { "n": phone },
+            "operationName": "Lookup"
+        }))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+
+    let metrics = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for needle in [
+        "jixiao_graphql_requests_total{operation=\"Lookup\",outcome=\"BAD_USER_INPUT\"} 1",
+        "jixiao_graphql_request_duration_seconds_count{operation=\"Lookup\"} 1",
+        "jixiao_errors_total{code=\"BAD_USER_INPUT\"}",
+        "jixiao_db_pool_connections{state=\"in_use\"}",
+        "jixiao_sql_statements_total",
+        "# EOF",
+    ] {
+        assert!(
+            metrics.contains(needle),
+            "{needle} missing from:\n{metrics}"
+        );
+    }
+
+    // SIGTERM: the subscription completes, the socket closes with 1001, the process exits 0.
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let mut completed = false;
+    while let Some(message) = next_json(&mut ws).await {
+        if message["type"] == "complete" && message["id"] == "1" {
+            completed = true;
+        }
+    }
+    assert!(
+        completed,
+        "the subscription was completed before the socket closed"
+    );
+    let mut status = None;
+    for _ in 0..100 {
+        if let Some(s) = child.try_wait().expect("wait") {
+            status = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let status = status.unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("jixiao did not stop on SIGTERM")
+    });
+    assert!(status.success(), "graceful shutdown exits 0: {status}");
+
+    let logs = std::fs::read_to_string(&log_path).expect("logs");
+    let line = logs
+        .lines()
+        .find(|l| l.contains("\"operation\":\"Lookup\""))
+        .unwrap_or_else(|| panic!("no request log line in:\n{logs}"));
+    let entry: serde_json::Value = serde_json::from_str(line).expect("a JSON log line");
+    assert_eq!(entry["fields"]["subject"], "u-ops", "{line}");
+    assert_eq!(entry["fields"]["outcome"], "BAD_USER_INPUT", "{line}");
+    assert!(entry["fields"]["duration_ms"].is_number(), "{line}");
+    assert_eq!(entry["span"]["request_id"], "ops-req-1", "{line}");
+    for line in logs.lines() {
+        serde_json::from_str::<serde_json::Value>(line).expect("every line is JSON");
+    }
+    assert!(!logs.contains(&token), "a token reached the log");
+    assert!(!logs.contains(phone), "a phone number reached the log");
+}
