@@ -262,3 +262,24 @@ async fn callers_are_rate_limited_one_by_one() {
         .expect("post");
     assert_eq!(batch.status(), StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn an_import_holds_at_most_500_documents() {
+    let app = TestApp::spawn().await;
+    let sync = app.token(&["SYNC_CLIENT"], &["YX-KGJ"]);
+    let documents: Vec<Value> = (0..501)
+        .map(|i| json!({ "externalId": format!("many-{i}"), "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2019, "unitName": "单位" } }))
+        .collect();
+    let body = app
+        .gql(
+            Some(&sync),
+            "mutation($i: ImportReportsInput!) { importReports(input: $i) { results { externalId } userErrors { code } } }",
+            json!({ "i": { "documents": documents } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["importReports"]["userErrors"][0]["code"], "OUT_OF_RANGE",
+        "{body}"
+    );
+    assert_eq!(app.report_count().await, 0);
+}
