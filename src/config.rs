@@ -227,6 +227,15 @@ pub struct Config {
     /// Requests a caller may make at once above the steady rate.
     #[arg(long, env = "JIXIAO_RATE_BURST", default_value_t = 60, global = true)]
     pub rate_burst: u32,
+    /// Memory for cached query responses, in MiB (0: no cache). A cached response is served
+    /// only while no write has committed since it was computed (through any instance).
+    #[arg(
+        long,
+        env = "JIXIAO_RESPONSE_CACHE_MB",
+        default_value_t = 32,
+        global = true
+    )]
+    pub response_cache_mb: usize,
     /// Token algorithm: HS256 (with `--jwt-secret`), or RS256 / ES256 / EdDSA (with
     /// `--jwt-public-key` or `--jwks-file`).
     #[arg(long, env = "JIXIAO_JWT_ALGORITHM", value_enum, default_value_t = TokenAlgorithm::Hs256, global = true)]

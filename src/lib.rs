@@ -98,6 +98,9 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             config.rate_limit,
             config.rate_burst,
         )),
+        cache: Arc::new(http::cache::ResponseCache::new(
+            config.response_cache_mb.saturating_mul(1024 * 1024),
+        )),
         lifecycle: lifecycle.clone(),
     };
     let rate = state.rate.clone();

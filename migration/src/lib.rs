@@ -13,6 +13,7 @@ mod m20261128_000004_create_review_comment;
 mod m20261128_000005_create_change_event;
 mod m20261128_000006_create_scoring_profile;
 mod m20261128_000007_create_integration;
+mod m20261128_000008_create_data_version;
 
 /// The national default scoring rules as first seeded (JSON).
 pub use m20261128_000006_create_scoring_profile::NATIONAL as NATIONAL_RULES;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_create_change_event::Migration),
             Box::new(m20261128_000006_create_scoring_profile::Migration),
             Box::new(m20261128_000007_create_integration::Migration),
+            Box::new(m20261128_000008_create_data_version::Migration),
         ]
     }
 }

@@ -26,6 +26,9 @@ pub struct Db {
     changed: Arc<tokio::sync::Notify>,
 }
 
+/// Every write bumps this counter in its own transaction (see [`Db::data_version`]).
+const BUMP_DATA_VERSION: &str = "UPDATE data_version SET version = version + 1 WHERE id = 1";
+
 /// A write transaction, holding the SQLite write gate while it lives.
 pub struct WriteTxn {
     /// The transaction.
@@ -37,6 +40,7 @@ pub struct WriteTxn {
 impl WriteTxn {
     /// Commits the transaction and wakes the event pump.
     pub async fn commit(self) -> Result<(), AppError> {
+        self.txn.execute_unprepared(BUMP_DATA_VERSION).await?;
         self.txn.commit().await.map_err(AppError::from)?;
         self.changed.notify_waiters();
         Ok(())
@@ -146,6 +150,26 @@ impl Db {
         };
         let idle = i64::try_from(idle).unwrap_or(i64::MAX);
         (i64::from(size) - idle, idle)
+    }
+
+    /// The data version: it changes with every committed write, through any instance, so a
+    /// result computed at one version is current while the version is unchanged.
+    pub async fn data_version(&self) -> Result<i64, AppError> {
+        let row = self
+            .conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.backend(),
+                "SELECT version FROM data_version WHERE id = 1",
+            ))
+            .await?
+            .ok_or_else(|| AppError::internal("data_version has no row"))?;
+        Ok(row.try_get_by_index::<i64>(0)?)
+    }
+
+    /// Bumps the data version outside a write transaction (for writes made without one).
+    pub async fn bump_data_version(&self) -> Result<(), AppError> {
+        self.conn.execute_unprepared(BUMP_DATA_VERSION).await?;
+        Ok(())
     }
 
     /// Whether the database answers.

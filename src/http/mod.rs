@@ -2,6 +2,7 @@
 //! expect (request id, tracing, CORS, compression, body limit, timeout).
 
 pub mod auth;
+pub mod cache;
 pub mod rate;
 
 use crate::config::Introspection;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub edge: Arc<EdgeConfig>,
     /// Per-caller rate limits.
     pub rate: Arc<rate::RateLimit>,
+    /// Whole-response cache of queries, checked against the data version.
+    pub cache: Arc<cache::ResponseCache>,
     /// Cancelled when the service shuts down; WebSocket sessions are tracked so that shutdown
     /// can wait for them to close.
     pub lifecycle: Lifecycle,
@@ -402,13 +405,47 @@ async fn respond(
     started: Instant,
 ) -> Response {
     let response = match batch {
-        BatchRequest::Single(request) => {
-            BatchResponse::Single(execute(state, &viewer, request, started).await)
+        BatchRequest::Single(mut request) => {
+            let call = Call::new(state, &viewer, &mut request, started);
+            // A cached answer of the current data version, or a fresh one kept for next time.
+            let cached = match call.cache_key(state, &mut request) {
+                Some(key) => match state.db.data_version().await {
+                    Ok(version) => Some((version, key)),
+                    Err(e) => {
+                        tracing::warn!(error = ?e, "data version unreadable; answering uncached");
+                        None
+                    }
+                },
+                None => None,
+            };
+            if let Some((version, key)) = &cached
+                && let Some(body) = state.cache.get(*version, key)
+            {
+                call.finish("ok");
+                return json_response(StatusCode::OK, format, body);
+            }
+            let response = call.execute(state, request).await;
+            if let Some((version, key)) = cached
+                && response.errors.is_empty()
+            {
+                return match serde_json::to_vec(&response) {
+                    Ok(body) => {
+                        let body = axum::body::Bytes::from(body);
+                        state.cache.put(version, key, body.clone());
+                        json_response(StatusCode::OK, format, body)
+                    }
+                    Err(e) => {
+                        error_response(StatusCode::INTERNAL_SERVER_ERROR, &AppError::internal(e))
+                    }
+                };
+            }
+            BatchResponse::Single(response)
         }
         BatchRequest::Batch(requests) => {
             let mut out = Vec::with_capacity(requests.len());
-            for request in requests {
-                out.push(execute(state, &viewer, request, started).await);
+            for mut request in requests {
+                let call = Call::new(state, &viewer, &mut request, started);
+                out.push(call.execute(state, request).await);
             }
             BatchResponse::Batch(out)
         }
@@ -426,87 +463,149 @@ async fn respond(
         _ => StatusCode::OK,
     };
     match serde_json::to_vec(&response) {
-        Ok(body) => (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(format.content_type()),
-            )],
-            body,
-        )
-            .into_response(),
+        Ok(body) => json_response(status, format, body.into()),
         Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &AppError::internal(e)),
     }
 }
 
-/// Executes one operation for `viewer`, codes every error, and records it.
-async fn execute(
-    state: &AppState,
-    viewer: &Viewer,
-    mut request: async_graphql::Request,
+fn json_response(status: StatusCode, format: Format, body: axum::body::Bytes) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(format.content_type()),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// One GraphQL operation of a caller: runs it, codes its errors, records and logs it.
+struct Call<'a> {
+    viewer: &'a Viewer,
+    operation: String,
+    introspection: bool,
     started: Instant,
-) -> async_graphql::Response {
-    let metrics = crate::metrics::get();
-    let name = request.operation_name.clone().or_else(|| {
-        let doc = request.parsed_query().ok()?;
-        match &doc.operations {
-            async_graphql::parser::types::DocumentOperations::Single(_) => None,
-            async_graphql::parser::types::DocumentOperations::Multiple(ops) if ops.len() == 1 => {
-                ops.keys().next().map(ToString::to_string)
+}
+
+impl<'a> Call<'a> {
+    fn new(
+        state: &AppState,
+        viewer: &'a Viewer,
+        request: &mut async_graphql::Request,
+        started: Instant,
+    ) -> Self {
+        use async_graphql::parser::types::DocumentOperations;
+        let name = request.operation_name.clone().or_else(|| {
+            match &request.parsed_query().ok()?.operations {
+                DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+                    ops.keys().next().map(ToString::to_string)
+                }
+                _ => None,
             }
-            async_graphql::parser::types::DocumentOperations::Multiple(_) => None,
-        }
-    });
-    let operation = metrics.operation_label(name.as_deref());
-    let introspection = match state.edge.introspection {
-        Introspection::All => true,
-        Introspection::Authenticated => !viewer.is_anonymous(),
-        Introspection::Off => false,
-    };
-    let mut response = if introspection {
-        let request = crate::graphql::with_loaders(request.data(viewer.clone()), &state.db);
-        state.schema.execute(request).await
-    } else if request
-        .parsed_query()
-        .is_ok_and(crate::graphql::limits::introspects)
-    {
-        async_graphql::Response::from_errors(vec![crate::graphql::limits::introspection_refused()])
-    } else {
-        let request = request.disable_introspection().data(viewer.clone());
-        state
-            .schema
-            .execute(crate::graphql::with_loaders(request, &state.db))
-            .await
-    };
-    // Errors raised by async-graphql itself (parse, validation, input coercion) carry no code.
-    for error in &mut response.errors {
-        let ext = error.extensions.get_or_insert_with(Default::default);
-        if ext.get("code").is_none() {
-            ext.set("code", "BAD_USER_INPUT");
+        });
+        let introspection = match state.edge.introspection {
+            Introspection::All => true,
+            Introspection::Authenticated => !viewer.is_anonymous(),
+            Introspection::Off => false,
+        };
+        Self {
+            viewer,
+            operation: crate::metrics::get().operation_label(name.as_deref()),
+            introspection,
+            started,
         }
     }
-    let outcome = response
-        .errors
-        .first()
-        .and_then(|e| e.extensions.as_ref()?.get("code").map(ToString::to_string))
-        .map_or_else(|| "ok".to_owned(), |c| c.trim_matches('"').to_owned());
-    for error in &response.errors {
-        if let Some(async_graphql::Value::String(code)) =
-            error.extensions.as_ref().and_then(|e| e.get("code"))
+
+    /// The cache key of a query (None for mutations, subscriptions, unparsable documents, or
+    /// with the cache off): the caller's identity and scope, and the request itself.
+    fn cache_key(&self, state: &AppState, request: &mut async_graphql::Request) -> Option<String> {
+        use async_graphql::parser::types::OperationType;
+        if !state.cache.enabled() {
+            return None;
+        }
+        let name = request.operation_name.clone();
+        let doc = request.parsed_query().ok()?;
+        let query_only = doc.operations.iter().all(|(n, op)| {
+            op.node.ty == OperationType::Query
+                || (name.is_some() && n.map(|n| n.as_str()) != name.as_deref())
+        });
+        if !query_only {
+            return None;
+        }
+        let variables = serde_json::to_string(&request.variables).ok()?;
+        let v = self.viewer;
+        let roles: Vec<&str> = v.roles.iter().map(|r| r.as_str()).collect();
+        Some(format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+            v.subject.as_deref().unwrap_or(""),
+            roles.join(","),
+            v.departments.join(","),
+            self.introspection,
+            name.as_deref().unwrap_or(""),
+            variables,
+            request.query
+        ))
+    }
+
+    async fn execute(
+        &self,
+        state: &AppState,
+        mut request: async_graphql::Request,
+    ) -> async_graphql::Response {
+        let viewer = self.viewer.clone();
+        let mut response = if self.introspection {
+            let request = crate::graphql::with_loaders(request.data(viewer), &state.db);
+            state.schema.execute(request).await
+        } else if request
+            .parsed_query()
+            .is_ok_and(crate::graphql::limits::introspects)
         {
-            metrics.error(code);
+            async_graphql::Response::from_errors(vec![
+                crate::graphql::limits::introspection_refused(),
+            ])
+        } else {
+            let request = request.disable_introspection().data(viewer);
+            state
+                .schema
+                .execute(crate::graphql::with_loaders(request, &state.db))
+                .await
+        };
+        // Errors raised by async-graphql itself (parse, validation, input coercion) carry no code.
+        for error in &mut response.errors {
+            let ext = error.extensions.get_or_insert_with(Default::default);
+            if ext.get("code").is_none() {
+                ext.set("code", "BAD_USER_INPUT");
+            }
         }
+        let metrics = crate::metrics::get();
+        let mut outcome = "ok";
+        for error in &response.errors {
+            if let Some(async_graphql::Value::String(code)) =
+                error.extensions.as_ref().and_then(|e| e.get("code"))
+            {
+                metrics.error(code);
+                if outcome == "ok" {
+                    outcome = code;
+                }
+            }
+        }
+        self.finish(outcome);
+        response
     }
-    let seconds = started.elapsed().as_secs_f64();
-    metrics.request(&operation, &outcome, seconds);
-    tracing::info!(
-        operation = %operation,
-        subject = viewer.subject.as_deref().unwrap_or("anonymous"),
-        outcome = %outcome,
-        duration_ms = (seconds * 1000.0 * 1000.0).round() / 1000.0,
-        "graphql"
-    );
-    response
+
+    /// Records and logs the answered operation.
+    fn finish(&self, outcome: &str) {
+        let seconds = self.started.elapsed().as_secs_f64();
+        crate::metrics::get().request(&self.operation, outcome, seconds);
+        tracing::info!(
+            operation = %self.operation,
+            subject = self.viewer.subject.as_deref().unwrap_or("anonymous"),
+            outcome = %outcome,
+            duration_ms = (seconds * 1000.0 * 1000.0).round() / 1000.0,
+            "graphql"
+        );
+    }
 }
 
 /// GraphiQL for browsers (when enabled); queries (never mutations) via the query string.

@@ -182,8 +182,8 @@ async fn metrics_count_statements() {
     let after = read(app.get("/metrics").await.text().await.expect("text")).expect("counter");
     assert_eq!(
         after - before,
-        2,
-        "one page query and one batched indicator query"
+        3,
+        "the data-version check, one page query and one batched indicator query"
     );
 }
 

@@ -12,6 +12,7 @@
 mod assessment;
 mod auth;
 mod authorization;
+mod cache;
 mod comments;
 mod edge;
 mod faults;

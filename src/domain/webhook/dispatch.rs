@@ -201,6 +201,7 @@ pub async fn deliver_due(db: &Db, client: &reqwest::Client) -> Result<usize, App
         am.next_attempt_at = Set(Utc::now() + backoff(attempts - 1));
         am.delivered_at = Set((status == "DELIVERED").then(Utc::now));
         webhook_delivery::Entity::update(am).exec(&db.conn).await?;
+        db.bump_data_version().await?;
     }
     Ok(attempted)
 }

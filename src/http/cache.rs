@@ -1,0 +1,68 @@
+//! Whole-response cache for queries. An entry is the serialized response of one query for one
+//! caller, stored under the database's data version (see [`crate::domain::Db::data_version`]);
+//! every request reads the current version (one indexed single-row read) and only an entry of
+//! that version is served. Any committed write, through any instance, changes the version, so a
+//! cached answer is never older than what the database would give. Only error-free responses to
+//! single queries are kept, within a byte budget.
+
+use axum::body::Bytes;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The cache (disabled when its budget is 0).
+pub struct ResponseCache {
+    budget: usize,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    version: i64,
+    bytes: usize,
+    entries: HashMap<String, Bytes>,
+}
+
+impl ResponseCache {
+    /// A cache of at most `budget` bytes of responses.
+    pub fn new(budget: usize) -> Self {
+        Self {
+            budget,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// Whether it caches at all.
+    pub fn enabled(&self) -> bool {
+        self.budget > 0
+    }
+
+    /// The response for `key` computed at data version `version`, if kept.
+    pub fn get(&self, version: i64, key: &str) -> Option<Bytes> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.version != version {
+            return None;
+        }
+        inner.entries.get(key).cloned()
+    }
+
+    /// Keeps `body` for `key`, computed from data no older than `version`.
+    pub fn put(&self, version: i64, key: String, body: Bytes) {
+        if body.len() > self.budget / 4 {
+            return;
+        }
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if version > inner.version {
+            *inner = Inner {
+                version,
+                ..Inner::default()
+            };
+        } else if version < inner.version {
+            return;
+        }
+        if inner.bytes + body.len() + key.len() > self.budget {
+            return;
+        }
+        inner.bytes += body.len() + key.len();
+        inner.entries.insert(key, body);
+    }
+}
