@@ -230,3 +230,32 @@ async fn published_reports_are_not_editable() {
         .await;
     assert_eq!(after["data"]["report"]["version"], report["version"]);
 }
+
+#[tokio::test]
+async fn a_deleted_reports_external_id_can_be_used_again() {
+    let app = TestApp::spawn().await;
+    let first = app.upsert_fixture().await;
+    assert_eq!(first["result"], "CREATED", "{first}");
+    let old_id = first["report"]["id"].as_str().expect("id").to_owned();
+    let deleted = app
+        .gql(
+            Some(&app.preparer()),
+            "mutation($i: DeleteReportInput!) { deleteReport(input: $i) { deletedReportId userErrors { code } } }",
+            json!({ "i": { "id": old_id } }),
+        )
+        .await;
+    assert_eq!(
+        deleted["data"]["deleteReport"]["userErrors"],
+        json!([]),
+        "{deleted}"
+    );
+    // Upserting the same external ID creates a new report; the old one stays a tombstone.
+    let again = app.upsert_fixture().await;
+    assert_eq!(again["result"], "CREATED", "{again}");
+    let new_id = again["report"]["id"].as_str().expect("id");
+    assert_ne!(new_id, old_id);
+    let again = app.upsert_fixture().await;
+    assert_eq!(again["result"], "UNCHANGED", "{again}");
+    assert_eq!(again["report"]["id"], new_id);
+    assert_eq!(app.report_count().await, 2, "the tombstone row stays");
+}

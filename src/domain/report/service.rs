@@ -95,12 +95,27 @@ pub async fn create(
             .filter(report::Column::ExternalId.eq(ext.as_str()))
             .one(&txn.txn)
             .await?;
-        if taken.is_some() {
-            return refuse(
-                "externalId",
-                UserErrorCode::Duplicate,
-                format!("外部编号 {ext} 已被其他报告使用"),
-            );
+        match taken {
+            // A deleted report gives its external ID up: the ID names the new report from now on
+            // (the deleted one stays a tombstone under its own id).
+            Some(old) if old.deleted_at.is_some() => {
+                report::Entity::update_many()
+                    .col_expr(
+                        report::Column::ExternalId,
+                        sea_orm::sea_query::Expr::value(Option::<String>::None),
+                    )
+                    .filter(report::Column::Id.eq(old.id))
+                    .exec(&txn.txn)
+                    .await?;
+            }
+            Some(_) => {
+                return refuse(
+                    "externalId",
+                    UserErrorCode::Duplicate,
+                    format!("外部编号 {ext} 已被其他报告使用"),
+                );
+            }
+            None => {}
         }
     }
     doc.adopt_ids(&ReportDocument::default());
@@ -196,6 +211,7 @@ pub async fn upsert(
     }
     let existing = report::Entity::find()
         .filter(report::Column::ExternalId.eq(external_id.as_str()))
+        .filter(report::Column::DeletedAt.is_null())
         .one(&db.conn)
         .await?;
     match existing {
