@@ -518,7 +518,8 @@ impl<'a> Call<'a> {
     }
 
     /// The cache key of a query (None for mutations, subscriptions, unparsable documents, or
-    /// with the cache off): the caller's identity and scope, and the request itself.
+    /// with the cache off): everything of the caller a resolver can read (subject, name, roles,
+    /// departments, introspection), and the request itself.
     fn cache_key(&self, state: &AppState, request: &mut async_graphql::Request) -> Option<String> {
         use async_graphql::parser::types::OperationType;
         if !state.cache.enabled() {
@@ -537,8 +538,9 @@ impl<'a> Call<'a> {
         let v = self.viewer;
         let roles: Vec<&str> = v.roles.iter().map(|r| r.as_str()).collect();
         Some(format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
             v.subject.as_deref().unwrap_or(""),
+            v.name.as_deref().unwrap_or(""),
             roles.join(","),
             v.departments.join(","),
             self.introspection,

@@ -80,3 +80,25 @@ async fn the_cache_can_be_turned_off() {
     assert_eq!(first, second);
     assert!(second >= 1);
 }
+
+#[tokio::test]
+async fn callers_never_get_each_others_cached_answers() {
+    let app = TestApp::spawn().await;
+    app.upsert_fixture().await;
+    let q = "{ viewer { subject name roles } reports { totalCount } }";
+    let a = app.token_for("same", "甲", &["PREPARER"], &["YX-KGJ"]);
+    let b = app.token_for("same", "乙", &["PREPARER"], &["YX-KGJ"]);
+    let c = app.token_for("same", "甲", &["AUDITOR"], &["YX-CZJ"]);
+    for _ in 0..2 {
+        let (_, x) = cost(&app, Some(&a), q).await;
+        let (_, y) = cost(&app, Some(&b), q).await;
+        let (_, z) = cost(&app, Some(&c), q).await;
+        let (_, anon) = cost(&app, None, q).await;
+        assert_eq!(x["data"]["viewer"]["name"], "甲");
+        assert_eq!(y["data"]["viewer"]["name"], "乙");
+        assert_eq!(z["data"]["viewer"]["roles"], json!(["AUDITOR"]));
+        assert_eq!(x["data"]["reports"]["totalCount"], 1, "the draft is in scope: {x}");
+        assert_eq!(z["data"]["reports"]["totalCount"], 0, "out of scope: {z}");
+        assert_eq!(anon["data"]["reports"]["totalCount"], 0, "{anon}");
+    }
+}

@@ -135,6 +135,7 @@ pub async fn deliver_due(db: &Db, client: &reqwest::Client) -> Result<usize, App
         if lease.rows_affected != 1 {
             continue;
         }
+        db.bump_data_version().await?;
         attempted += 1;
         let (Some(hook), Some(event)) = (
             webhook::Entity::find_by_id(d.webhook_id)
