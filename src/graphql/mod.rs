@@ -15,6 +15,7 @@ mod indicator;
 pub mod limits;
 mod loaders;
 mod node;
+pub mod order;
 mod payload;
 mod report;
 mod scalars;

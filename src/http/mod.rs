@@ -556,6 +556,8 @@ impl<'a> Call<'a> {
         mut request: async_graphql::Request,
     ) -> async_graphql::Response {
         let viewer = self.viewer.clone();
+        let name = request.operation_name.clone();
+        let doc = request.parsed_query().ok().cloned();
         let mut response = if self.introspection {
             let request = crate::graphql::with_loaders(request.data(viewer), &state.db);
             state.schema.execute(request).await
@@ -579,6 +581,12 @@ impl<'a> Call<'a> {
             if ext.get("code").is_none() {
                 ext.set("code", "BAD_USER_INPUT");
             }
+        }
+        if let Some(doc) = &doc
+            && response.data != async_graphql::Value::Null
+            && let Some(op) = crate::graphql::order::operation(doc, name.as_deref())
+        {
+            crate::graphql::order::by_selection(&mut response.data, doc, &op.node);
         }
         let metrics = crate::metrics::get();
         let mut outcome = "ok";

@@ -97,7 +97,10 @@ async fn callers_never_get_each_others_cached_answers() {
         assert_eq!(x["data"]["viewer"]["name"], "甲");
         assert_eq!(y["data"]["viewer"]["name"], "乙");
         assert_eq!(z["data"]["viewer"]["roles"], json!(["AUDITOR"]));
-        assert_eq!(x["data"]["reports"]["totalCount"], 1, "the draft is in scope: {x}");
+        assert_eq!(
+            x["data"]["reports"]["totalCount"], 1,
+            "the draft is in scope: {x}"
+        );
         assert_eq!(z["data"]["reports"]["totalCount"], 0, "out of scope: {z}");
         assert_eq!(anon["data"]["reports"]["totalCount"], 0, "{anon}");
     }

@@ -347,3 +347,49 @@ async fn production_mode_hides_the_schema_from_anonymous_callers() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn response_keys_follow_the_selection_order() {
+    let app = TestApp::with_reference().await;
+    let query = "query { reports(first: 1) { nodes { id unitName comments { totalCount } ...F finance { units { name } } z: title signatures { role } indicators { name } evaluators { name } a: fiscalYear qualitativeGoals { expected } sections { key } } } } fragment F on Report { profile { duties } ... on Report { opinions { kind } } }";
+    let expected = [
+        "id",
+        "unitName",
+        "comments",
+        "profile",
+        "opinions",
+        "finance",
+        "z",
+        "signatures",
+        "indicators",
+        "evaluators",
+        "a",
+        "qualitativeGoals",
+        "sections",
+    ];
+    for _ in 0..5 {
+        // The response text, so that the order is the server's, not a JSON library's.
+        let text = app
+            .client()
+            .post(format!("{}/graphql", app.base))
+            .header(
+                "Authorization",
+                format!("Bearer {}", app.token(&["AUDITOR"], &["*"])),
+            )
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .expect("post")
+            .text()
+            .await
+            .expect("text");
+        let node = &text[text.find("\"nodes\":[{").expect("nodes")..];
+        let mut at = 0;
+        for key in expected {
+            let found = node[at..]
+                .find(&format!("\"{key}\":"))
+                .unwrap_or_else(|| panic!("{key} missing or out of order in {node}"));
+            at += found;
+        }
+    }
+}
