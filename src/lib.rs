@@ -74,15 +74,21 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
         domain::webhook::dispatch::spawn(background);
     }
     let lifecycle = http::Lifecycle::default();
-    let state = http::AppState {
-        schema: graphql::schema(
+    let schema = |transport| {
+        graphql::schema(
             &db,
             chrono::Duration::hours(config.idempotency_ttl_hours),
-            events,
+            events.clone(),
             graphql::limits::Limits::of(config),
             config.mode == config::Mode::Development,
             lifecycle.shutdown.clone(),
-        ),
+            transport,
+        )
+    };
+    let state = http::AppState {
+        schema: schema(graphql::Transport::Http),
+        ws_schema: schema(graphql::Transport::WebSocket),
+        limits: graphql::limits::Limits::of(config),
         db: db.clone(),
         auth: Arc::new(authenticator(config)?),
         edge: Arc::new(http::EdgeConfig {

@@ -1,7 +1,9 @@
 //! Query limits: depth, cost, aliases, root fields and directives per field, each refused with
 //! its own stable code before anything runs. Depth, cost and directives are counted by
-//! async-graphql; aliases and root fields here. One extension gives all of them their codes
-//! and Chinese messages, for HTTP and WebSocket alike.
+//! async-graphql; aliases and root fields here ([`check_shape`]); [`Limits::code`] gives
+//! async-graphql's refusals their codes and Chinese messages. The HTTP handler calls both
+//! directly; WebSocket sessions get them through [`LimitsExtension`] (an extension slows every
+//! field down, so the HTTP schema has none).
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
@@ -71,7 +73,7 @@ impl Extension for Enforce {
         let doc = next
             .run(ctx, query, variables)
             .await
-            .map_err(|e| self.code(e))?;
+            .map_err(|e| self.0.code(e))?;
         check_shape(&doc, &self.0)?;
         Ok(doc)
     }
@@ -83,15 +85,16 @@ impl Extension for Enforce {
     ) -> Result<ValidationResult, Vec<ServerError>> {
         next.run(ctx)
             .await
-            .map_err(|errors| errors.into_iter().map(|e| self.code(e)).collect())
+            .map_err(|errors| errors.into_iter().map(|e| self.0.code(e)).collect())
     }
 }
 
-impl Enforce {
-    /// Gives async-graphql's own limit refusals (plain English, no code) a code and a message.
-    fn code(&self, error: ServerError) -> ServerError {
+impl Limits {
+    /// Gives async-graphql's own limit refusals (plain English, no code) a code and a message;
+    /// other errors pass unchanged.
+    pub fn code(&self, error: ServerError) -> ServerError {
         let m = &error.message;
-        let limits = &self.0;
+        let limits = self;
         let (code, message) = if m == "Query is nested too deep."
             || m.starts_with("The recursion depth")
         {
@@ -128,7 +131,7 @@ fn refusal(code: &str, message: String, at: Option<async_graphql::Pos>) -> Serve
 }
 
 /// Counts aliases in the whole document and root fields in each operation.
-fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> ServerResult<()> {
+pub fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> ServerResult<()> {
     let mut aliases = 0usize;
     for (_, op) in doc.operations.iter() {
         let mut seen = HashSet::new();

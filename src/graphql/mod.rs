@@ -61,6 +61,15 @@ pub struct Mutation(
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, history::SubscriptionRoot>;
 
+/// Which endpoint a schema serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// POST/GET /graphql: the handler applies the shape limits and error codes itself.
+    Http,
+    /// /graphql/ws: the [`limits::LimitsExtension`] applies them.
+    WebSocket,
+}
+
 /// Builds the schema over `db`. Each request gets its loaders from [`with_loaders`].
 pub fn schema(
     db: &Db,
@@ -69,6 +78,7 @@ pub fn schema(
     limits: limits::Limits,
     suggestions: bool,
     shutdown: tokio_util::sync::CancellationToken,
+    transport: Transport,
 ) -> AppSchema {
     let builder = Schema::build(
         Query::default(),
@@ -81,8 +91,11 @@ pub fn schema(
     .data(idempotent::KeyTtl(idempotency_ttl))
     .limit_depth(limits.depth)
     .limit_complexity(limits.complexity)
-    .limit_directives(limits.directives)
-    .extension(limits::LimitsExtension(limits));
+    .limit_directives(limits.directives);
+    let builder = match transport {
+        Transport::Http => builder,
+        Transport::WebSocket => builder.extension(limits::LimitsExtension(limits)),
+    };
     if suggestions {
         builder.finish()
     } else {

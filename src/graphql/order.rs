@@ -27,28 +27,57 @@ pub fn by_selection(data: &mut Value, doc: &ExecutableDocument, op: &OperationDe
     reorder(data, doc, &[&op.selection_set.node]);
 }
 
-fn reorder(value: &mut Value, doc: &ExecutableDocument, sets: &[&SelectionSet]) {
+/// The response keys of `sets` in order, each with the selection sets below it.
+type Plan<'a> = IndexMap<&'a Name, Vec<&'a SelectionSet>>;
+
+fn plan<'a>(doc: &'a ExecutableDocument, sets: &[&'a SelectionSet]) -> Plan<'a> {
+    let mut keys = Plan::new();
+    for set in sets {
+        collect(doc, set, &mut keys);
+    }
+    keys
+}
+
+fn reorder<'a>(value: &mut Value, doc: &'a ExecutableDocument, sets: &[&'a SelectionSet]) {
     match value {
         Value::List(items) => {
+            // One plan for all the objects of a list (they share the selection).
+            let mut shared = None;
             for item in items {
-                reorder(item, doc, sets);
-            }
-        }
-        Value::Object(map) => {
-            let mut keys: IndexMap<&Name, Vec<&SelectionSet>> = IndexMap::new();
-            for set in sets {
-                collect(doc, set, &mut keys);
-            }
-            let mut rest = std::mem::take(map);
-            for (key, children) in keys {
-                if let Some(mut v) = rest.swap_remove(key) {
-                    reorder(&mut v, doc, &children);
-                    map.insert(key.clone(), v);
+                match item {
+                    Value::Object(map) => {
+                        let p = shared.get_or_insert_with(|| plan(doc, sets));
+                        apply(map, doc, p);
+                    }
+                    other => reorder(other, doc, sets),
                 }
             }
-            map.extend(rest);
         }
+        Value::Object(map) => apply(map, doc, &plan(doc, sets)),
         _ => {}
+    }
+}
+
+fn apply<'a>(map: &mut IndexMap<Name, Value>, doc: &'a ExecutableDocument, plan: &Plan<'a>) {
+    let in_order = {
+        let mut wanted = plan.keys();
+        map.keys().all(|k| wanted.any(|w| *w == k))
+    };
+    if !in_order {
+        let mut rest = std::mem::take(map);
+        for key in plan.keys() {
+            if let Some(v) = rest.swap_remove(*key) {
+                map.insert((*key).clone(), v);
+            }
+        }
+        map.extend(rest);
+    }
+    for (key, value) in map.iter_mut() {
+        if matches!(value, Value::Object(_) | Value::List(_))
+            && let Some(children) = plan.get(key)
+        {
+            reorder(value, doc, children);
+        }
     }
 }
 

@@ -35,8 +35,12 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// What handlers share.
 #[derive(Clone)]
 pub struct AppState {
-    /// The GraphQL schema.
+    /// The GraphQL schema of POST/GET /graphql.
     pub schema: AppSchema,
+    /// The same schema with the limits as an extension, for /graphql/ws.
+    pub ws_schema: AppSchema,
+    /// Query limits (applied by the handler for HTTP).
+    pub limits: crate::graphql::limits::Limits,
     /// The database.
     pub db: Db,
     /// Token verification.
@@ -558,7 +562,12 @@ impl<'a> Call<'a> {
         let viewer = self.viewer.clone();
         let name = request.operation_name.clone();
         let doc = request.parsed_query().ok().cloned();
-        let mut response = if self.introspection {
+        let shape = doc.as_ref().map_or(Ok(()), |d| {
+            crate::graphql::limits::check_shape(d, &state.limits)
+        });
+        let mut response = if let Err(refused) = shape {
+            async_graphql::Response::from_errors(vec![refused])
+        } else if self.introspection {
             let request = crate::graphql::with_loaders(request.data(viewer), &state.db);
             state.schema.execute(request).await
         } else if request
@@ -575,7 +584,12 @@ impl<'a> Call<'a> {
                 .execute(crate::graphql::with_loaders(request, &state.db))
                 .await
         };
-        // Errors raised by async-graphql itself (parse, validation, input coercion) carry no code.
+        // Errors raised by async-graphql itself (limits, parse, validation, input coercion)
+        // carry no code.
+        response.errors = std::mem::take(&mut response.errors)
+            .into_iter()
+            .map(|e| state.limits.code(e))
+            .collect();
         for error in &mut response.errors {
             let ext = error.extensions.get_or_insert_with(Default::default);
             if ext.get("code").is_none() {
@@ -678,7 +692,7 @@ async fn graphql_ws(
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::ws::WebSocketUpgrade,
 ) -> Response {
-    let schema = state.schema.clone();
+    let schema = state.ws_schema.clone();
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {

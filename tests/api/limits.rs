@@ -283,3 +283,44 @@ async fn an_import_holds_at_most_500_documents() {
     );
     assert_eq!(app.report_count().await, 0);
 }
+
+#[tokio::test]
+async fn websocket_operations_meet_the_same_limits() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let app = TestApp::spawn().await;
+    let mut request = format!("{}/graphql/ws", app.base.replace("http://", "ws://"))
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    let token = app.token(&["AUDITOR"], &["*"]);
+    ws.send(Message::text(
+        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }).to_string(),
+    ))
+    .await
+    .expect("init");
+    let ack = crate::live::next_json(&mut ws).await.expect("ack");
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    let aliases = (0..31)
+        .map(|i| format!("a{i}: anonymous"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    ws.send(Message::text(
+        json!({ "id": "9", "type": "subscribe", "payload": { "query": format!("{{ viewer {{ {aliases} }} }}") } }).to_string(),
+    ))
+    .await
+    .expect("subscribe");
+    let answer = crate::live::next_json(&mut ws).await.expect("answer");
+    assert_eq!(answer["id"], "9", "{answer}");
+    assert_eq!(
+        answer["payload"]["errors"][0]["extensions"]["code"], "TOO_MANY_ALIASES",
+        "{answer}"
+    );
+}
