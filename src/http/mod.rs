@@ -286,11 +286,12 @@ fn caller_key(viewer: &Viewer, request: &axum::http::request::Parts) -> String {
 
 fn rate_limited(wait: Duration) -> Response {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let mut response = refuse(
-        StatusCode::TOO_MANY_REQUESTS,
-        "RATE_LIMITED",
-        &format!("请求过于频繁，请 {seconds} 秒后重试"),
-    );
+    crate::metrics::get().error("RATE_LIMITED");
+    let body = serde_json::json!({ "errors": [{
+        "message": format!("请求过于频繁，请 {seconds} 秒后重试"),
+        "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds },
+    }] });
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(seconds));

@@ -240,6 +240,10 @@ async fn callers_are_rate_limited_one_by_one() {
     assert!((1..=60).contains(&wait), "retry after {wait}");
     let body: Value = limited.json().await.expect("json");
     assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["retryAfterSeconds"], wait,
+        "{body}"
+    );
     // Another subject has its own bucket; anonymous callers share their address's.
     let (status, _) = app.post(Some(&bob), "{ __typename }", json!({})).await;
     assert_eq!(status, StatusCode::OK);

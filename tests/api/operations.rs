@@ -97,6 +97,33 @@ async fn logs_metrics_and_shutdown_of_the_binary() {
         );
     }
 
+    // A long request in flight when SIGTERM arrives still gets its whole answer.
+    let documents: Vec<serde_json::Value> = (0..150)
+        .map(|i| {
+            let mut d: serde_json::Value =
+                serde_json::from_str(jixiao::reference::FIXTURE).expect("fixture");
+            d["externalId"] = json!(format!("drain-{i}"));
+            d
+        })
+        .collect();
+    let in_flight = {
+        let client = client.clone();
+        let url = format!("{base}/graphql");
+        let token = token.clone();
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({
+                    "query": "mutation Drain($i: ImportReportsInput!) { importReports(input: $i) { results { result } } }",
+                    "variables": { "i": { "documents": documents } }
+                }))
+                .send()
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(150)).await;
+
     // SIGTERM: the subscription completes, the socket closes with 1001, the process exits 0.
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -126,6 +153,21 @@ async fn logs_metrics_and_shutdown_of_the_binary() {
         panic!("jixiao did not stop on SIGTERM")
     });
     assert!(status.success(), "graceful shutdown exits 0: {status}");
+    let drained: serde_json::Value = in_flight
+        .await
+        .expect("join")
+        .expect("the request in flight was answered")
+        .json()
+        .await
+        .expect("json");
+    let results = drained["data"]["importReports"]["results"]
+        .as_array()
+        .expect("results");
+    assert_eq!(results.len(), 150, "{drained}");
+    assert!(
+        results.iter().all(|r| r["result"] == "CREATED"),
+        "{drained}"
+    );
 
     let logs = std::fs::read_to_string(&log_path).expect("logs");
     let line = logs
@@ -140,6 +182,11 @@ async fn logs_metrics_and_shutdown_of_the_binary() {
     for line in logs.lines() {
         serde_json::from_str::<serde_json::Value>(line).expect("every line is JSON");
     }
+    let signal = logs
+        .find("shutdown signal received")
+        .expect("shutdown logged");
+    let answered = logs.find("\"operation\":\"Drain\"").expect("import logged");
+    assert!(signal < answered, "the import was still running at SIGTERM");
     assert!(!logs.contains(&token), "a token reached the log");
     assert!(!logs.contains(phone), "a phone number reached the log");
 }
