@@ -3,7 +3,7 @@
 //! every request reads the current version (one indexed single-row read) and only an entry of
 //! that version is served. Any committed write, through any instance, changes the version, so a
 //! cached answer is never older than what the database would give. Only error-free responses to
-//! single queries are kept, within a byte budget.
+//! single queries are kept, within a byte budget (when it is spent, the cache starts over).
 
 use axum::body::Bytes;
 use std::collections::HashMap;
@@ -60,9 +60,45 @@ impl ResponseCache {
             return;
         }
         if inner.bytes + body.len() + key.len() > self.budget {
-            return;
+            // Full: start over rather than freeze the first answers in place.
+            inner.entries.clear();
+            inner.bytes = 0;
         }
         inner.bytes += body.len() + key.len();
         inner.entries.insert(key, body);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_hold_for_their_version_only_and_the_budget_is_kept() {
+        let cache = ResponseCache::new(400);
+        cache.put(1, "a".into(), Bytes::from_static(b"0123456789"));
+        assert_eq!(cache.get(1, "a").as_deref(), Some(&b"0123456789"[..]));
+        assert_eq!(cache.get(2, "a"), None, "another version");
+        // An answer computed at an older version never replaces newer ones.
+        cache.put(2, "b".into(), Bytes::from_static(b"new"));
+        cache.put(1, "c".into(), Bytes::from_static(b"old"));
+        assert_eq!(cache.get(2, "c"), None);
+        assert_eq!(cache.get(2, "b").as_deref(), Some(&b"new"[..]));
+        assert_eq!(
+            cache.get(1, "a"),
+            None,
+            "a newer version dropped the older entries"
+        );
+        // Over budget: the cache starts over instead of growing.
+        for i in 0..20 {
+            cache.put(2, format!("k{i}"), Bytes::from(vec![b'x'; 90]));
+        }
+        let inner = cache.inner.lock().unwrap_or_else(|e| e.into_inner());
+        assert!(inner.bytes <= 400, "{}", inner.bytes);
+        assert!(!inner.entries.is_empty());
+        drop(inner);
+        // Too large for a quarter of the budget: not kept.
+        cache.put(2, "big".into(), Bytes::from(vec![b'x'; 101]));
+        assert_eq!(cache.get(2, "big"), None);
     }
 }
