@@ -93,14 +93,48 @@ pub struct ReportVerification {
     pub all_signatures_valid: bool,
 }
 
-async fn step(
-    ctx: &Context<'_>,
-    id: &ID,
-    key: Option<String>,
-    step: Transition,
-    input: StepInput,
-) -> Result<ReportPayload> {
-    let id = ids::decode(Kind::Report, id)?;
+/// The inputs of the workflow steps: which report, the idempotency key, and the step's arguments.
+trait StepArgs {
+    fn split(self) -> (ID, Option<String>, StepInput);
+}
+
+impl StepArgs for TransitionInput {
+    fn split(self) -> (ID, Option<String>, StepInput) {
+        let args = StepInput {
+            expected_version: self.expected_version,
+            ..Default::default()
+        };
+        (self.report_id, self.idempotency_key, args)
+    }
+}
+
+impl StepArgs for OpinionTransitionInput {
+    fn split(self) -> (ID, Option<String>, StepInput) {
+        let args = StepInput {
+            expected_version: self.expected_version,
+            opinion: Some(self.opinion),
+            person: self.person,
+            ..Default::default()
+        };
+        (self.report_id, self.idempotency_key, args)
+    }
+}
+
+impl StepArgs for ReturnReportInput {
+    fn split(self) -> (ID, Option<String>, StepInput) {
+        let args = StepInput {
+            expected_version: self.expected_version,
+            reason: Some(self.reason),
+            ..Default::default()
+        };
+        (self.report_id, self.idempotency_key, args)
+    }
+}
+
+/// Runs one workflow step (under the input's idempotency key, if any).
+async fn step(ctx: &Context<'_>, step: Transition, input: impl StepArgs) -> Result<ReportPayload> {
+    let (id, key, input) = input.split();
+    let id = ids::decode(Kind::Report, &id)?;
     super::report::keyed(ctx, key.as_deref(), &[], |claim| async move {
         let input = StepInput {
             idempotency: claim,
@@ -131,18 +165,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The report.")] input: TransitionInput,
     ) -> Result<ReportPayload> {
-        let args = StepInput {
-            expected_version: input.expected_version,
-            ..Default::default()
-        };
-        step(
-            ctx,
-            &input.report_id,
-            input.idempotency_key.clone(),
-            Transition::Submit,
-            args,
-        )
-        .await
+        step(ctx, Transition::Submit, input).await
     }
 
     /// Approves a report with the department opinion (DEPARTMENT_HEAD; SUBMITTED →
@@ -152,21 +175,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The approval.")] input: OpinionTransitionInput,
     ) -> Result<ReportPayload> {
-        let args = StepInput {
-            expected_version: input.expected_version,
-            opinion: Some(input.opinion),
-            person: input.person,
-            reason: None,
-            idempotency: None,
-        };
-        step(
-            ctx,
-            &input.report_id,
-            input.idempotency_key.clone(),
-            Transition::Approve,
-            args,
-        )
-        .await
+        step(ctx, Transition::Approve, input).await
     }
 
     /// Returns a report for changes, with a reason that becomes a review comment
@@ -176,19 +185,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The return.")] input: ReturnReportInput,
     ) -> Result<ReportPayload> {
-        let args = StepInput {
-            expected_version: input.expected_version,
-            reason: Some(input.reason),
-            ..Default::default()
-        };
-        step(
-            ctx,
-            &input.report_id,
-            input.idempotency_key.clone(),
-            Transition::Return,
-            args,
-        )
-        .await
+        step(ctx, Transition::Return, input).await
     }
 
     /// Reviews a report with the finance opinion (FINANCE_REVIEWER; DEPARTMENT_APPROVED → FINANCE_REVIEWED).
@@ -197,21 +194,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The review.")] input: OpinionTransitionInput,
     ) -> Result<ReportPayload> {
-        let args = StepInput {
-            expected_version: input.expected_version,
-            opinion: Some(input.opinion),
-            person: input.person,
-            reason: None,
-            idempotency: None,
-        };
-        step(
-            ctx,
-            &input.report_id,
-            input.idempotency_key.clone(),
-            Transition::Review,
-            args,
-        )
-        .await
+        step(ctx, Transition::Review, input).await
     }
 
     /// Publishes a report (FINANCE_REVIEWER; FINANCE_REVIEWED → PUBLISHED).
@@ -220,18 +203,7 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The report.")] input: TransitionInput,
     ) -> Result<ReportPayload> {
-        let args = StepInput {
-            expected_version: input.expected_version,
-            ..Default::default()
-        };
-        step(
-            ctx,
-            &input.report_id,
-            input.idempotency_key.clone(),
-            Transition::Publish,
-            args,
-        )
-        .await
+        step(ctx, Transition::Publish, input).await
     }
 
     /// Signs the report's current content in a capacity: MEMBER or GROUP_LEADER (EVALUATOR
