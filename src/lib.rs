@@ -40,11 +40,27 @@ pub fn authenticator(config: &Config) -> Result<http::auth::Authenticator, AppEr
         &config.jwks_file,
         &config.jwt_public_key,
     ) {
-        (TokenAlgorithm::Hs256, _, _) => {
-            let secret = config.jwt_secret.clone().unwrap_or_else(|| {
-                tracing::warn!("JIXIAO_JWT_SECRET is not set: using the built-in DEVELOPMENT secret; never do this in production");
-                http::auth::DEVELOPMENT_SECRET.to_owned()
-            });
+        // A key without its algorithm would silently verify HS256 instead: refuse to start.
+        (TokenAlgorithm::Hs256, Some(_), _) | (TokenAlgorithm::Hs256, None, Some(_)) => {
+            Err(AppError::internal(
+                "JIXIAO_JWKS_FILE / JIXIAO_JWT_PUBLIC_KEY need JIXIAO_JWT_ALGORITHM=RS256, ES256 or EdDSA",
+            ))
+        }
+        (TokenAlgorithm::Hs256, None, None) => {
+            let secret = match (&config.jwt_secret, config.mode) {
+                (Some(secret), _) => secret.clone(),
+                (None, config::Mode::Production) => {
+                    return Err(AppError::internal(
+                        "JIXIAO_MODE=production needs JIXIAO_JWT_SECRET (or a public key): the development secret is public",
+                    ));
+                }
+                (None, config::Mode::Development) => {
+                    tracing::warn!(
+                        "JIXIAO_JWT_SECRET is not set: using the built-in DEVELOPMENT secret; never do this in production"
+                    );
+                    http::auth::DEVELOPMENT_SECRET.to_owned()
+                }
+            };
             Ok(Authenticator::hs256(&secret, issuer, audience))
         }
         (algorithm, Some(path), _) => {

@@ -26,8 +26,20 @@ pub struct Db {
     changed: Arc<tokio::sync::Notify>,
 }
 
-/// Every write bumps this counter in its own transaction (see [`Db::data_version`]).
-const BUMP_DATA_VERSION: &str = "UPDATE data_version SET version = version + 1 WHERE id = 1";
+/// Every write bumps the data version, with a new random stamp, in its own transaction (see
+/// [`Db::data_version`]).
+fn bump_data_version_sql(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => {
+            "UPDATE data_version SET version = version + 1, \
+             stamp = (random() * 9.2e18)::bigint WHERE id = 1"
+        }
+        _ => "UPDATE data_version SET version = version + 1, stamp = random() WHERE id = 1",
+    }
+}
+
+/// The data version: a counter and the random stamp of its last bump.
+pub type DataVersion = (i64, i64);
 
 /// A write transaction, holding the SQLite write gate while it lives.
 pub struct WriteTxn {
@@ -40,7 +52,8 @@ pub struct WriteTxn {
 impl WriteTxn {
     /// Commits the transaction and wakes the event pump.
     pub async fn commit(self) -> Result<(), AppError> {
-        self.txn.execute_unprepared(BUMP_DATA_VERSION).await?;
+        let bump = bump_data_version_sql(self.txn.get_database_backend());
+        self.txn.execute_unprepared(bump).await?;
         self.txn.commit().await.map_err(AppError::from)?;
         self.changed.notify_waiters();
         Ok(())
@@ -154,21 +167,23 @@ impl Db {
 
     /// The data version: it changes with every committed write, through any instance, so a
     /// result computed at one version is current while the version is unchanged.
-    pub async fn data_version(&self) -> Result<i64, AppError> {
+    pub async fn data_version(&self) -> Result<DataVersion, AppError> {
         let row = self
             .conn
             .query_one_raw(sea_orm::Statement::from_string(
                 self.backend(),
-                "SELECT version FROM data_version WHERE id = 1",
+                "SELECT version, stamp FROM data_version WHERE id = 1",
             ))
             .await?
             .ok_or_else(|| AppError::internal("data_version has no row"))?;
-        Ok(row.try_get_by_index::<i64>(0)?)
+        Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?))
     }
 
     /// Bumps the data version outside a write transaction (for writes made without one).
     pub async fn bump_data_version(&self) -> Result<(), AppError> {
-        self.conn.execute_unprepared(BUMP_DATA_VERSION).await?;
+        self.conn
+            .execute_unprepared(bump_data_version_sql(self.backend()))
+            .await?;
         Ok(())
     }
 

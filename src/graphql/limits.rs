@@ -50,7 +50,8 @@ pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> u
     (rows as usize).saturating_mul(child_complexity.max(1))
 }
 
-/// The extension that enforces [`Limits`] and codes their refusals.
+/// The extension of the WebSocket schema: enforces [`Limits`], codes their refusals, and admits
+/// subscriptions only.
 pub struct LimitsExtension(pub Limits);
 
 impl ExtensionFactory for LimitsExtension {
@@ -75,6 +76,19 @@ impl Extension for Enforce {
             .await
             .map_err(|e| self.0.code(e))?;
         check_shape(&doc, &self.0)?;
+        // Queries and mutations go over HTTP, where the rate limit, introspection policy, body
+        // limit, timeout and per-request loaders apply; sockets carry subscriptions only.
+        if doc
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty != async_graphql::parser::types::OperationType::Subscription)
+        {
+            return Err(refusal(
+                "SUBSCRIPTIONS_ONLY",
+                "WebSocket 只用于订阅（subscription）；查询和变更请用 POST /graphql".into(),
+                None,
+            ));
+        }
         Ok(doc)
     }
 

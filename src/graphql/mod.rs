@@ -90,6 +90,8 @@ pub fn schema(
     .data(shutdown)
     .data(idempotent::KeyTtl(idempotency_ttl))
     .limit_depth(limits.depth)
+    // The parser's own nesting guard (fragments count too) must not undercut the depth limit.
+    .limit_recursive_depth(limits.depth.saturating_mul(2).max(32))
     .limit_complexity(limits.complexity)
     .limit_directives(limits.directives);
     let builder = match transport {

@@ -35,13 +35,23 @@ pub struct Claims {
     /// Issuer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
-    /// Audience.
-    pub aud: String,
+    /// Audience: one, or a list (as many identity providers issue).
+    pub aud: Audience,
     /// Expiry (seconds since the epoch).
     pub exp: i64,
     /// Not before (seconds since the epoch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
+}
+
+/// The `aud` claim: a string or a list of strings (checked by the token validation).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    /// One audience.
+    One(String),
+    /// Several audiences.
+    Many(Vec<String>),
 }
 
 /// Verifies tokens with a pinned algorithm and its key(s).
@@ -310,7 +320,7 @@ impl Authenticator {
             roles: roles.to_vec(),
             departments: departments.to_vec(),
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud: Audience::One(self.audience.clone()),
             exp: now + hours * 3600,
             nbf: Some(now - 1),
         };

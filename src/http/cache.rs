@@ -5,6 +5,7 @@
 //! cached answer is never older than what the database would give. Only error-free responses to
 //! single queries are kept, within a byte budget (when it is spent, the cache starts over).
 
+use crate::domain::db::DataVersion;
 use axum::body::Bytes;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -17,7 +18,7 @@ pub struct ResponseCache {
 
 #[derive(Default)]
 struct Inner {
-    version: i64,
+    version: DataVersion,
     bytes: usize,
     entries: HashMap<String, Bytes>,
 }
@@ -37,7 +38,7 @@ impl ResponseCache {
     }
 
     /// The response for `key` computed at data version `version`, if kept.
-    pub fn get(&self, version: i64, key: &str) -> Option<Bytes> {
+    pub fn get(&self, version: DataVersion, key: &str) -> Option<Bytes> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if inner.version != version {
             return None;
@@ -45,19 +46,19 @@ impl ResponseCache {
         inner.entries.get(key).cloned()
     }
 
-    /// Keeps `body` for `key`, computed from data no older than `version`.
-    pub fn put(&self, version: i64, key: String, body: Bytes) {
+    /// Keeps `body` for `key`, computed from data no older than `version`. Entries of any other
+    /// version are dropped (an answer of an older version may replace newer ones; they are
+    /// recomputed at the next miss).
+    pub fn put(&self, version: DataVersion, key: String, body: Bytes) {
         if body.len() > self.budget / 4 {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if version > inner.version {
+        if version != inner.version {
             *inner = Inner {
                 version,
                 ..Inner::default()
             };
-        } else if version < inner.version {
-            return;
         }
         if inner.bytes + body.len() + key.len() > self.budget {
             // Full: start over rather than freeze the first answers in place.
@@ -76,29 +77,31 @@ mod tests {
     #[test]
     fn entries_hold_for_their_version_only_and_the_budget_is_kept() {
         let cache = ResponseCache::new(400);
-        cache.put(1, "a".into(), Bytes::from_static(b"0123456789"));
-        assert_eq!(cache.get(1, "a").as_deref(), Some(&b"0123456789"[..]));
-        assert_eq!(cache.get(2, "a"), None, "another version");
-        // An answer computed at an older version never replaces newer ones.
-        cache.put(2, "b".into(), Bytes::from_static(b"new"));
-        cache.put(1, "c".into(), Bytes::from_static(b"old"));
-        assert_eq!(cache.get(2, "c"), None);
-        assert_eq!(cache.get(2, "b").as_deref(), Some(&b"new"[..]));
+        cache.put((1, 7), "a".into(), Bytes::from_static(b"0123456789"));
+        assert_eq!(cache.get((1, 7), "a").as_deref(), Some(&b"0123456789"[..]));
+        assert_eq!(cache.get((2, 9), "a"), None, "another version");
         assert_eq!(
-            cache.get(1, "a"),
+            cache.get((1, 8), "a"),
             None,
-            "a newer version dropped the older entries"
+            "the same count with another stamp"
+        );
+        cache.put((2, 9), "b".into(), Bytes::from_static(b"new"));
+        assert_eq!(cache.get((2, 9), "b").as_deref(), Some(&b"new"[..]));
+        assert_eq!(
+            cache.get((1, 7), "a"),
+            None,
+            "a new version dropped the older entries"
         );
         // Over budget: the cache starts over instead of growing.
         for i in 0..20 {
-            cache.put(2, format!("k{i}"), Bytes::from(vec![b'x'; 90]));
+            cache.put((2, 9), format!("k{i}"), Bytes::from(vec![b'x'; 90]));
         }
         let inner = cache.inner.lock().unwrap_or_else(|e| e.into_inner());
         assert!(inner.bytes <= 400, "{}", inner.bytes);
         assert!(!inner.entries.is_empty());
         drop(inner);
         // Too large for a quarter of the budget: not kept.
-        cache.put(2, "big".into(), Bytes::from(vec![b'x'; 101]));
-        assert_eq!(cache.get(2, "big"), None);
+        cache.put((2, 9), "big".into(), Bytes::from(vec![b'x'; 101]));
+        assert_eq!(cache.get((2, 9), "big"), None);
     }
 }

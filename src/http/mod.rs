@@ -246,7 +246,12 @@ impl Format {
             .filter_map(|t| {
                 let mut parts = t.split(';').map(str::trim);
                 let name = parts.next()?.to_ascii_lowercase();
-                let refused = parts.any(|p| p.replace(' ', "") == "q=0");
+                let refused = parts.any(|p| {
+                    p.replace(' ', "")
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                        == Some(0.0)
+                });
                 (!refused).then_some(name)
             })
             .collect();
@@ -311,10 +316,21 @@ fn admit(
             "只提供 application/graphql-response+json 或 application/json 格式的响应",
         )
     })?;
-    let viewer = state
-        .auth
-        .viewer(authorization(&parts.headers))
-        .map_err(|e| error_response(StatusCode::UNAUTHORIZED, &e))?;
+    let viewer = match state.auth.viewer(authorization(&parts.headers)) {
+        Ok(viewer) => viewer,
+        Err(e) => {
+            // Refused tokens cost the sender's address, so guessing is rate-limited too.
+            if let Err(wait) = state.rate.take(&caller_key(&Viewer::anonymous(), parts), 1) {
+                return Err(rate_limited(wait));
+            }
+            let mut response = error_response(StatusCode::UNAUTHORIZED, &e);
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"jixiao\""),
+            );
+            return Err(response);
+        }
+    };
     state
         .rate
         .take(&caller_key(&viewer, parts), 1)
@@ -461,7 +477,8 @@ async fn respond(
         BatchResponse::Single(r)
             if format == Format::GraphqlResponse
                 && r.data == async_graphql::Value::Null
-                && !r.errors.is_empty() =>
+                && !r.errors.is_empty()
+                && r.errors.iter().all(|e| e.path.is_empty()) =>
         {
             StatusCode::BAD_REQUEST
         }
@@ -542,17 +559,17 @@ impl<'a> Call<'a> {
         let variables = serde_json::to_string(&request.variables).ok()?;
         let v = self.viewer;
         let roles: Vec<&str> = v.roles.iter().map(|r| r.as_str()).collect();
-        Some(format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
-            v.subject.as_deref().unwrap_or(""),
-            v.name.as_deref().unwrap_or(""),
-            roles.join(","),
-            v.departments.join(","),
+        serde_json::to_string(&(
+            &v.subject,
+            &v.name,
+            roles,
+            &v.departments,
             self.introspection,
-            name.as_deref().unwrap_or(""),
+            &name,
             variables,
-            request.query
+            &request.query,
         ))
+        .ok()
     }
 
     async fn execute(
@@ -690,11 +707,18 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
 /// `connection_init` as `{"Authorization": "Bearer …"}`.
 async fn graphql_ws(
     State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::ws::WebSocketUpgrade,
 ) -> Response {
+    // Opening a socket costs a token of the peer address's bucket.
+    let key = peer.map_or_else(|| "ip:unknown".to_owned(), |p| format!("ip:{}", p.0.0.ip()));
+    if let Err(wait) = state.rate.take(&key, 1) {
+        return rate_limited(wait);
+    }
     let schema = state.ws_schema.clone();
     upgrade
+        .max_message_size(state.edge.body_limit)
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             use axum::extract::ws::{CloseFrame, Message};

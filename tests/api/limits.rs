@@ -253,6 +253,22 @@ async fn callers_are_rate_limited_one_by_one() {
     }
     let (status, body) = app.post(None, "{ __typename }", json!({})).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // Refused tokens cost the sender's address: guessing is limited too.
+    let guessed = TestApp::spawn_with(|c| {
+        c.rate_limit = 60;
+        c.rate_burst = 3;
+    })
+    .await;
+    for _ in 0..3 {
+        let (status, _) = guessed
+            .post(Some("not-a-token"), "{ __typename }", json!({}))
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = guessed
+        .post(Some("not-a-token"), "{ __typename }", json!({}))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     // A batch costs one token per operation.
     let (status, _) = app.post(Some(&bob), "{ __typename }", json!({})).await;
     assert_eq!(status, StatusCode::OK);
@@ -327,4 +343,26 @@ async fn websocket_operations_meet_the_same_limits() {
         answer["payload"]["errors"][0]["extensions"]["code"], "TOO_MANY_ALIASES",
         "{answer}"
     );
+    // Queries and mutations belong on HTTP, where every other defence applies.
+    for (id, query) in [
+        ("10", "{ reports { totalCount } }"),
+        ("11", "{ __schema { queryType { name } } }"),
+    ] {
+        ws.send(Message::text(
+            json!({ "id": id, "type": "subscribe", "payload": { "query": query } }).to_string(),
+        ))
+        .await
+        .expect("subscribe");
+        let answer = loop {
+            let message = crate::live::next_json(&mut ws).await.expect("answer");
+            if message["type"] != "complete" {
+                break message;
+            }
+        };
+        assert_eq!(answer["id"], id, "{answer}");
+        assert_eq!(
+            answer["payload"]["errors"][0]["extensions"]["code"], "SUBSCRIPTIONS_ONLY",
+            "{answer}"
+        );
+    }
 }

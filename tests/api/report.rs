@@ -259,3 +259,30 @@ async fn a_deleted_reports_external_id_can_be_used_again() {
     assert_eq!(again["report"]["id"], new_id);
     assert_eq!(app.report_count().await, 2, "the tombstone row stays");
 }
+
+#[tokio::test]
+async fn another_departments_deleted_external_id_stays_taken() {
+    let app = TestApp::spawn().await;
+    let first = app.upsert_fixture().await;
+    let id = first["report"]["id"].as_str().expect("id").to_owned();
+    app.gql(
+        Some(&app.preparer()),
+        "mutation($i: DeleteReportInput!) { deleteReport(input: $i) { deletedReportId } }",
+        json!({ "i": { "id": id } }),
+    )
+    .await;
+    let mut doc = crate::support::fixture();
+    doc["document"]["departmentCode"] = json!("YX-CZJ");
+    let other = app.token(&["PREPARER"], &["YX-CZJ"]);
+    let body = app
+        .gql(
+            Some(&other),
+            crate::support::UPSERT,
+            json!({ "input": doc }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["upsertReport"]["userErrors"][0]["code"], "DUPLICATE",
+        "{body}"
+    );
+}

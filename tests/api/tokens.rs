@@ -57,6 +57,22 @@ async fn accepted(app: &TestApp, token: &str, what: &str) {
 }
 
 async fn refused(app: &TestApp, token: &str, what: &str) {
+    let response = app
+        .client()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(token)
+        .json(&json!({ "query": "{ viewer { subject } }" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        response
+            .headers()
+            .get("www-authenticate")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("Bearer realm=\"jixiao\""),
+        "{what}"
+    );
     let (status, body) = status_of(app, token).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: {body}");
     assert_eq!(
@@ -209,6 +225,21 @@ async fn rs256_with_a_pem_key_refuses_every_bad_token() {
     for (what, token) in cases {
         refused(&app, &token, what).await;
     }
+    // Audiences may come as a list.
+    let listed = claims(|c| c["aud"] = json!(["other", "jixiao"]));
+    accepted(
+        &app,
+        &sign(Algorithm::RS256, None, &key, &listed),
+        "aud list",
+    )
+    .await;
+    let elsewhere = claims(|c| c["aud"] = json!(["other"]));
+    refused(
+        &app,
+        &sign(Algorithm::RS256, None, &key, &elsewhere),
+        "aud list without us",
+    )
+    .await;
     // A small clock skew is tolerated.
     let skewed = claims(|c| c["nbf"] = json!(now() + 10));
     accepted(
@@ -293,4 +324,32 @@ async fn jwks_keys_rotate_by_kid_without_a_restart() {
     )
     .await;
     accepted(&app, &with_b, "key-b with a broken file").await;
+}
+
+#[test]
+fn a_key_without_its_algorithm_or_production_without_a_secret_does_not_start() {
+    let mut config = jixiao::config::Config::defaults();
+    config.jwt_public_key = Some(key_path("rsa-a.pub"));
+    assert!(
+        jixiao::authenticator(&config).is_err(),
+        "a PEM key with HS256"
+    );
+    config.jwt_public_key = None;
+    config.jwks_file = Some(key_path("jwks-a.json"));
+    assert!(
+        jixiao::authenticator(&config).is_err(),
+        "a JWKS file with HS256"
+    );
+    config.jwks_file = None;
+    config.jwt_secret = None;
+    config.mode = jixiao::config::Mode::Production;
+    assert!(
+        jixiao::authenticator(&config).is_err(),
+        "production on the development secret"
+    );
+    config.jwt_secret = Some("a-real-secret-of-enough-length".into());
+    assert!(jixiao::authenticator(&config).is_ok());
+    config.jwt_algorithm = TokenAlgorithm::Rs256;
+    config.jwks_file = Some(key_path("jwks-a.json"));
+    assert!(jixiao::authenticator(&config).is_ok());
 }

@@ -193,6 +193,8 @@ pub async fn upsert_profile(
     };
     txn.commit().await?;
     let refreshed = refresh_all(db).await?;
+    // The refreshed scores were written outside the transaction: cached answers must go.
+    db.bump_data_version().await?;
     let row = scoring_profile::Entity::find_by_id(id)
         .one(&db.conn)
         .await?

@@ -98,7 +98,14 @@ pub async fn create(
         match taken {
             // A deleted report gives its external ID up: the ID names the new report from now on
             // (the deleted one stays a tombstone under its own id).
-            Some(old) if old.deleted_at.is_some() => {
+            // ...when the caller may write the deleted report's department too.
+            Some(old)
+                if old.deleted_at.is_some()
+                    && department::Entity::find_by_id(old.department_id)
+                        .one(&txn.txn)
+                        .await?
+                        .is_some_and(|d| policy::ensure_writer(viewer, &d.code).is_ok()) =>
+            {
                 report::Entity::update_many()
                     .col_expr(
                         report::Column::ExternalId,
