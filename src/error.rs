@@ -24,6 +24,9 @@ pub enum AppError {
     BadUserInput(String),
     /// A conflicting write (unique key, concurrent change).
     Conflict(String),
+    /// The database failed for a moment (connection lost or refused, pool exhausted, server
+    /// shutting down); retrying is expected to work. The cause is logged, never shown.
+    Unavailable(String),
     /// Anything unexpected; the cause is logged, never shown.
     Internal(String),
 }
@@ -37,6 +40,7 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput(_) => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
+            Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -49,6 +53,9 @@ impl AppError {
             Self::NotFound(m) => format!("未找到：{m}"),
             Self::BadUserInput(m) => format!("输入有误：{m}"),
             Self::Conflict(m) => format!("数据冲突：{m}"),
+            Self::Unavailable(_) => {
+                "数据库暂时不可用，请稍后重试（写入请带同一个 idempotencyKey 重试，以免重复）".into()
+            }
             Self::Internal(_) => {
                 "服务器内部错误，请稍后重试；如持续出现，请把响应头中的请求编号（x-request-id）告知管理员".into()
             }
@@ -70,15 +77,50 @@ impl From<DbErr> for AppError {
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
                 Self::Conflict("引用的数据不存在或仍被引用".into())
             }
+            _ if transient(&err) => Self::Unavailable(err.to_string()),
             _ => Self::Internal(err.to_string()),
         }
     }
 }
 
+/// Whether a database error is a passing failure: the connection, the pool, or the server
+/// going away or refusing for now (SQLSTATE classes 08 and 57P, serialization failures and
+/// deadlocks, SQLite's busy and locked).
+fn transient(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Protocol(_) => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+                    c.starts_with("08")
+                        || c.starts_with("57P")
+                        || c == "40001"
+                        || c == "40P01"
+                        || c == "5"
+                        || c == "6"
+                        || c == "517"
+                }),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
-        if let Self::Internal(cause) = self {
-            tracing::error!(error.cause = %cause, "internal error");
+        match self {
+            Self::Internal(cause) => tracing::error!(error.cause = %cause, "internal error"),
+            Self::Unavailable(cause) => {
+                tracing::warn!(error.cause = %cause, "database unavailable")
+            }
+            _ => {}
         }
         async_graphql::Error::new(self.message()).extend_with(|_, e| e.set("code", self.code()))
     }

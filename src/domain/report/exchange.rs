@@ -38,23 +38,25 @@ pub enum ItemResult {
     Refused(Vec<FieldError>),
 }
 
-fn refusal(e: AppError) -> Vec<FieldError> {
+/// An item's refusal, or the error that ends the batch (an unexpected internal one).
+fn refusal(e: AppError) -> Result<Vec<FieldError>, AppError> {
     let (code, message) = match e {
         AppError::Forbidden(m) | AppError::Unauthenticated(m) => (UserErrorCode::Forbidden, m),
         AppError::NotFound(m) => (UserErrorCode::NotFound, m),
         AppError::BadUserInput(m) => (UserErrorCode::Invalid, m),
         AppError::Conflict(m) => (UserErrorCode::Duplicate, m),
-        AppError::Internal(cause) => {
-            // One item's failure (a dropped connection, say) does not end the batch: its
-            // transaction rolled back, the cause is logged, and the caller retries the item.
-            tracing::error!(error.cause = %cause, "import item failed");
+        AppError::Unavailable(cause) => {
+            // A passing database failure does not end the batch: the item's transaction rolled
+            // back (or its status restore did not run), and the caller retries the item.
+            tracing::warn!(error.cause = %cause, "import item failed for now");
             (
                 UserErrorCode::Unavailable,
                 "写入本份报告时数据库暂时不可用，请重试本份（按 externalId 覆盖写入，重试是安全的；其他各份不受影响）".into(),
             )
         }
+        internal @ AppError::Internal(_) => return Err(internal),
     };
-    vec![FieldError::new("", code, message)]
+    Ok(vec![FieldError::new("", code, message)])
 }
 
 /// Imports documents one by one, each in its own transaction.
@@ -67,7 +69,7 @@ pub async fn import(
     for line in lines {
         out.push(match import_one(db, viewer, line).await {
             Ok(item) => item,
-            Err(e) => ItemResult::Refused(refusal(e)),
+            Err(e) => ItemResult::Refused(refusal(e)?),
         });
     }
     Ok(out)
@@ -79,7 +81,7 @@ pub async fn import_one(db: &Db, viewer: &Viewer, line: Line) -> Result<ItemResu
         match service::upsert(db, viewer, line.external_id, None, line.document, None).await {
             Ok(Ok(w)) => w,
             Ok(Err(errors)) => return Ok(ItemResult::Refused(errors)),
-            Err(e) => return Ok(ItemResult::Refused(refusal(e))),
+            Err(e) => return refusal(e).map(ItemResult::Refused),
         };
     match line.status {
         Some(status) if status != written.report.status => {
