@@ -312,3 +312,42 @@ async fn killed_postgres_backends_give_clean_errors_and_the_pool_recovers() {
     }
     assert_eq!(present.len(), 60, "every document is there after the retry");
 }
+
+#[tokio::test]
+async fn concurrent_upserts_of_one_new_external_id_all_land() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let racers: Vec<_> = (0..6)
+        .map(|n| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let mut doc = fixture();
+                doc["externalId"] = json!("raced-1");
+                doc["document"]["title"] = json!(format!("并发写入 {n}"));
+                let token = app.token(&["SYNC_CLIENT"], &["YX-KGJ"]);
+                app.gql(Some(&token), UPSERT, json!({ "input": doc })).await
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for racer in racers {
+        let body = racer.await.expect("join");
+        assert_clean(&body);
+        assert_eq!(
+            body["data"]["upsertReport"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+        results.push(
+            body["data"]["upsertReport"]["result"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned(),
+        );
+    }
+    assert_eq!(
+        results.iter().filter(|r| *r == "CREATED").count(),
+        1,
+        "{results:?}"
+    );
+    assert_eq!(app.report_count().await, 1);
+}

@@ -22,11 +22,16 @@ pub struct OpenReport {
     pub department_code: String,
 }
 
-/// Opens the report `id` for writing, if the viewer can see it.
+/// Opens the report `id` for writing, if the viewer can see it. The row is locked until the
+/// transaction ends (`FOR UPDATE`; SQLite's writers queue at the write gate instead), so
+/// concurrent writers take turns: each sees the version the one before it wrote, and only a
+/// caller who named an `expectedVersion` gets STALE_VERSION.
 pub async fn open(db: &Db, viewer: &Viewer, id: Uuid) -> Result<OpenReport, AppError> {
+    use sea_orm::QuerySelect;
     let txn = db.begin_write().await?;
     let Some(row) = report::Entity::find_by_id(id)
         .filter(policy::readable(viewer))
+        .lock_exclusive()
         .one(&txn.txn)
         .await?
     else {

@@ -216,23 +216,37 @@ pub async fn upsert(
     if let Some(e) = check_external_id(&external_id) {
         return Ok(Err(vec![e]));
     }
-    let existing = report::Entity::find()
-        .filter(report::Column::ExternalId.eq(external_id.as_str()))
-        .filter(report::Column::DeletedAt.is_null())
-        .one(&db.conn)
-        .await?;
-    match existing {
-        None => create(db, viewer, Some(external_id), doc, idem).await,
-        Some(row) => {
-            edit_with(db, viewer, row.id, expected_version, idem, |stored| {
-                let mut doc = doc;
-                doc.adopt_ids(stored);
-                *stored = doc;
-                Ok(())
-            })
-            .await
+    let find = || {
+        report::Entity::find()
+            .filter(report::Column::ExternalId.eq(external_id.as_str()))
+            .filter(report::Column::DeletedAt.is_null())
+            .one(&db.conn)
+    };
+    let replace = |row: report::Model, doc: ReportDocument| {
+        edit_with(db, viewer, row.id, expected_version, idem, |stored| {
+            let mut doc = doc;
+            doc.adopt_ids(stored);
+            *stored = doc;
+            Ok(())
+        })
+    };
+    let Some(row) = find().await? else {
+        let created = create(db, viewer, Some(external_id.clone()), doc.clone(), idem).await;
+        // Another upsert of the same new external ID won the race (a unique-key conflict on
+        // PostgreSQL, the in-transaction check on SQLite): this one becomes an update.
+        let lost = match &created {
+            Err(AppError::Conflict(_)) => true,
+            Ok(Err(errors)) => errors
+                .iter()
+                .any(|e| e.code == UserErrorCode::Duplicate && e.field == ["externalId"]),
+            _ => false,
+        };
+        if lost && let Some(row) = find().await? {
+            return replace(row, doc).await;
         }
-    }
+        return created;
+    };
+    replace(row, doc).await
 }
 
 /// Changes a report by editing its document: loads it, applies `change`, validates, and writes
