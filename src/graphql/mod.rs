@@ -121,6 +121,20 @@ pub fn sdl() -> String {
     .sdl()
 }
 
+/// The operation of `doc` that a request naming `name` runs (the only one when none is named).
+pub fn chosen_operation<'a>(
+    doc: &'a async_graphql::parser::types::ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a async_graphql::Positioned<async_graphql::parser::types::OperationDefinition>> {
+    use async_graphql::parser::types::DocumentOperations;
+    match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
 /// The database handle of the request.
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a Db {
     ctx.data_unchecked::<Db>()

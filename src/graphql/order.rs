@@ -5,22 +5,9 @@
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+    ExecutableDocument, OperationDefinition, Selection, SelectionSet,
 };
-use async_graphql::{Name, Positioned, Value};
-
-/// The operation of `doc` that a request named `name` runs.
-pub fn operation<'a>(
-    doc: &'a ExecutableDocument,
-    name: Option<&str>,
-) -> Option<&'a Positioned<OperationDefinition>> {
-    match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-        (DocumentOperations::Multiple(_), None) => None,
-    }
-}
+use async_graphql::{Name, Value};
 
 /// Orders `data` (the response of `op`) by the selection sets of `op` and its fragments.
 pub fn by_selection(data: &mut Value, doc: &ExecutableDocument, op: &OperationDefinition) {
@@ -124,7 +111,7 @@ mod tests {
             "r": { "a": 1, "list": [{ "c": 1, "d": 2 }, { "c": 3, "d": 4 }], "z": 1, "y": 2, "b": 3 }
         }))
         .unwrap();
-        let op = operation(&doc, Some("Q")).unwrap();
+        let op = crate::graphql::chosen_operation(&doc, Some("Q")).unwrap();
         by_selection(&mut data, &doc, &op.node);
         let Value::Object(root) = &data else { panic!() };
         let r = &root["r"];

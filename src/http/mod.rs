@@ -144,7 +144,7 @@ async fn require_json(request: Request, next: axum::middleware::Next) -> Respons
             })
             .is_some_and(|v| v == "application/json" || v == "application/graphql-response+json");
         if !json {
-            return edge_error(
+            return refuse(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "UNSUPPORTED_MEDIA_TYPE",
                 "请求须以 JSON 发送（Content-Type: application/json）",
@@ -155,7 +155,8 @@ async fn require_json(request: Request, next: axum::middleware::Next) -> Respons
 }
 
 /// A GraphQL-shaped error answered by the HTTP edge itself.
-fn edge_error(status: StatusCode, code: &str, message: &str) -> Response {
+fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+    crate::metrics::get().error(code);
     let body =
         serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (status, Json(body)).into_response()
@@ -170,12 +171,12 @@ async fn graphql_shaped(response: Response) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE if plain => edge_error(
+        StatusCode::PAYLOAD_TOO_LARGE if plain => refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             "REQUEST_TOO_LARGE",
             "请求体过大，请分批提交（如 importReports 每次不超过 500 份）",
         ),
-        StatusCode::REQUEST_TIMEOUT if plain => edge_error(
+        StatusCode::REQUEST_TIMEOUT if plain => refuse(
             StatusCode::REQUEST_TIMEOUT,
             "REQUEST_TIMEOUT",
             "请求处理超时，请缩小查询范围后重试",
@@ -208,17 +209,7 @@ fn cors(origins: &[String]) -> CorsLayer {
 
 /// A GraphQL-shaped error response outside GraphQL execution.
 fn error_response(status: StatusCode, err: &AppError) -> Response {
-    crate::metrics::get().error(err.code());
-    let body = serde_json::json!({
-        "errors": [{ "message": err.message(), "extensions": { "code": err.code() } }]
-    });
-    (status, Json(body)).into_response()
-}
-
-/// A refusal with its own code (limits, media types, batches).
-fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
-    crate::metrics::get().error(code);
-    edge_error(status, code, message)
+    refuse(status, err.code(), &err.message())
 }
 
 fn authorization(headers: &HeaderMap) -> Option<&str> {
@@ -425,42 +416,27 @@ async fn respond(
     batch: BatchRequest,
     started: Instant,
 ) -> Response {
+    // A single query may be answered from, and kept in, the response cache.
+    let mut keep = None;
     let response = match batch {
         BatchRequest::Single(mut request) => {
             let call = Call::new(state, &viewer, &mut request, started);
-            // A cached answer of the current data version, or a fresh one kept for next time.
-            let cached = match call.cache_key(state, &mut request) {
-                Some(key) => match state.db.data_version().await {
-                    Ok(version) => Some((version, key)),
+            // Its key and the current data version, when it is a cacheable query.
+            if let Some(key) = call.cache_key(state, &mut request) {
+                match state.db.data_version().await {
+                    Ok(version) => keep = Some((version, key)),
                     Err(e) => {
                         tracing::warn!(error = ?e, "data version unreadable; answering uncached");
-                        None
                     }
-                },
-                None => None,
-            };
-            if let Some((version, key)) = &cached
+                }
+            }
+            if let Some((version, key)) = &keep
                 && let Some(body) = state.cache.get(*version, key)
             {
                 call.finish("ok");
                 return json_response(StatusCode::OK, format, body);
             }
-            let response = call.execute(state, request).await;
-            if let Some((version, key)) = cached
-                && response.errors.is_empty()
-            {
-                return match serde_json::to_vec(&response) {
-                    Ok(body) => {
-                        let body = axum::body::Bytes::from(body);
-                        state.cache.put(version, key, body.clone());
-                        json_response(StatusCode::OK, format, body)
-                    }
-                    Err(e) => {
-                        error_response(StatusCode::INTERNAL_SERVER_ERROR, &AppError::internal(e))
-                    }
-                };
-            }
-            BatchResponse::Single(response)
+            BatchResponse::Single(call.execute(state, request).await)
         }
         BatchRequest::Batch(requests) => {
             let mut out = Vec::with_capacity(requests.len());
@@ -484,8 +460,15 @@ async fn respond(
         }
         _ => StatusCode::OK,
     };
+    let clean = matches!(&response, BatchResponse::Single(r) if r.errors.is_empty());
     match serde_json::to_vec(&response) {
-        Ok(body) => json_response(status, format, body.into()),
+        Ok(body) => {
+            let body = axum::body::Bytes::from(body);
+            if let Some((version, key)) = keep.filter(|_| clean) {
+                state.cache.put(version, key, body.clone());
+            }
+            json_response(status, format, body)
+        }
         Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &AppError::internal(e)),
     }
 }
@@ -549,11 +532,8 @@ impl<'a> Call<'a> {
         }
         let name = request.operation_name.clone();
         let doc = request.parsed_query().ok()?;
-        let query_only = doc.operations.iter().all(|(n, op)| {
-            op.node.ty == OperationType::Query
-                || (name.is_some() && n.map(|n| n.as_str()) != name.as_deref())
-        });
-        if !query_only {
+        let op = crate::graphql::chosen_operation(doc, name.as_deref())?;
+        if op.node.ty != OperationType::Query {
             return None;
         }
         let variables = serde_json::to_string(&request.variables).ok()?;
@@ -616,7 +596,7 @@ impl<'a> Call<'a> {
         }
         if let Some(doc) = &doc
             && response.data != async_graphql::Value::Null
-            && let Some(op) = crate::graphql::order::operation(doc, name.as_deref())
+            && let Some(op) = crate::graphql::chosen_operation(doc, name.as_deref())
         {
             crate::graphql::order::by_selection(&mut response.data, doc, &op.node);
         }
@@ -772,16 +752,9 @@ async fn graphql_ws(
 fn is_mutation(request: &mut async_graphql::Request) -> bool {
     use async_graphql::parser::types::OperationType;
     let name = request.operation_name.clone();
-    let Ok(doc) = request.parsed_query() else {
-        return false;
-    };
-    doc.operations.iter().any(|(op_name, op)| {
-        let chosen = match (&name, op_name) {
-            (Some(wanted), Some(n)) => n.as_str() == wanted,
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        chosen && op.node.ty != OperationType::Query
+    request.parsed_query().is_ok_and(|doc| {
+        crate::graphql::chosen_operation(doc, name.as_deref())
+            .is_some_and(|op| op.node.ty != OperationType::Query)
     })
 }
 

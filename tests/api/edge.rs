@@ -99,41 +99,17 @@ async fn cors_request_id_compression_and_body_limit() {
 
 #[tokio::test]
 async fn the_binary_serves_the_reference_report_and_stops_on_sigterm() {
+    use crate::support::{spawn_server, terminate, wait_up};
     let dir = tempfile::tempdir().expect("tempdir");
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .env(
-            "DATABASE_URL",
-            format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("jixiao.db").display()
-            ),
-        )
-        .env("JIXIAO_LISTEN", addr.to_string())
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn jixiao");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("jixiao.db").display()
+    );
+    let (mut child, base) = spawn_server(&url);
     let client = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if client
-            .get(format!("http://{addr}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == StatusCode::OK)
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(up, "jixiao did not come up");
+    wait_up(&client, &base).await;
     let body: serde_json::Value = client
-        .post(format!("http://{addr}/graphql"))
+        .post(format!("{base}/graphql"))
         .json(&json!({ "query": "{ reports { totalCount nodes { unitName fiscalYear } } }" }))
         .send()
         .await
@@ -143,23 +119,7 @@ async fn the_binary_serves_the_reference_report_and_stops_on_sigterm() {
         .expect("json");
     assert_eq!(body["data"]["reports"]["totalCount"], 1, "{body}");
     assert_eq!(body["data"]["reports"]["nodes"][0]["fiscalYear"], 2019);
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let mut status = None;
-    for _ in 0..100 {
-        if let Some(s) = child.try_wait().expect("wait") {
-            status = Some(s);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let status = status.unwrap_or_else(|| {
-        let _ = child.kill();
-        panic!("jixiao did not stop on SIGTERM")
-    });
+    let status = terminate(&mut child).await;
     assert!(status.success(), "graceful shutdown exits 0: {status}");
 }
 

@@ -1,6 +1,6 @@
 //! Live events over graphql-transport-ws, in one instance and across two server processes.
 
-use crate::support::{SECRET, TestApp, fresh_database};
+use crate::support::{SECRET, TestApp, fresh_database, spawn_server, wait_up};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -109,38 +109,6 @@ async fn subscribers_receive_the_events_of_the_feed() {
     // A bad token is refused at connection_init.
     let refused = subscribe(&app.base, Some("not.a.token")).await;
     assert!(refused.is_err());
-}
-
-fn spawn_server(url: &str) -> (std::process::Child, String) {
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .env("DATABASE_URL", url)
-        .env("JIXIAO_LISTEN", addr.to_string())
-        .env("JIXIAO_JWT_SECRET", SECRET)
-        .env("JIXIAO_LOAD_REFERENCE", "true")
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    (child, format!("http://{addr}"))
-}
-
-async fn wait_up(client: &reqwest::Client, base: &str) {
-    for _ in 0..150 {
-        if client
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{base} did not come up");
 }
 
 #[tokio::test]

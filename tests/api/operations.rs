@@ -3,51 +3,26 @@
 //! subscriptions cleanly.
 
 use crate::live::{next_json, subscribe};
-use crate::support::SECRET;
-use reqwest::StatusCode;
+use crate::support::{SECRET, spawn_server_with, terminate, wait_up};
 use serde_json::json;
 use std::time::Duration;
 
 #[tokio::test]
 async fn logs_metrics_and_shutdown_of_the_binary() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port");
     let log_path = dir.path().join("jixiao.log");
     let log = std::fs::File::create(&log_path).expect("log file");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .env(
-            "DATABASE_URL",
-            format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("jixiao.db").display()
-            ),
-        )
-        .env("JIXIAO_LISTEN", addr.to_string())
-        .env("JIXIAO_JWT_SECRET", SECRET)
-        .env("JIXIAO_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .stdout(std::process::Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("spawn jixiao");
-    let base = format!("http://{addr}");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("jixiao.db").display()
+    );
+    let (mut child, base) = spawn_server_with(
+        &url,
+        &[("JIXIAO_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+        log.into(),
+    );
     let client = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if client
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == StatusCode::OK)
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "jixiao did not come up");
+    wait_up(&client, &base).await;
 
     let token = jixiao::http::auth::Authenticator::hs256(SECRET, None, "jixiao".into())
         .mint("u-ops", "运维", &["ADMIN".into()], &["*".into()], 1)
@@ -124,12 +99,9 @@ async fn logs_metrics_and_shutdown_of_the_binary() {
     };
     tokio::time::sleep(Duration::from_millis(150)).await;
 
-    // SIGTERM: the subscription completes, the socket closes with 1001, the process exits 0.
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
+    // SIGTERM (from a task, while the subscription is read here): the subscription completes,
+    // the socket closes with 1001, the process exits 0.
+    let stopping = tokio::spawn(async move { terminate(&mut child).await });
     let mut completed = false;
     while let Some(message) = next_json(&mut ws).await {
         if message["type"] == "complete" && message["id"] == "1" {
@@ -140,18 +112,7 @@ async fn logs_metrics_and_shutdown_of_the_binary() {
         completed,
         "the subscription was completed before the socket closed"
     );
-    let mut status = None;
-    for _ in 0..100 {
-        if let Some(s) = child.try_wait().expect("wait") {
-            status = Some(s);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let status = status.unwrap_or_else(|| {
-        let _ = child.kill();
-        panic!("jixiao did not stop on SIGTERM")
-    });
+    let status = stopping.await.expect("join");
     assert!(status.success(), "graceful shutdown exits 0: {status}");
     let drained: serde_json::Value = in_flight
         .await

@@ -246,3 +246,69 @@ pub fn assert_same(expected: &Value, actual: &Value, path: &str) {
         _ => assert_eq!(expected, actual, "value differs at {path}"),
     }
 }
+
+/// Starts the real binary on the database `url` (reference report loaded, the test secret),
+/// with `env` on top and its log to `stderr`; returns the process and its base URL.
+pub fn spawn_server_with(
+    url: &str,
+    env: &[(&str, &str)],
+    stderr: std::process::Stdio,
+) -> (std::process::Child, String) {
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    command
+        .env("DATABASE_URL", url)
+        .env("JIXIAO_LISTEN", addr.to_string())
+        .env("JIXIAO_JWT_SECRET", SECRET)
+        .env("JIXIAO_LOAD_REFERENCE", "true")
+        .env("RUST_LOG", "warn");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let child = command
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("spawn");
+    (child, format!("http://{addr}"))
+}
+
+/// [`spawn_server_with`] with nothing added and no log.
+pub fn spawn_server(url: &str) -> (std::process::Child, String) {
+    spawn_server_with(url, &[], std::process::Stdio::null())
+}
+
+/// Waits until `base` is ready (database reachable, migrations current).
+pub async fn wait_up(client: &reqwest::Client, base: &str) {
+    for _ in 0..150 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{base} did not come up");
+}
+
+/// Sends SIGTERM and waits (at most 10 s) for the process to exit.
+pub async fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    for _ in 0..100 {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    panic!("jixiao did not stop on SIGTERM")
+}
