@@ -90,12 +90,13 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
         domain::webhook::dispatch::spawn(background);
     }
     let lifecycle = http::Lifecycle::default();
+    let limits = graphql::limits::Limits::of(config);
     let schema = |transport| {
         graphql::schema(
             &db,
             chrono::Duration::hours(config.idempotency_ttl_hours),
             events.clone(),
-            graphql::limits::Limits::of(config),
+            limits,
             config.mode == config::Mode::Development,
             lifecycle.shutdown.clone(),
             transport,
@@ -104,7 +105,7 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
     let state = http::AppState {
         schema: schema(graphql::Transport::Http),
         ws_schema: schema(graphql::Transport::WebSocket),
-        limits: graphql::limits::Limits::of(config),
+        limits,
         db: db.clone(),
         auth: Arc::new(authenticator(config)?),
         edge: Arc::new(http::EdgeConfig {

@@ -123,10 +123,7 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
             let listener = tokio::net::TcpListener::bind(config.listen)
                 .await
                 .map_err(AppError::internal)?;
-            tracing::info!(
-                "jixiao serving GraphiQL at http://{}/graphql",
-                config.listen
-            );
+            tracing::info!("jixiao serving GraphQL at http://{}/graphql", config.listen);
             let lifecycle = app.lifecycle.clone();
             let service = app
                 .router
@@ -135,9 +132,7 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
                 .with_graceful_shutdown(async move {
                     shutdown().await;
                     // Subscriptions end and their sockets close while requests finish.
-                    tokio::spawn(async move {
-                        lifecycle.drain(std::time::Duration::from_secs(5)).await;
-                    });
+                    lifecycle.shutdown.cancel();
                 })
                 .await
                 .map_err(AppError::internal)?;

@@ -148,8 +148,7 @@ fn refusal(code: &str, message: String, at: Option<async_graphql::Pos>) -> Serve
 pub fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> ServerResult<()> {
     let mut aliases = 0usize;
     for (_, op) in doc.operations.iter() {
-        let mut seen = HashSet::new();
-        let roots = root_fields(doc, &op.node.selection_set, &mut seen);
+        let roots = root_fields(doc, &op.node.selection_set).len();
         if roots > limits.root_fields {
             return Err(refusal(
                 "TOO_MANY_ROOT_FIELDS",
@@ -180,26 +179,11 @@ pub fn check_shape(doc: &ExecutableDocument, limits: &Limits) -> ServerResult<()
 
 /// Whether any operation asks for `__schema` or `__type`.
 pub fn introspects(doc: &ExecutableDocument) -> bool {
-    fn walk<'a>(
-        doc: &'a ExecutableDocument,
-        set: &'a Positioned<SelectionSet>,
-        seen: &mut HashSet<&'a str>,
-    ) -> bool {
-        set.node.items.iter().any(|item| match &item.node {
-            Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type"),
-            Selection::InlineFragment(f) => walk(doc, &f.node.selection_set, seen),
-            Selection::FragmentSpread(s) => {
-                let name = s.node.fragment_name.node.as_str();
-                match doc.fragments.get(&s.node.fragment_name.node) {
-                    Some(f) if seen.insert(name) => walk(doc, &f.node.selection_set, seen),
-                    _ => false,
-                }
-            }
-        })
-    }
-    doc.operations
-        .iter()
-        .any(|(_, op)| walk(doc, &op.node.selection_set, &mut HashSet::new()))
+    doc.operations.iter().any(|(_, op)| {
+        root_fields(doc, &op.node.selection_set)
+            .iter()
+            .any(|name| matches!(name.as_str(), "__schema" | "__type"))
+    })
 }
 
 /// The refusal of an introspection query where introspection is off.
@@ -212,26 +196,35 @@ pub fn introspection_refused() -> ServerError {
     )
 }
 
-fn root_fields<'a>(
+/// The names of the root fields of a selection set, fragments (each once) included.
+pub fn root_fields<'a>(
     doc: &'a ExecutableDocument,
     set: &'a Positioned<SelectionSet>,
-    seen: &mut HashSet<&'a str>,
-) -> usize {
-    set.node
-        .items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(_) => 1,
-            Selection::InlineFragment(f) => root_fields(doc, &f.node.selection_set, seen),
-            Selection::FragmentSpread(s) => {
-                let name = s.node.fragment_name.node.as_str();
-                match doc.fragments.get(&s.node.fragment_name.node) {
-                    Some(f) if seen.insert(name) => root_fields(doc, &f.node.selection_set, seen),
-                    _ => 0,
+) -> Vec<&'a async_graphql::Name> {
+    fn walk<'a>(
+        doc: &'a ExecutableDocument,
+        set: &'a Positioned<SelectionSet>,
+        seen: &mut HashSet<&'a str>,
+        out: &mut Vec<&'a async_graphql::Name>,
+    ) {
+        for item in &set.node.items {
+            match &item.node {
+                Selection::Field(f) => out.push(&f.node.name.node),
+                Selection::InlineFragment(f) => walk(doc, &f.node.selection_set, seen, out),
+                Selection::FragmentSpread(s) => {
+                    let name = s.node.fragment_name.node.as_str();
+                    if let Some(f) = doc.fragments.get(&s.node.fragment_name.node)
+                        && seen.insert(name)
+                    {
+                        walk(doc, &f.node.selection_set, seen, out);
+                    }
                 }
             }
-        })
-        .sum()
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, set, &mut HashSet::new(), &mut out);
+    out
 }
 
 fn count_aliases(set: &Positioned<SelectionSet>) -> usize {

@@ -395,16 +395,15 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
 
 /// Whether a request does nothing but `importReports` (the one operation allowed a large body).
 fn only_imports(request: &mut async_graphql::Request) -> bool {
-    use async_graphql::parser::types::{OperationType, Selection};
+    use async_graphql::parser::types::OperationType;
     let Ok(doc) = request.parsed_query() else {
         return false;
     };
     doc.operations.iter().all(|(_, op)| {
         op.node.ty == OperationType::Mutation
-            && op.node.selection_set.node.items.iter().all(|item| {
-                matches!(&item.node, Selection::Field(f)
-                    if f.node.name.node == "importReports" || f.node.name.node == "__typename")
-            })
+            && crate::graphql::limits::root_fields(doc, &op.node.selection_set)
+                .iter()
+                .all(|name| matches!(name.as_str(), "importReports" | "__typename"))
     })
 }
 
