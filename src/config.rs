@@ -190,11 +190,12 @@ pub struct Config {
     /// Deepest selection nesting allowed.
     #[arg(long, env = "JIXIAO_MAX_DEPTH", default_value_t = 16, global = true)]
     pub max_depth: usize,
-    /// Largest query cost: one per field, a connection's selection multiplied by its page size.
+    /// Largest query cost: one per field, a connection's selection multiplied by its page size,
+    /// a list without paging (indicators, sections, …) by the most rows a report may hold.
     #[arg(
         long,
         env = "JIXIAO_MAX_COMPLEXITY",
-        default_value_t = 20_000,
+        default_value_t = 50_000,
         global = true
     )]
     pub max_complexity: usize,
@@ -217,6 +218,99 @@ pub struct Config {
         global = true
     )]
     pub max_directives: usize,
+    /// Most query-document bytes (the GraphQL text, not its variables), checked before parsing.
+    #[arg(long, env = "JIXIAO_MAX_QUERY_BYTES", default_value_t = 64 * 1024, global = true)]
+    pub max_query_bytes: usize,
+    /// Most lexical tokens in a query document, checked before parsing.
+    #[arg(
+        long,
+        env = "JIXIAO_MAX_TOKENS",
+        default_value_t = 5_000,
+        global = true
+    )]
+    pub max_tokens: usize,
+    /// Deepest nesting of braces, brackets and parentheses (selections, list and object values,
+    /// arguments) in a query document, checked before parsing.
+    #[arg(long, env = "JIXIAO_MAX_NESTING", default_value_t = 48, global = true)]
+    pub max_nesting: usize,
+    /// Most operations in one query document.
+    #[arg(
+        long,
+        env = "JIXIAO_MAX_OPERATIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub max_operations: usize,
+    /// Most fragment definitions in one query document.
+    #[arg(
+        long,
+        env = "JIXIAO_MAX_FRAGMENTS",
+        default_value_t = 50,
+        global = true
+    )]
+    pub max_fragments: usize,
+    /// Most variable definitions in one operation.
+    #[arg(
+        long,
+        env = "JIXIAO_MAX_VARIABLES",
+        default_value_t = 50,
+        global = true
+    )]
+    pub max_variables: usize,
+    /// Most errors listed in one answer; the rest are counted in a last `TOO_MANY_ERRORS` entry.
+    #[arg(long, env = "JIXIAO_MAX_ERRORS", default_value_t = 20, global = true)]
+    pub max_errors: usize,
+    /// Largest answer to one request, in bytes (`RESPONSE_TOO_LARGE` beyond it).
+    #[arg(long, env = "JIXIAO_MAX_RESPONSE_BYTES", default_value_t = 16 * 1024 * 1024, global = true)]
+    pub max_response_bytes: usize,
+    /// Most subscriptions open at once on one WebSocket.
+    #[arg(
+        long,
+        env = "JIXIAO_MAX_SUBSCRIPTIONS_PER_SOCKET",
+        default_value_t = 10,
+        global = true
+    )]
+    pub max_subscriptions_per_socket: usize,
+    /// Most subscriptions open at once for one caller (subject, or address when anonymous)
+    /// over all their sockets.
+    #[arg(
+        long,
+        env = "JIXIAO_MAX_SUBSCRIPTIONS_PER_CALLER",
+        default_value_t = 50,
+        global = true
+    )]
+    pub max_subscriptions_per_caller: usize,
+    /// Most connections open at once; further clients wait in the listen backlog.
+    #[arg(
+        long,
+        env = "JIXIAO_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        global = true
+    )]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's complete header block.
+    #[arg(
+        long,
+        env = "JIXIAO_HEADER_TIMEOUT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_timeout: u64,
+    /// Seconds an idle keep-alive connection stays open between requests (0: no keep-alive).
+    /// The server waits for the next header block meanwhile, so the shorter of this and
+    /// `--header-timeout` applies.
+    #[arg(
+        long,
+        env = "JIXIAO_KEEP_ALIVE_TIMEOUT",
+        default_value_t = 60,
+        global = true
+    )]
+    pub keep_alive_timeout: u64,
+    /// Database connections in the request pool. Writes take at most all but a quarter of them
+    /// (at least one is kept for reads), and writers to one report queue in the process before
+    /// taking any.
+    #[arg(long, env = "JIXIAO_DB_POOL_SIZE", default_value_t = 10, global = true)]
+    pub db_pool_size: u32,
     /// Most operations in one batched request (a JSON array); 0 refuses batches.
     #[arg(long, env = "JIXIAO_MAX_BATCH", default_value_t = 10, global = true)]
     pub max_batch: usize,

@@ -116,9 +116,11 @@ fn transient(err: &DbErr) -> bool {
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
         match self {
-            Self::Internal(cause) => tracing::error!(error.cause = %cause, "internal error"),
+            Self::Internal(cause) => {
+                tracing::error!(error.cause = %crate::http::Escaped(cause), "internal error")
+            }
             Self::Unavailable(cause) => {
-                tracing::warn!(error.cause = %cause, "database unavailable")
+                tracing::warn!(error.cause = %crate::http::Escaped(cause), "database unavailable")
             }
             _ => {}
         }

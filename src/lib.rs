@@ -21,6 +21,8 @@ use std::time::Duration;
 
 /// A ready application: its router and database.
 pub struct App {
+    /// Connection limits to serve it with ([`http::serve::serve`]).
+    pub connections: http::serve::ConnectionLimits,
     /// The router to serve.
     pub router: axum::Router,
     /// The database handle.
@@ -79,7 +81,7 @@ pub fn authenticator(config: &Config) -> Result<http::auth::Authenticator, AppEr
 
 /// Connects, migrates, loads the reference report if configured, and builds the router.
 pub async fn build(config: &Config) -> Result<App, AppError> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect_with(&config.database_url, config.db_pool_size).await?;
     db.migrate().await?;
     if config.load_reference && reference::load_if_empty(&db).await? {
         tracing::info!("loaded the reference report into the empty database");
@@ -116,6 +118,9 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             max_batch: config.max_batch,
             graphiql: config.mode == config::Mode::Development,
             introspection: config.introspection(),
+            max_response_bytes: config.max_response_bytes,
+            max_subscriptions_per_socket: config.max_subscriptions_per_socket,
+            max_subscriptions_per_caller: config.max_subscriptions_per_caller,
         }),
         rate: Arc::new(http::rate::RateLimit::new(
             config.rate_limit,
@@ -125,6 +130,10 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             config.response_cache_mb.saturating_mul(1024 * 1024),
         )),
         lifecycle: lifecycle.clone(),
+        subscriptions: Arc::new(graphql::limits::SubscriptionRegistry::new(
+            config.max_subscriptions_per_socket,
+            config.max_subscriptions_per_caller,
+        )),
     };
     let rate = state.rate.clone();
     tokio::spawn(async move {
@@ -136,6 +145,7 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
     });
     let edge = state.edge.clone();
     Ok(App {
+        connections: http::serve::ConnectionLimits::of(config),
         router: http::router(state, &edge),
         db,
         lifecycle,

@@ -119,23 +119,28 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
             }
         }
         Command::Serve => {
+            let open_files = jixiao::http::serve::raise_open_file_limit();
             let app = jixiao::build(&config).await?;
             let listener = tokio::net::TcpListener::bind(config.listen)
                 .await
                 .map_err(AppError::internal)?;
-            tracing::info!("jixiao serving GraphQL at http://{}/graphql", config.listen);
+            tracing::info!(
+                open_files,
+                max_connections = app.connections.max_connections,
+                "jixiao serving GraphQL at http://{}/graphql",
+                config.listen
+            );
             let lifecycle = app.lifecycle.clone();
-            let service = app
-                .router
-                .into_make_service_with_connect_info::<std::net::SocketAddr>();
-            axum::serve(listener, service)
-                .with_graceful_shutdown(async move {
-                    shutdown().await;
-                    // Subscriptions end and their sockets close while requests finish.
-                    lifecycle.shutdown.cancel();
-                })
-                .await
-                .map_err(AppError::internal)?;
+            let stop = tokio_util::sync::CancellationToken::new();
+            let signal = stop.clone();
+            tokio::spawn(async move {
+                shutdown().await;
+                // Subscriptions end and their sockets close while requests finish.
+                lifecycle.shutdown.cancel();
+                signal.cancel();
+            });
+            let grace = std::time::Duration::from_secs(config.request_timeout.saturating_add(5));
+            jixiao::http::serve::serve(listener, app.router, app.connections, stop, grace).await;
             app.lifecycle.drain(std::time::Duration::from_secs(5)).await;
             tracing::info!("stopped gracefully");
             Ok(())

@@ -22,6 +22,12 @@ pub struct Db {
     statements: Arc<AtomicU64>,
     /// SQLite allows one writer: writers queue here instead of failing with `SQLITE_BUSY`.
     write_gate: Option<Arc<Mutex<()>>>,
+    /// Write transactions open at once: all connections but a reserve kept for reads, so
+    /// writers waiting on a lock can never hold every connection.
+    writers: Arc<tokio::sync::Semaphore>,
+    /// Writers to one report (or one new external ID) queue here, in the process and holding
+    /// no connection, instead of in the database holding one each.
+    queue: Arc<WriteQueue>,
     /// Signalled after every committed write, to wake the event pump.
     changed: Arc<tokio::sync::Notify>,
 }
@@ -41,12 +47,47 @@ fn bump_data_version_sql(backend: DbBackend) -> &'static str {
 /// The data version: a counter and the random stamp of its last bump.
 pub type DataVersion = (i64, i64);
 
-/// A write transaction, holding the SQLite write gate while it lives.
+/// A write transaction, holding its place in the report's queue, a writer slot and (SQLite)
+/// the write gate while it lives.
 pub struct WriteTxn {
     /// The transaction.
     pub txn: DatabaseTransaction,
     _gate: Option<OwnedMutexGuard<()>>,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+    _turn: Option<OwnedMutexGuard<()>>,
     changed: Arc<tokio::sync::Notify>,
+}
+
+/// Per-key queues of writers (keys: a report's id, a department's external ID).
+#[derive(Default)]
+pub struct WriteQueue {
+    keys: std::sync::Mutex<std::collections::HashMap<String, std::sync::Weak<Mutex<()>>>>,
+}
+
+impl WriteQueue {
+    /// Waits for the turn of `key`; the turn passes on when the guard drops.
+    pub async fn turn(&self, key: &str) -> OwnedMutexGuard<()> {
+        let lock = {
+            let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(lock) = keys.get(key).and_then(std::sync::Weak::upgrade) {
+                lock
+            } else {
+                if keys.len() >= 1024 {
+                    keys.retain(|_, lock| lock.strong_count() > 0);
+                }
+                let lock = Arc::new(Mutex::new(()));
+                keys.insert(key.to_owned(), Arc::downgrade(&lock));
+                lock
+            }
+        };
+        lock.lock_owned().await
+    }
+}
+
+/// Write slots for a pool of `size`: all but a quarter (at least one connection stays for reads).
+fn write_slots(size: u32) -> usize {
+    let size = size.max(2) as usize;
+    size - (size / 4).max(1)
 }
 
 impl WriteTxn {
@@ -61,10 +102,15 @@ impl WriteTxn {
 }
 
 impl Db {
-    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) with the default pool size.
     pub async fn connect(url: &str) -> Result<Self, AppError> {
+        Self::connect_with(url, POOL_SIZE).await
+    }
+
+    /// Connects to `url` with a pool of `size` connections.
+    pub async fn connect_with(url: &str, size: u32) -> Result<Self, AppError> {
         let statements = Arc::new(AtomicU64::new(0));
-        let mut conn = Self::pool(url, POOL_SIZE).await?;
+        let mut conn = Self::pool(url, size.max(2)).await?;
         let counter = statements.clone();
         conn.set_metric_callback(move |info| {
             tracing::trace!(target: "jixiao::sql", elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement.sql);
@@ -76,6 +122,8 @@ impl Db {
             conn,
             statements,
             write_gate,
+            writers: Arc::new(tokio::sync::Semaphore::new(write_slots(size.max(2)))),
+            queue: Arc::new(WriteQueue::default()),
             changed: Arc::new(tokio::sync::Notify::new()),
         })
     }
@@ -88,6 +136,8 @@ impl Db {
             conn: Self::pool(url, 2).await?,
             statements: Arc::new(AtomicU64::new(0)),
             write_gate: self.write_gate.clone(),
+            writers: Arc::new(tokio::sync::Semaphore::new(write_slots(2))),
+            queue: self.queue.clone(),
             changed: self.changed.clone(),
         })
     }
@@ -124,8 +174,33 @@ impl Db {
         self.conn.get_database_backend()
     }
 
-    /// Begins a write transaction (queued behind other writers on SQLite).
+    /// Begins a write transaction: it waits for a writer slot (so reads always find a free
+    /// connection) and, on SQLite, for the write gate.
     pub async fn begin_write(&self) -> Result<WriteTxn, AppError> {
+        self.begin(None).await
+    }
+
+    /// Begins a write transaction on `key` (a report's id, a department's external ID): writers
+    /// of one key first queue in the process, holding nothing, so that fifty writers to one
+    /// report take one connection at a time instead of fifty that wait for its row lock.
+    pub async fn begin_write_on(&self, key: &str) -> Result<WriteTxn, AppError> {
+        let turn = self.queue.turn(key).await;
+        self.begin(Some(turn)).await
+    }
+
+    /// Waits for the turn of `key` without beginning anything (for a use case that opens
+    /// several transactions on one key, such as an upsert by external ID).
+    pub async fn turn(&self, key: &str) -> OwnedMutexGuard<()> {
+        self.queue.turn(key).await
+    }
+
+    async fn begin(&self, turn: Option<OwnedMutexGuard<()>>) -> Result<WriteTxn, AppError> {
+        let slot = self
+            .writers
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::Unavailable("the writer slots are closed".into()))?;
         let gate = match &self.write_gate {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
@@ -134,6 +209,8 @@ impl Db {
         Ok(WriteTxn {
             txn,
             _gate: gate,
+            _slot: slot,
+            _turn: turn,
             changed: self.changed.clone(),
         })
     }
@@ -179,12 +256,9 @@ impl Db {
         Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?))
     }
 
-    /// Bumps the data version outside a write transaction (for writes made without one).
+    /// Bumps the data version in a write transaction of its own (for writes made without one).
     pub async fn bump_data_version(&self) -> Result<(), AppError> {
-        self.conn
-            .execute_unprepared(bump_data_version_sql(self.backend()))
-            .await?;
-        Ok(())
+        self.begin_write().await?.commit().await
     }
 
     /// Whether the database answers.

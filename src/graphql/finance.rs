@@ -26,6 +26,9 @@ pub struct FinanceTables {
 #[Object]
 impl FinanceTables {
     /// One row per unit (局机关, 二级机构…), in filed order.
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::report::document::max_rows::UNITS, child_complexity)"
+    )]
     async fn units(&self) -> Vec<FinanceUnit> {
         self.units.iter().cloned().map(FinanceUnit).collect()
     }

@@ -26,6 +26,20 @@ pub struct Limits {
     pub root_fields: usize,
     /// Most directives on one field.
     pub directives: usize,
+    /// Most bytes of query text.
+    pub query_bytes: usize,
+    /// Most lexical tokens in a document.
+    pub tokens: usize,
+    /// Deepest nesting of braces, brackets and parentheses.
+    pub nesting: usize,
+    /// Most operations in a document.
+    pub operations: usize,
+    /// Most fragment definitions in a document.
+    pub fragments: usize,
+    /// Most variable definitions of one operation.
+    pub variables: usize,
+    /// Most errors listed in one answer.
+    pub errors: usize,
 }
 
 impl Limits {
@@ -37,6 +51,13 @@ impl Limits {
             aliases: config.max_aliases,
             root_fields: config.max_root_fields,
             directives: config.max_directives,
+            query_bytes: config.max_query_bytes,
+            tokens: config.max_tokens,
+            nesting: config.max_nesting,
+            operations: config.max_operations,
+            fragments: config.max_fragments,
+            variables: config.max_variables,
+            errors: config.max_errors,
         }
     }
 }
@@ -48,6 +69,24 @@ pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> u
         .unwrap_or(crate::domain::pagination::DEFAULT_PAGE)
         .clamp(1, crate::domain::pagination::MAX_PAGE);
     (rows as usize).saturating_mul(child_complexity.max(1))
+}
+
+/// The cost of a list without paging: its selection's cost once per row the list may hold
+/// (the document's limit for that list), so that a query's cost bounds its answer whatever the
+/// stored documents hold. Fields computed from a whole document (assessment, validation,
+/// standards exports) are costed as a list of its indicators.
+pub fn rows(max_rows: usize, child_complexity: usize) -> usize {
+    max_rows.saturating_mul(child_complexity.max(1))
+}
+
+/// The cost of a field computed from a report's whole document (assessment, validation,
+/// IATI and Fiscal Data exports): loading and checking every part of it, plus its selection
+/// once per indicator.
+pub fn whole_document(child_complexity: usize) -> usize {
+    1_000usize.saturating_add(rows(
+        crate::domain::report::document::max_rows::INDICATORS,
+        child_complexity,
+    ))
 }
 
 /// The extension of the WebSocket schema: enforces [`Limits`], codes their refusals, and admits
@@ -71,6 +110,7 @@ impl Extension for Enforce {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        super::precheck::check(query, &self.0)?;
         let doc = next
             .run(ctx, query, variables)
             .await
@@ -90,6 +130,31 @@ impl Extension for Enforce {
             ));
         }
         Ok(doc)
+    }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: futures_util::stream::BoxStream<'s, async_graphql::Response>,
+        next: async_graphql::extensions::NextSubscribe<'_>,
+    ) -> futures_util::stream::BoxStream<'s, async_graphql::Response> {
+        use futures_util::StreamExt;
+        let Some(slots) = ctx.data_opt::<SubscriptionSlots>() else {
+            return next.run(ctx, stream);
+        };
+        match slots.take() {
+            Ok(held) => next
+                .run(ctx, stream)
+                .map(move |response| {
+                    let _held = &held;
+                    response
+                })
+                .boxed(),
+            Err(refused) => futures_util::stream::once(async move {
+                async_graphql::Response::from_errors(vec![refused])
+            })
+            .boxed(),
+        }
     }
 
     async fn validation(
@@ -136,7 +201,7 @@ impl Limits {
     }
 }
 
-fn refusal(code: &str, message: String, at: Option<async_graphql::Pos>) -> ServerError {
+pub(crate) fn refusal(code: &str, message: String, at: Option<async_graphql::Pos>) -> ServerError {
     let mut error = ServerError::new(message, at);
     let mut ext = async_graphql::ErrorExtensionValues::default();
     ext.set("code", code);
@@ -239,4 +304,100 @@ fn count_aliases(set: &Positioned<SelectionSet>) -> usize {
             Selection::FragmentSpread(_) => 0,
         })
         .sum()
+}
+
+/// Keeps the first `max` errors of an answer and replaces the rest with one `TOO_MANY_ERRORS`
+/// entry that counts them, so a document with thousands of mistakes gets a small answer.
+pub fn truncate_errors(errors: &mut Vec<ServerError>, max: usize) {
+    if errors.len() <= max {
+        return;
+    }
+    let left_out = errors.len() - max;
+    errors.truncate(max);
+    errors.push(refusal(
+        "TOO_MANY_ERRORS",
+        format!("另有 {left_out} 个错误未列出；请先改正以上错误"),
+        None,
+    ));
+}
+
+/// Subscriptions open on one socket and for its caller, each capped: a subscription holds a
+/// permit of both while it runs.
+#[derive(Clone)]
+pub struct SubscriptionSlots {
+    socket: Arc<tokio::sync::Semaphore>,
+    caller: Arc<tokio::sync::Semaphore>,
+    socket_max: usize,
+    caller_max: usize,
+}
+
+/// The permits a running subscription holds.
+pub type HeldSlots = (
+    tokio::sync::OwnedSemaphorePermit,
+    tokio::sync::OwnedSemaphorePermit,
+);
+
+impl SubscriptionSlots {
+    /// A permit of the socket and of the caller, or the refusal.
+    pub fn take(&self) -> ServerResult<HeldSlots> {
+        let socket = self.socket.clone().try_acquire_owned().map_err(|_| {
+            refusal(
+                "TOO_MANY_SUBSCRIPTIONS",
+                format!(
+                    "一个 WebSocket 连接最多同时保持 {} 个订阅，请先结束（complete）不用的订阅",
+                    self.socket_max
+                ),
+                None,
+            )
+        })?;
+        let caller = self.caller.clone().try_acquire_owned().map_err(|_| {
+            refusal(
+                "TOO_MANY_SUBSCRIPTIONS",
+                format!(
+                    "同一调用方最多同时保持 {} 个订阅（所有连接合计），请先结束不用的订阅",
+                    self.caller_max
+                ),
+                None,
+            )
+        })?;
+        Ok((socket, caller))
+    }
+}
+
+/// The subscription counts of every caller (by subject, or address when anonymous).
+pub struct SubscriptionRegistry {
+    callers: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Semaphore>>>,
+    socket_max: usize,
+    caller_max: usize,
+}
+
+impl SubscriptionRegistry {
+    /// A registry with these caps.
+    pub fn new(socket_max: usize, caller_max: usize) -> Self {
+        Self {
+            callers: Default::default(),
+            socket_max,
+            caller_max,
+        }
+    }
+
+    /// The slots of a new socket of `caller`.
+    pub fn socket(&self, caller: &str) -> SubscriptionSlots {
+        let mut callers = self.callers.lock().unwrap_or_else(|e| e.into_inner());
+        if callers.len() > 10_000 {
+            // Forget callers with nothing open.
+            let max = self.caller_max;
+            callers.retain(|_, s| s.available_permits() < max || Arc::strong_count(s) > 1);
+        }
+        let caller = callers
+            .entry(caller.to_owned())
+            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(self.caller_max)))
+            .clone();
+        SubscriptionSlots {
+            socket: Arc::new(tokio::sync::Semaphore::new(self.socket_max)),
+            caller,
+            socket_max: self.socket_max,
+            caller_max: self.caller_max,
+        }
+    }
 }

@@ -17,6 +17,7 @@ mod loaders;
 mod node;
 pub mod order;
 mod payload;
+pub mod precheck;
 mod report;
 mod scalars;
 mod standards;

@@ -176,6 +176,9 @@ impl Report {
 
     /// The funding block of a PROJECT report (年初预算数, 全年预算数, 全年执行数, 执行率, 分值, 得分);
     /// empty for other reports.
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::report::document::max_rows::FUNDING, child_complexity)"
+    )]
     async fn funding(&self, ctx: &Context<'_>) -> Result<Vec<FundingLine>> {
         Ok(children::<funding_line::Entity>(ctx, self.0.id)
             .await?
@@ -195,6 +198,9 @@ impl Report {
     }
 
     /// 定性目标: expected goals and what was achieved.
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::report::document::max_rows::GOALS, child_complexity)"
+    )]
     async fn qualitative_goals(&self, ctx: &Context<'_>) -> Result<Vec<QualitativeGoal>> {
         Ok(children::<qualitative_goal::Entity>(ctx, self.0.id)
             .await?
@@ -208,6 +214,9 @@ impl Report {
     }
 
     /// 定量指标, in filed order.
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::report::document::max_rows::INDICATORS, child_complexity)"
+    )]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -236,6 +245,9 @@ impl Report {
     }
 
     /// 四、评价人员, in filed order.
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::report::document::max_rows::EVALUATORS, child_complexity)"
+    )]
     async fn evaluators(&self, ctx: &Context<'_>) -> Result<Vec<Evaluator>> {
         Ok(children::<evaluator::Entity>(ctx, self.0.id)
             .await?
@@ -251,6 +263,9 @@ impl Report {
     }
 
     /// Signatures given, in signing order; `valid` tells whether each still matches the content.
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::report::document::max_rows::SIGNATURES, child_complexity)"
+    )]
     async fn signatures(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
         let current = &self.0.content_digest;
         Ok(children::<signature::Entity>(ctx, self.0.id)
@@ -264,18 +279,21 @@ impl Report {
     /// The assessment under the scoring profile the report's jurisdiction and year select:
     /// per-indicator achievement and computed score with the numbers, the computed total and
     /// grade, and the difference from the declared ones.
+    #[graphql(complexity = "super::limits::whole_document(child_complexity)")]
     async fn assessment(&self, ctx: &Context<'_>) -> Result<super::assessment::Assessment> {
         Ok(super::assessment::of_report(ctx, &self.0).await?.0)
     }
 
     /// The reviewer's checks (DOMAIN.md §6): arithmetic of the tables, completeness and
     /// plausibility, each a coded finding with severity, path, expected and actual values.
+    #[graphql(complexity = "super::limits::whole_document(child_complexity)")]
     async fn validation(&self, ctx: &Context<'_>) -> Result<super::assessment::ValidationReport> {
         Ok(super::assessment::of_report(ctx, &self.0).await?.1)
     }
 
     /// The indicators as IATI results (result → indicator with measure and ascending flag →
     /// period → target and actual with the filed texts as comments).
+    #[graphql(complexity = "super::limits::whole_document(child_complexity)")]
     async fn iati(&self, ctx: &Context<'_>) -> Result<Vec<super::standards::IatiResult>> {
         let reviewed = load::<super::loaders::ReviewLoader>(ctx, self.0.id)
             .await?
@@ -286,6 +304,7 @@ impl Report {
     }
 
     /// Every filled amount in Fiscal Data Package form (currency CNY, factor 10000, phase).
+    #[graphql(complexity = "super::limits::whole_document(child_complexity)")]
     async fn fiscal_data(&self, ctx: &Context<'_>) -> Result<Vec<super::standards::FiscalAmount>> {
         let reviewed = load::<super::loaders::ReviewLoader>(ctx, self.0.id)
             .await?
@@ -378,6 +397,9 @@ impl Report {
     }
 
     /// Opinions of the group leader, the department and the finance bureau, as given.
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::report::document::max_rows::OPINIONS, child_complexity)"
+    )]
     async fn opinions(&self, ctx: &Context<'_>) -> Result<Vec<Opinion>> {
         Ok(children::<opinion::Entity>(ctx, self.0.id)
             .await?
@@ -402,6 +424,9 @@ impl Report {
     }
 
     /// 五、评价报告综述: the narrative, section by section.
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::report::document::max_rows::SECTIONS, child_complexity)"
+    )]
     async fn sections(&self, ctx: &Context<'_>) -> Result<Vec<NarrativeSection>> {
         Ok(children::<narrative_section::Entity>(ctx, self.0.id)
             .await?

@@ -2,8 +2,10 @@
 //! expect (request id, tracing, CORS, compression, body limit, timeout).
 
 pub mod auth;
+pub mod body;
 pub mod cache;
 pub mod rate;
+pub mod serve;
 
 use crate::config::Introspection;
 use crate::domain::{Db, Viewer};
@@ -51,6 +53,8 @@ pub struct AppState {
     pub rate: Arc<rate::RateLimit>,
     /// Whole-response cache of queries, checked against the data version.
     pub cache: Arc<cache::ResponseCache>,
+    /// Open subscriptions per caller.
+    pub subscriptions: Arc<crate::graphql::limits::SubscriptionRegistry>,
     /// Cancelled when the service shuts down; WebSocket sessions are tracked so that shutdown
     /// can wait for them to close.
     pub lifecycle: Lifecycle,
@@ -99,6 +103,12 @@ pub struct EdgeConfig {
     pub graphiql: bool,
     /// Who may introspect.
     pub introspection: Introspection,
+    /// Largest answer, in bytes.
+    pub max_response_bytes: usize,
+    /// Most subscriptions at once on one socket.
+    pub max_subscriptions_per_socket: usize,
+    /// Most subscriptions at once for one caller.
+    pub max_subscriptions_per_caller: usize,
 }
 
 /// The whole application as a router.
@@ -121,10 +131,51 @@ pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
         .layer(cors(&edge.cors_origins))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            // The id is ours or checked (see `safe_request_id`); the path is the caller's, so it
+            // is logged escaped, never raw.
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            tracing::info_span!("request", method = %req.method(), path = %Escaped(req.uri().path()), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::map_request(safe_request_id))
+}
+
+/// A caller-supplied value as it is logged: control characters (line breaks, escape sequences)
+/// are written as escapes, so no value can start a log line of its own or colour a terminal.
+pub struct Escaped<'a>(pub &'a str);
+
+impl std::fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Keeps a caller's `x-request-id` only when it is short and of a safe character set (letters,
+/// digits, `-`, `_`, `.`, `:`); any other is dropped, so a new one is made. A caller therefore
+/// cannot write line breaks or look-alike log entries through it.
+async fn safe_request_id(mut request: Request) -> Request {
+    let safe = |v: &HeaderValue| {
+        let bytes = v.as_bytes();
+        (1..=64).contains(&bytes.len())
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+    };
+    let ids = request.headers().get_all(REQUEST_ID);
+    let count = ids.iter().count();
+    let unsafe_id = count > 1 || (count == 1 && !ids.iter().all(safe));
+    if unsafe_id {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
 }
 
 /// POSTs to /graphql must be JSON: a browser form (urlencoded, multipart, text/plain) can be
@@ -336,27 +387,40 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
         Ok(v) => v,
         Err(response) => return response,
     };
-    // Anonymous callers get the small limit before anything is read; signed-in callers may send
-    // more, but only for `importReports` (checked once the body is parsed).
-    let limit = if viewer.is_anonymous() {
-        state.edge.body_limit
-    } else {
-        state.edge.body_limit.max(state.edge.import_body_limit)
+    // Every body may be `body_limit` bytes. Only a signed-in writer's `importReports` may be
+    // larger, which is decided from the query at the start of the body before more is read.
+    let may_import = crate::domain::report::policy::may_write_reports(&viewer);
+    let limits = state.limits;
+    let read = body::read(
+        body,
+        state.edge.body_limit,
+        state.edge.import_body_limit,
+        |prefix| {
+            may_import && body::leading_query(prefix).is_some_and(|q| only_imports(&q, &limits))
+        },
+    )
+    .await;
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(body::Refused::TooLarge) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "REQUEST_TOO_LARGE",
+                &format!(
+                    "请求体过大：一般请求不超过 {} 字节；有写入权限的调用方提交 importReports 时不超过 {} 字节（JSON 中 query 须写在 variables 之前），请分批提交",
+                    state.edge.body_limit, state.edge.import_body_limit
+                ),
+            );
+        }
+        Err(body::Refused::Unreadable) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "请求体未能完整读取（连接中断或超时），请重新发送",
+            );
+        }
     };
-    let too_large = || {
-        refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "REQUEST_TOO_LARGE",
-            &format!(
-                "请求体过大：一般请求不超过 {} 字节，importReports 不超过 {} 字节，请分批提交",
-                state.edge.body_limit, state.edge.import_body_limit
-            ),
-        )
-    };
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        return too_large();
-    };
-    let mut batch: BatchRequest = match serde_json::from_slice(&bytes) {
+    let batch: BatchRequest = match serde_json::from_slice(&bytes) {
         Ok(b) => b,
         Err(e) => {
             return refuse(
@@ -386,19 +450,21 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
             return rate_limited(wait);
         }
     }
-    if bytes.len() > state.edge.body_limit && !batch.iter_mut().all(only_imports) {
-        return too_large();
-    }
     drop(bytes);
     respond(&state, viewer, format, batch, started).await
 }
 
-/// Whether a request does nothing but `importReports` (the one operation allowed a large body).
-fn only_imports(request: &mut async_graphql::Request) -> bool {
+/// Whether a query document does nothing but `importReports` (the one operation allowed a
+/// large body); it is pre-checked before it is parsed.
+fn only_imports(query: &str, limits: &crate::graphql::limits::Limits) -> bool {
     use async_graphql::parser::types::OperationType;
-    let Ok(doc) = request.parsed_query() else {
+    if crate::graphql::precheck::check(query, limits).is_err() {
+        return false;
+    }
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
         return false;
     };
+    let doc = &doc;
     doc.operations.iter().all(|(_, op)| {
         op.node.ty == OperationType::Mutation
             && crate::graphql::limits::root_fields(doc, &op.node.selection_set)
@@ -419,6 +485,9 @@ async fn respond(
     let mut keep = None;
     let response = match batch {
         BatchRequest::Single(mut request) => {
+            if let Err(refused) = crate::graphql::precheck::check(&request.query, &state.limits) {
+                return refused_document(&viewer, format, refused, started);
+            }
             let call = Call::new(state, &viewer, &mut request, started);
             // Its key and the current data version, when it is a cacheable query.
             if let Some(key) = call.cache_key(state, &mut request) {
@@ -460,15 +529,95 @@ async fn respond(
         _ => StatusCode::OK,
     };
     let clean = matches!(&response, BatchResponse::Single(r) if r.errors.is_empty());
-    match serde_json::to_vec(&response) {
-        Ok(body) => {
-            let body = axum::body::Bytes::from(body);
+    let mut out = Capped::new(state.edge.max_response_bytes);
+    match serde_json::to_writer(&mut out, &response) {
+        Ok(()) => {
+            let body = axum::body::Bytes::from(out.buf);
             if let Some((version, key)) = keep.filter(|_| clean) {
                 state.cache.put(version, key, body.clone());
             }
             json_response(status, format, body)
         }
+        Err(_) if out.over => {
+            crate::metrics::get().error("RESPONSE_TOO_LARGE");
+            let body = serde_json::json!({ "data": null, "errors": [{
+                "message": format!(
+                    "查询结果超过 {} 字节的上限，请减小分页（first/last）或少选字段后重试",
+                    state.edge.max_response_bytes
+                ),
+                "extensions": { "code": "RESPONSE_TOO_LARGE" },
+            }] });
+            json_response(
+                StatusCode::OK,
+                format,
+                axum::body::Bytes::from(body.to_string()),
+            )
+        }
         Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &AppError::internal(e)),
+    }
+}
+
+/// The answer to a single request whose document the pre-check refused (it is never parsed).
+fn refused_document(
+    viewer: &Viewer,
+    format: Format,
+    refused: async_graphql::ServerError,
+    started: Instant,
+) -> Response {
+    let code = match refused.extensions.as_ref().and_then(|e| e.get("code")) {
+        Some(async_graphql::Value::String(code)) => code.clone(),
+        _ => String::new(),
+    };
+    crate::metrics::get().error(&code);
+    let call = Call {
+        viewer,
+        operation: crate::metrics::get().operation_label(None),
+        introspection: false,
+        started,
+    };
+    call.finish(&code);
+    let status = if format == Format::GraphqlResponse {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let response = async_graphql::Response::from_errors(vec![refused]);
+    match serde_json::to_vec(&response) {
+        Ok(body) => json_response(status, format, axum::body::Bytes::from(body)),
+        Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &AppError::internal(e)),
+    }
+}
+
+/// A buffer that refuses to grow past its cap, so an answer over the response limit stops
+/// being serialized as soon as it passes it.
+struct Capped {
+    buf: Vec<u8>,
+    cap: usize,
+    over: bool,
+}
+
+impl Capped {
+    fn new(cap: usize) -> Self {
+        Self {
+            buf: Vec::new(),
+            cap,
+            over: false,
+        }
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + data.len() > self.cap {
+            self.over = true;
+            return Err(std::io::Error::other("response over the cap"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -593,6 +742,7 @@ impl<'a> Call<'a> {
                 ext.set("code", "BAD_USER_INPUT");
             }
         }
+        crate::graphql::limits::truncate_errors(&mut response.errors, state.limits.errors);
         if let Some(doc) = &doc
             && response.data != async_graphql::Value::Null
             && let Some(op) = crate::graphql::chosen_operation(doc, name.as_deref())
@@ -621,7 +771,7 @@ impl<'a> Call<'a> {
         crate::metrics::get().request(&self.operation, outcome, seconds);
         tracing::info!(
             operation = %self.operation,
-            subject = self.viewer.subject.as_deref().unwrap_or("anonymous"),
+            subject = %Escaped(self.viewer.subject.as_deref().unwrap_or("anonymous")),
             outcome = %outcome,
             duration_ms = (seconds * 1000.0 * 1000.0).round() / 1000.0,
             "graphql"
@@ -695,6 +845,7 @@ async fn graphql_ws(
     if let Err(wait) = state.rate.take(&key, 1) {
         return rate_limited(wait);
     }
+    let registry = state.subscriptions.clone();
     let schema = state.ws_schema.clone();
     upgrade
         .max_message_size(state.edge.body_limit)
@@ -718,6 +869,7 @@ async fn graphql_ws(
                 &mut sink, stream, schema, protocol,
             )
             .on_connection_init(move |payload| async move {
+                let address = key;
                 let header = ["Authorization", "authorization"]
                     .iter()
                     .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
@@ -730,7 +882,12 @@ async fn graphql_ws(
                 let viewer = auth
                     .viewer(header.as_deref())
                     .map_err(async_graphql::Error::from)?;
+                let caller = match &viewer.subject {
+                    Some(subject) => format!("sub:{subject}"),
+                    None => address,
+                };
                 let mut data = async_graphql::Data::default();
+                data.insert(registry.socket(&caller));
                 data.insert(viewer);
                 data.insert(db);
                 Ok(data)

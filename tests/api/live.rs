@@ -26,6 +26,18 @@ pub(crate) async fn next_json(ws: &mut Socket) -> Option<Value> {
 
 /// Opens a subscription to `reportEvents` at `base` (http://…) with `token`.
 pub(crate) async fn subscribe(base: &str, token: Option<&str>) -> Result<Socket, Value> {
+    let mut ws = connect(base, token).await?;
+    let query = "subscription { reportEvents(filter: { entityTypes: [\"Report\"] }) { sequence operation entityType reportId } }";
+    ws.send(Message::text(
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
+    ))
+    .await
+    .expect("subscribe");
+    Ok(ws)
+}
+
+/// Opens a graphql-transport-ws session at `base` with `token`; the refusal if not acknowledged.
+pub(crate) async fn connect(base: &str, token: Option<&str>) -> Result<Socket, Value> {
     let url = format!("{}/graphql/ws", base.replace("http://", "ws://"));
     let mut request = url.into_client_request().expect("request");
     request.headers_mut().insert(
@@ -48,12 +60,6 @@ pub(crate) async fn subscribe(base: &str, token: Option<&str>) -> Result<Socket,
     if ack["type"] != "connection_ack" {
         return Err(ack);
     }
-    let query = "subscription { reportEvents(filter: { entityTypes: [\"Report\"] }) { sequence operation entityType reportId } }";
-    ws.send(Message::text(
-        json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
-    ))
-    .await
-    .expect("subscribe");
     Ok(ws)
 }
 

@@ -16,6 +16,7 @@ mod cache;
 mod comments;
 mod edge;
 mod faults;
+mod hostile;
 mod limits;
 mod live;
 mod migrations;

@@ -87,10 +87,13 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let service = app
-            .router
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, service).await });
+        tokio::spawn(jixiao::http::serve::serve(
+            listener,
+            app.router,
+            app.connections,
+            tokio_util::sync::CancellationToken::new(),
+            std::time::Duration::from_secs(1),
+        ));
         let me = TestApp {
             base: format!("http://{addr}"),
             db: app.db,

@@ -222,7 +222,9 @@ pub async fn refresh_all(db: &Db) -> Result<usize, AppError> {
         let doc = store::load(&db.conn, &row, dept.code.clone()).await?;
         let (score, grade) = computed(&doc, &p.rules);
         if score != row.computed_score || grade != row.computed_grade {
-            store_computed(&db.conn, row.id, score, grade).await?;
+            let txn = db.begin_write().await?;
+            store_computed(&txn.txn, row.id, score, grade).await?;
+            txn.commit().await?;
             changed += 1;
         }
     }

@@ -28,7 +28,7 @@ pub struct OpenReport {
 /// caller who named an `expectedVersion` gets STALE_VERSION.
 pub async fn open(db: &Db, viewer: &Viewer, id: Uuid) -> Result<OpenReport, AppError> {
     use sea_orm::QuerySelect;
-    let txn = db.begin_write().await?;
+    let txn = db.begin_write_on(&id.to_string()).await?;
     let Some(row) = report::Entity::find_by_id(id)
         .filter(policy::readable(viewer))
         .lock_exclusive()

@@ -18,8 +18,32 @@ pub const SHORT_TEXT: usize = 200;
 pub const LONG_TEXT: usize = 100_000;
 /// Fiscal years accepted.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
-/// Most rows in any one list of a report.
-pub const MAX_ROWS: usize = 500;
+/// Most rows in each list of a report: far above real forms (the reference report has 16
+/// indicators, 17 sections, 3 finance units), low enough that a query's cost can count every
+/// row a list may hold (see `graphql::limits`).
+pub mod max_rows {
+    /// 年度主要工作内容.
+    pub const TASKS: usize = 100;
+    /// Finance units (收支单位).
+    pub const UNITS: usize = 100;
+    /// Funding lines (one per kind).
+    pub const FUNDING: usize = 10;
+    /// Qualitative goals.
+    pub const GOALS: usize = 50;
+    /// Indicators.
+    pub const INDICATORS: usize = 100;
+    /// Evaluators.
+    pub const EVALUATORS: usize = 30;
+    /// Opinions (one per kind).
+    pub const OPINIONS: usize = 10;
+    /// Narrative sections.
+    pub const SECTIONS: usize = 50;
+    /// Signatures on one report (several per evaluator over rounds of returns).
+    pub const SIGNATURES: usize = 200;
+}
+/// Largest document, as compact JSON in bytes (about 330,000 Chinese characters; the
+/// reference report is 25 KB).
+pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 
 /// The whole content of a report. Child rows carry their ids so that rewriting a report keeps
 /// them; ids are not content and are never serialized.
@@ -395,12 +419,12 @@ impl Checker {
         }
     }
 
-    fn count(&mut self, path: &str, label: &str, n: usize) {
-        if n > MAX_ROWS {
+    fn count(&mut self, path: &str, label: &str, n: usize, max: usize) {
+        if n > max {
             self.push(
                 path,
                 UserErrorCode::OutOfRange,
-                format!("{label}最多 {MAX_ROWS} 行，实际 {n} 行"),
+                format!("{label}最多 {max} 行，实际 {n} 行"),
             );
         }
     }
@@ -666,6 +690,7 @@ impl ReportDocument {
             "profile.annualTasks",
             "年度主要工作内容",
             self.profile.annual_tasks.len(),
+            max_rows::TASKS,
         );
         for (i, task) in self.profile.annual_tasks.iter().enumerate() {
             c.len(
@@ -678,11 +703,16 @@ impl ReportDocument {
         if let Some(summary) = &mut self.finance.summary {
             c.finance_row("finance.summary", summary);
         }
-        c.count("finance.units", "收支单位", self.finance.units.len());
+        c.count(
+            "finance.units",
+            "收支单位",
+            self.finance.units.len(),
+            max_rows::UNITS,
+        );
         for (i, unit) in self.finance.units.iter_mut().enumerate() {
             c.finance_row(&format!("finance.units.{i}"), unit);
         }
-        c.count("funding", "资金情况", self.funding.len());
+        c.count("funding", "资金情况", self.funding.len(), max_rows::FUNDING);
         let mut lines = HashSet::new();
         for (i, f) in self.funding.iter_mut().enumerate() {
             let p = format!("funding.{i}");
@@ -707,7 +737,12 @@ impl ReportDocument {
             c.score(&format!("{p}.weight"), "分值", &mut f.weight);
             c.score(&format!("{p}.declaredScore"), "得分", &mut f.declared_score);
         }
-        c.count("qualitativeGoals", "定性目标", self.qualitative_goals.len());
+        c.count(
+            "qualitativeGoals",
+            "定性目标",
+            self.qualitative_goals.len(),
+            max_rows::GOALS,
+        );
         for (i, g) in self.qualitative_goals.iter().enumerate() {
             c.text(
                 &format!("qualitativeGoals.{i}.expected"),
@@ -722,7 +757,12 @@ impl ReportDocument {
                 LONG_TEXT,
             );
         }
-        c.count("indicators", "绩效指标", self.indicators.len());
+        c.count(
+            "indicators",
+            "绩效指标",
+            self.indicators.len(),
+            max_rows::INDICATORS,
+        );
         for (i, ind) in self.indicators.iter_mut().enumerate() {
             let p = format!("indicators.{i}");
             c.text(&format!("{p}.name"), "指标名称", &ind.name, SHORT_TEXT);
@@ -754,7 +794,12 @@ impl ReportDocument {
             "绩效自评综合得分",
             &mut self.declared_score,
         );
-        c.count("evaluators", "评价人员", self.evaluators.len());
+        c.count(
+            "evaluators",
+            "评价人员",
+            self.evaluators.len(),
+            max_rows::EVALUATORS,
+        );
         for (i, e) in self.evaluators.iter().enumerate() {
             c.required(
                 &format!("evaluators.{i}.name"),
@@ -793,7 +838,12 @@ impl ReportDocument {
                 SHORT_TEXT,
             );
         }
-        c.count("sections", "综述章节", self.sections.len());
+        c.count(
+            "sections",
+            "综述章节",
+            self.sections.len(),
+            max_rows::SECTIONS,
+        );
         let mut keys = HashSet::new();
         for (i, s) in self.sections.iter().enumerate() {
             c.required(&format!("sections.{i}.key"), "章节键", &s.key, 64);
@@ -816,6 +866,19 @@ impl ReportDocument {
                 &s.body,
                 LONG_TEXT,
             );
+        }
+        c.count("opinions", "意见", self.opinions.len(), max_rows::OPINIONS);
+        if c.errors.is_empty() {
+            let bytes = serde_json::to_vec(&self).map_or(usize::MAX, |v| v.len());
+            if bytes > MAX_DOCUMENT_BYTES {
+                c.push(
+                    "",
+                    UserErrorCode::TooLong,
+                    format!(
+                        "报告内容过大：最多 {MAX_DOCUMENT_BYTES} 字节（JSON），实际 {bytes} 字节；请精简正文或将附件另行提交"
+                    ),
+                );
+            }
         }
         if c.errors.is_empty() {
             Ok(self)

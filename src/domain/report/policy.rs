@@ -9,6 +9,11 @@ use sea_orm::{ColumnTrait, Condition};
 /// Roles that may write report content.
 const WRITERS: [Role; 3] = [Role::Preparer, Role::SyncClient, Role::Admin];
 
+/// Whether the viewer holds a role that writes report content (in some department).
+pub fn may_write_reports(viewer: &Viewer) -> bool {
+    WRITERS.iter().any(|role| viewer.has_role(*role))
+}
+
 /// Reports the viewer may read, as a SQL condition: never deleted ones; published ones for
 /// everybody; every state for the departments in the viewer's scope.
 pub fn readable(viewer: &Viewer) -> Condition {

@@ -216,6 +216,11 @@ pub async fn upsert(
     if let Some(e) = check_external_id(&external_id) {
         return Ok(Err(vec![e]));
     }
+    // Upserts of one external ID take turns in the process (holding no connection), so the
+    // first creates the report and the others update it.
+    let _turn = db
+        .turn(&format!("external:{}:{external_id}", doc.department_code))
+        .await;
     let find = || {
         report::Entity::find()
             .filter(report::Column::ExternalId.eq(external_id.as_str()))

@@ -123,6 +123,9 @@ pub async fn deliver_due(db: &Db, client: &reqwest::Client) -> Result<usize, App
     let mut attempted = 0;
     for d in due {
         // Lease it: another instance that read it too finds next_attempt_at moved and skips it.
+        // Every write here goes through a write transaction, so on SQLite it queues at the
+        // write gate with the requests' writes instead of failing with "database is locked".
+        let txn = db.begin_write().await?;
         let lease = webhook_delivery::Entity::update_many()
             .col_expr(
                 webhook_delivery::Column::NextAttemptAt,
@@ -130,12 +133,12 @@ pub async fn deliver_due(db: &Db, client: &reqwest::Client) -> Result<usize, App
             )
             .filter(webhook_delivery::Column::Id.eq(d.id))
             .filter(webhook_delivery::Column::NextAttemptAt.eq(d.next_attempt_at))
-            .exec(&db.conn)
+            .exec(&txn.txn)
             .await?;
         if lease.rows_affected != 1 {
             continue;
         }
-        db.bump_data_version().await?;
+        txn.commit().await?;
         attempted += 1;
         let (Some(hook), Some(event)) = (
             webhook::Entity::find_by_id(d.webhook_id)
@@ -201,8 +204,9 @@ pub async fn deliver_due(db: &Db, client: &reqwest::Client) -> Result<usize, App
         am.last_error = Set(error);
         am.next_attempt_at = Set(Utc::now() + backoff(attempts - 1));
         am.delivered_at = Set((status == "DELIVERED").then(Utc::now));
-        webhook_delivery::Entity::update(am).exec(&db.conn).await?;
-        db.bump_data_version().await?;
+        let txn = db.begin_write().await?;
+        webhook_delivery::Entity::update(am).exec(&txn.txn).await?;
+        txn.commit().await?;
     }
     Ok(attempted)
 }
