@@ -381,9 +381,16 @@ pub enum TokenAlgorithm {
 }
 
 impl Config {
-    /// The configuration with every default (as with no flags and no environment).
+    /// The configuration with every default, as with no flags and no environment: the
+    /// environment is not read, so an exported `JIXIAO_*` variable cannot change it.
     pub fn defaults() -> Self {
-        Cli::parse_from(["jixiao"]).config
+        use clap::{CommandFactory, FromArgMatches};
+        let command = Cli::command().mut_args(|arg| arg.env(None));
+        let matches = command.get_matches_from(["jixiao"]);
+        match Cli::from_arg_matches(&matches) {
+            Ok(cli) => cli.config,
+            Err(e) => e.exit(),
+        }
     }
 
     /// Who may introspect, after the mode's default.

@@ -83,7 +83,11 @@ pub fn authenticator(config: &Config) -> Result<http::auth::Authenticator, AppEr
 pub async fn build(config: &Config) -> Result<App, AppError> {
     let db = Db::connect_with(&config.database_url, config.db_pool_size).await?;
     db.migrate().await?;
-    if config.load_reference && reference::load_if_empty(&db).await? {
+    // The reference report is demonstration data: production mode never loads it.
+    if config.load_reference
+        && config.mode != config::Mode::Production
+        && reference::load_if_empty(&db).await?
+    {
         tracing::info!("loaded the reference report into the empty database");
     }
     let background = db.background(&config.database_url).await?;

@@ -10,7 +10,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde::Deserialize;
 
 /// The fixture, in the `upsertReport` input shape.
-pub const FIXTURE: &str = include_str!("../tests/fixtures/yunxi-2019-report.json");
+pub const FIXTURE: &str = include_str!("../data/reference/yunxi-2019-report.json");
 
 /// The fixture's top level.
 #[derive(Deserialize)]

@@ -1,4 +1,4 @@
-//! Scoring profiles, seeded with the national default (财预〔2020〕10号 and DOMAIN.md §5), and
+//! Scoring profiles, seeded with the national default (财预〔2020〕10号 and docs/domain.md §5), and
 //! the computed score and grade stored on each report.
 
 use sea_orm_migration::{prelude::*, schema::*};

@@ -284,7 +284,7 @@ impl Report {
         Ok(super::assessment::of_report(ctx, &self.0).await?.0)
     }
 
-    /// The reviewer's checks (DOMAIN.md §6): arithmetic of the tables, completeness and
+    /// The reviewer's checks (docs/domain.md §6): arithmetic of the tables, completeness and
     /// plausibility, each a coded finding with severity, path, expected and actual values.
     #[graphql(complexity = "super::limits::whole_document(child_complexity)")]
     async fn validation(&self, ctx: &Context<'_>) -> Result<super::assessment::ValidationReport> {

@@ -428,7 +428,7 @@ async fn statistics_are_computed_in_sql() {
     );
 }
 
-/// Each check of DOMAIN.md §6 fires on a document made to break it (and only the project
+/// Each check of docs/domain.md §6 fires on a document made to break it (and only the project
 /// fixture's known plausibility findings otherwise).
 #[tokio::test]
 async fn each_check_has_its_own_case() {

@@ -174,6 +174,19 @@ async fn nesting_ten_thousand_deep_anywhere_does_not_stop_the_process() {
         );
         let (status, answer, _) = post_raw(&client, &base, None, variables.into_bytes()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+        // The reference report is demonstration data: loaded in development, never in production.
+        let (_, count, _) = post_raw(
+            &client,
+            &base,
+            None,
+            br#"{"query": "{ reports { totalCount } }"}"#.to_vec(),
+        )
+        .await;
+        let expected = if mode == "production" { 0 } else { 1 };
+        assert_eq!(
+            count["data"]["reports"]["totalCount"], expected,
+            "{mode}: {count}"
+        );
         let health = client
             .get(format!("{base}/healthz"))
             .send()

@@ -46,7 +46,7 @@ fn strings<'a>(value: &'a Value, key: &str, out: &mut Vec<(String, &'a str)>) {
 
 #[test]
 fn fixture_is_verbatim_from_the_reference_text() {
-    let text = include_str!("../fixtures/yunxi-2019-report.txt").replace('\t', "");
+    let text = include_str!("../../data/reference/yunxi-2019-report.txt").replace('\t', "");
     let joined = text.replace("\n\n", "");
     let fixture = fixture();
     let mut all = Vec::new();

@@ -1,5 +1,5 @@
 //! Assessment and validation: reading indicator values, scoring under a profile, and the
-//! reviewer's checks (DOMAIN.md §4–6). Pure functions of a report document and a profile;
+//! reviewer's checks (docs/domain.md §4–6). Pure functions of a report document and a profile;
 //! the use cases at the bottom load both.
 
 pub mod finding;

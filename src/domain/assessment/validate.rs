@@ -1,4 +1,4 @@
-//! The reviewer's checks of DOMAIN.md §6 that need no indicator reading: the arithmetic of the
+//! The reviewer's checks of docs/domain.md §6 that need no indicator reading: the arithmetic of the
 //! finance tables and the funding block, completeness of the cover and the declared result, and
 //! plausibility of headcounts and amounts. Exact `Decimal` arithmetic; the tolerance is the
 //! profile's (0 by default).

@@ -1,4 +1,4 @@
-//! The lifecycle of a report (DOMAIN.md §7) and its signatures.
+//! The lifecycle of a report (docs/domain.md §7) and its signatures.
 //!
 //! ```text
 //!            submit (PREPARER)          approve (DEPARTMENT_HEAD)        review (FINANCE_REVIEWER)
