@@ -90,12 +90,13 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
     {
         tracing::info!("loaded the reference report into the empty database");
     }
-    let background = db.background(&config.database_url).await?;
-    let events = domain::events::EventHub::start(&background, &config.database_url).await;
-    if config.webhooks {
-        domain::webhook::dispatch::spawn(background);
-    }
     let lifecycle = http::Lifecycle::default();
+    let loops = lifecycle.background.clone();
+    let background = db.background(&config.database_url).await?;
+    let events = domain::events::EventHub::start(&background, &config.database_url, &loops).await;
+    if config.webhooks {
+        domain::webhook::dispatch::spawn(background, &loops);
+    }
     let limits = graphql::limits::Limits::of(config);
     let schema = |transport| {
         graphql::schema(
@@ -140,7 +141,7 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
         )),
     };
     let rate = state.rate.clone();
-    tokio::spawn(async move {
+    loops.spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;

@@ -25,7 +25,11 @@ impl EventHub {
     }
 
     /// Starts the pump (and, on PostgreSQL, the listener) for `db`.
-    pub async fn start(db: &Db, database_url: &str) -> EventHub {
+    pub async fn start(
+        db: &Db,
+        database_url: &str,
+        background: &crate::domain::background::Background,
+    ) -> EventHub {
         let (sender, _) = broadcast::channel(4096);
         let hub = EventHub { sender };
         let start = change_event::Entity::find()
@@ -39,9 +43,9 @@ impl EventHub {
             .flatten()
             .unwrap_or(0);
         if db.backend() == DbBackend::Postgres {
-            tokio::spawn(listen(database_url.to_owned(), db.clone()));
+            background.spawn(listen(database_url.to_owned(), db.clone()));
         }
-        tokio::spawn(pump(db.clone(), hub.sender.clone(), start));
+        background.spawn(pump(db.clone(), hub.sender.clone(), start));
         hub
     }
 }

@@ -2,6 +2,7 @@
 //! write it. Nothing here knows about HTTP or GraphQL.
 
 pub mod assessment;
+pub mod background;
 pub mod change;
 pub mod comment;
 pub mod db;

@@ -60,27 +60,44 @@ pub struct AppState {
     pub lifecycle: Lifecycle,
 }
 
-/// Shutdown signal and the WebSocket sessions to drain.
-#[derive(Clone, Default)]
+/// Shutdown signal, the WebSocket sessions to drain and the background loops to stop.
+#[derive(Clone)]
 pub struct Lifecycle {
     /// Cancelled at shutdown.
     pub shutdown: CancellationToken,
     /// Open WebSocket sessions.
     pub sessions: TaskTracker,
+    /// Background loops (event pump, listener, webhook dispatcher, rate sweep).
+    pub background: crate::domain::background::Background,
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        let shutdown = CancellationToken::new();
+        Self {
+            background: crate::domain::background::Background::new(shutdown.clone()),
+            shutdown,
+            sessions: TaskTracker::new(),
+        }
+    }
 }
 
 impl Lifecycle {
-    /// Signals shutdown and waits (at most `grace`) for WebSocket sessions to close.
+    /// Signals shutdown and waits (at most `grace`) for WebSocket sessions to close and the
+    /// background loops to stop.
     pub async fn drain(&self, grace: Duration) {
         self.shutdown.cancel();
         self.sessions.close();
-        if tokio::time::timeout(grace, self.sessions.wait())
-            .await
-            .is_err()
-        {
+        let sessions = self.sessions.clone();
+        let background = self.background.clone();
+        let all = async move {
+            sessions.wait().await;
+            background.stopped().await;
+        };
+        if tokio::time::timeout(grace, all).await.is_err() {
             tracing::warn!(
                 open = self.sessions.len(),
-                "WebSocket sessions still open after the grace period"
+                "WebSocket sessions or background loops still running after the grace period"
             );
         }
     }

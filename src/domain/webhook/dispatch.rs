@@ -19,9 +19,9 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(1i64 << attempts.clamp(0, 12)).min(Duration::hours(1))
 }
 
-/// Runs the dispatcher until the process ends.
-pub fn spawn(db: Db) {
-    tokio::spawn(async move {
+/// Runs the dispatcher until shutdown.
+pub fn spawn(db: Db, background: &crate::domain::background::Background) {
+    background.spawn(async move {
         let client = match reqwest::Client::builder().timeout(TIMEOUT).build() {
             Ok(c) => c,
             Err(e) => {
