@@ -195,7 +195,7 @@ pub struct Config {
     #[arg(
         long,
         env = "JIXIAO_MAX_COMPLEXITY",
-        default_value_t = 50_000,
+        default_value_t = 100_000,
         global = true
     )]
     pub max_complexity: usize,

@@ -416,11 +416,12 @@ async fn document_counts_are_limited_before_parsing() {
 async fn cost_counts_every_row_a_list_may_hold_and_answers_are_capped() {
     let app = TestApp::with_reference().await;
     let preparer = app.preparer();
-    // 100 reports × 100 indicators × 6 fields.
+    // 100 reports × (100 indicators × 5 fields + 50 sections × 3 + 30 evaluators × 2 + 100
+    // finance units × 5): about 121,000.
     let (_, body) = app
         .post(
             Some(&preparer),
-            "{ reports(first: 100) { nodes { indicators { name target { text } actual { text } } } } }",
+            "{ reports(first: 100) { nodes { indicators { name target { text } actual { text } } sections { title body } evaluators { name } finance { units { name income { total } expenditure { total } } } } } }",
             json!({}),
         )
         .await;

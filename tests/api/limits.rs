@@ -33,7 +33,7 @@ async fn depth_cost_aliases_root_fields_and_directives_are_limited() {
     // Cost: a connection's selection counts once per row asked for.
     let costly = |first: u32| {
         format!(
-            "{{ reports(first: {first}) {{ nodes {{ id comments(first: {first}) {{ nodes {{ id body createdAt resolved resolvedAt }} }} }} }} }}"
+            "{{ reports(first: {first}) {{ nodes {{ id comments(first: {first}) {{ nodes {{ id body createdAt resolved resolvedAt resolvedBy report {{ id unitName fiscalYear }} }} }} }} }} }}"
         )
     };
     let (_, small) = app.post(Some(&admin), &costly(5), json!({})).await;

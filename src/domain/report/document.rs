@@ -39,7 +39,7 @@ pub mod max_rows {
     /// Narrative sections.
     pub const SECTIONS: usize = 50;
     /// Signatures on one report (several per evaluator over rounds of returns).
-    pub const SIGNATURES: usize = 200;
+    pub const SIGNATURES: usize = 100;
 }
 /// Largest document, as compact JSON in bytes (about 330,000 Chinese characters; the
 /// reference report is 25 KB).
