@@ -1,6 +1,7 @@
-//! A signature bound to the content digest at the moment of signing.
+//! A signature bound to the content digest at the moment of signing and, from signing scheme 2,
+//! to the opinion it was given with.
 
-use crate::SignatureRole;
+use crate::{OpinionKind, SignatureRole};
 use sea_orm::entity::prelude::*;
 
 /// A signature row.
@@ -24,6 +25,21 @@ pub struct Model {
     pub signed_at: DateTimeUtc,
     /// Content digest signed.
     pub content_digest: String,
+    /// Signing scheme (canonical form) the signature was made under: 1 = content digest only
+    /// (every signature made before schemes were recorded), 2 = content digest and opinion.
+    pub scheme: i32,
+    /// Which opinion was given with the signature, if any (scheme 2).
+    pub opinion_kind: Option<OpinionKind>,
+    /// The opinion's text as signed.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub opinion_text: Option<String>,
+    /// The opinion's 负责人 as signed.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub opinion_person: Option<String>,
+    /// The opinion's date as signed.
+    pub opinion_date: Option<Date>,
+    /// SHA-256 (hex) of the canonical signed statement (scheme 2; null for scheme 1).
+    pub binding_digest: Option<String>,
 }
 
 /// No declared relations: look-ups go by key.

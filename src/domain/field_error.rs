@@ -31,6 +31,10 @@ pub enum UserErrorCode {
     SignatureRequired,
     /// The signer is not an evaluator of the report.
     NotAnEvaluator,
+    /// The evaluator to sign for has no identity-provider subject yet; the preparer must set it.
+    EvaluatorSubjectMissing,
+    /// The opinion was given with someone else's signature: only its signer may change it.
+    OpinionSigned,
     /// The report has ERROR findings (`Report.validation`) and cannot be submitted.
     ValidationFailed,
     /// The database failed for a moment while the item was written; nothing of it was written.

@@ -149,3 +149,19 @@ pub enum OrderDirection {
     /// Largest first.
     Desc,
 }
+
+/// Why a signature no longer holds.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::domain::workflow::binding::Invalidity")]
+pub enum SignatureInvalidReason {
+    /// Made under a signing scheme this release does not know (written by a newer release).
+    UnknownScheme,
+    /// The signature's own record no longer hashes to its `bindingDigest`.
+    RecordAltered,
+    /// The report's content no longer has the signed `contentDigest`.
+    ContentChanged,
+    /// The opinion given with the signature was changed since it was signed.
+    OpinionChanged,
+    /// The opinion given with the signature was removed since it was signed.
+    OpinionRemoved,
+}

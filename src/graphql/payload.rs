@@ -34,8 +34,16 @@ pub enum UserErrorCode {
     /// A valid signature this step needs is missing (the group leader's before submission, the
     /// department head's before approval).
     SignatureRequired,
-    /// Only an evaluator listed on the report may sign as MEMBER or GROUP_LEADER.
+    /// Only an evaluator listed on the report may sign as MEMBER or GROUP_LEADER: the caller's
+    /// token `sub` must be the `subject` of an evaluator (of the group leader, for GROUP_LEADER).
     NotAnEvaluator,
+    /// The evaluator to sign for has no `subject` yet: the preparer must set the evaluator's
+    /// identity-provider subject (`evaluators[].subject`) before they can sign.
+    EvaluatorSubjectMissing,
+    /// The opinion was given with another person's signature (the group leader's with their
+    /// signature, the department's on approval, the finance bureau's on review): only that
+    /// signer may change or remove it, and doing so invalidates their signature.
+    OpinionSigned,
     /// The report has ERROR findings (see `Report.validation`) and cannot be submitted; each
     /// finding comes as one user error.
     ValidationFailed,

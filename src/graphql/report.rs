@@ -14,12 +14,13 @@ use crate::domain::report::document::{self as doc, ReportDocument};
 use crate::domain::report::query::{self, ReportFilter as Filter, ReportSort};
 use crate::domain::report::service::{self, WriteKind, Written};
 use crate::domain::report::{policy, store};
+use crate::domain::workflow::binding::{self, OpinionText, Verdict};
 use crate::domain::{Outcome, Viewer};
 use crate::error::AppError;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use entity::{
-    evaluator, finance_unit, funding_line, indicator, narrative_section, opinion, qualitative_goal,
-    report, signature,
+    department, evaluator, finance_unit, funding_line, indicator, narrative_section, opinion,
+    qualitative_goal, report, signature,
 };
 
 /// A performance self-evaluation report (绩效评价自评报告): cover, profile, finance tables,
@@ -258,21 +259,51 @@ impl Report {
                 position: e.position,
                 unit: e.unit,
                 role: e.role.into(),
+                subject: e
+                    .subject
+                    .filter(|_| policy::sees_contact_details(viewer(ctx))),
             })
             .collect())
     }
 
-    /// Signatures given, in signing order; `valid` tells whether each still matches the content.
+    /// Signatures given, in signing order; `valid` tells whether each still holds (the content
+    /// still has the signed digest and the opinion given with it is still stored as signed).
     #[graphql(
         complexity = "super::limits::rows(crate::domain::report::document::max_rows::SIGNATURES, child_complexity)"
     )]
     async fn signatures(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
-        let current = &self.0.content_digest;
-        Ok(children::<signature::Entity>(ctx, self.0.id)
-            .await?
+        let signatures = children::<signature::Entity>(ctx, self.0.id).await?;
+        // Opinions come from the batched loader (one query per page), only when a signature
+        // was given with one.
+        let opinions: Vec<OpinionText> = if binding::needs_opinions(&signatures) {
+            children::<opinion::Entity>(ctx, self.0.id)
+                .await?
+                .iter()
+                .map(OpinionText::from)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // Signatures made under an older content form are checked against the document's
+        // digest in that form.
+        let document = if binding::needs_document(&signatures) {
+            let code =
+                match load::<ByIdLoader<department::Entity>>(ctx, self.0.department_id).await? {
+                    Some(d) => d.code,
+                    None => return Err(AppError::internal("report without department").into()),
+                };
+            Some(store::load(&db(ctx).conn, &self.0, code).await?)
+        } else {
+            None
+        };
+        let now = binding::Current {
+            digest: &self.0.content_digest,
+            document: document.as_ref(),
+            opinions: &opinions,
+        };
+        Ok(signatures
             .iter()
-            .cloned()
-            .map(|s| Signature::of(s, current))
+            .map(|s| Signature::judged(s.clone(), binding::judge(s, &now)))
             .collect())
     }
 
@@ -481,9 +512,12 @@ pub struct Evaluator {
     pub unit: Option<String>,
     /// Place in the group.
     pub role: EvaluatorRole,
+    /// Identity-provider subject: only the caller whose token `sub` is this may sign for the
+    /// evaluator; null until the preparer sets it (and for anonymous callers).
+    pub subject: Option<String>,
 }
 
-/// A signature, bound to the content digest signed.
+/// A signature, bound to the content digest signed and (from scheme 2) to the opinion given with it.
 #[derive(SimpleObject)]
 pub struct Signature {
     /// When it was given, in signing order from 1.
@@ -498,21 +532,50 @@ pub struct Signature {
     pub signed_at: DateTime,
     /// The content digest signed.
     pub content_digest: String,
-    /// Whether the report's content still has the signed digest.
+    /// Signing scheme the signature was made under, and is verified under: 1 = the content
+    /// digest only (signatures made before schemes were recorded), 2 = the content digest and
+    /// the opinion given with the signature (README: "what a signature binds").
+    pub scheme: i32,
+    /// The opinion given with the signature, as signed (the group leader's with their
+    /// signature, the department's on approval, the finance bureau's on review); null if none.
+    pub opinion: Option<Opinion>,
+    /// SHA-256 of the signed statement (scheme 2); null for scheme 1.
+    pub binding_digest: Option<String>,
+    /// Whether the signature still holds: the report's content still has the signed digest
+    /// and the opinion given with it is still stored as signed.
     pub valid: bool,
+    /// Why it no longer holds; null while valid.
+    pub invalid_reason: Option<SignatureInvalidReason>,
+    /// Why it no longer holds, in Chinese; null while valid.
+    pub invalid_message: Option<String>,
 }
 
 impl Signature {
-    /// A stored signature, judged against the report's current digest.
-    pub fn of(s: signature::Model, current_digest: &str) -> Self {
+    /// A stored signature with its verdict.
+    pub fn judged(s: signature::Model, verdict: Verdict) -> Self {
+        let (invalid_reason, invalid_message) = match verdict {
+            Ok(()) => (None, None),
+            Err(why) => (Some(why.into()), Some(why.message(&s))),
+        };
+        let opinion = OpinionText::signed_with(&s).map(|o| Opinion {
+            kind: o.kind.into(),
+            text: o.text,
+            person: o.person,
+            date: o.date.map(Date),
+        });
         Signature {
             ordinal: s.ordinal,
             signer_subject: s.signer_subject,
             signer_name: s.signer_name,
             role: s.role.into(),
             signed_at: DateTime(s.signed_at),
-            valid: s.content_digest == current_digest,
             content_digest: s.content_digest,
+            scheme: s.scheme,
+            opinion,
+            binding_digest: s.binding_digest,
+            valid: verdict.is_ok(),
+            invalid_reason,
+            invalid_message,
         }
     }
 }

@@ -6,6 +6,7 @@ use super::payload::{UserError, user_errors};
 use super::report::{Report, ReportPayload, Signature};
 use super::{db, viewer};
 use crate::domain::report::service::{WriteKind, Written};
+use crate::domain::workflow::binding;
 use crate::domain::workflow::sign::{self, SignInput};
 use crate::domain::workflow::{self, StepInput, Transition};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
@@ -60,7 +61,9 @@ pub struct SignReportInput {
     pub role: SignatureRole,
     /// The `contentDigest` the signer reviewed; refused with DIGEST_MISMATCH if the content changed since.
     pub expected_digest: Option<String>,
-    /// Opinion recorded with the signature (评价组组长意见, when signing as GROUP_LEADER).
+    /// Opinion given with the signature (评价组组长意见, when signing as GROUP_LEADER): it
+    /// becomes the report's group leader opinion, bound to this signature; only the signer may
+    /// change it, and a change invalidates the signature.
     pub opinion: Option<String>,
 }
 
@@ -87,7 +90,9 @@ pub struct ReportVerification {
     pub recomputed_digest: String,
     /// Whether the stored content still hashes to the stored digest.
     pub intact: bool,
-    /// Signatures in signing order, each valid only if it signed the current digest.
+    /// Signatures in signing order, each judged under the scheme it was made under against the
+    /// content as recomputed now and the opinions as stored: valid only if it signed the current
+    /// content and the opinion given with it is stored as signed (`invalidReason` otherwise).
     pub signatures: Vec<Signature>,
     /// Whether every signature is valid (false when there are none).
     pub all_signatures_valid: bool,
@@ -169,7 +174,8 @@ impl WorkflowMutation {
     }
 
     /// Approves a report with the department opinion (DEPARTMENT_HEAD; SUBMITTED →
-    /// DEPARTMENT_APPROVED). Needs the department head's valid signature.
+    /// DEPARTMENT_APPROVED). Needs the department head's valid signature. The caller signs the
+    /// opinion in the DEPARTMENT_HEAD capacity with the approval: only they may change it.
     async fn approve_report(
         &self,
         ctx: &Context<'_>,
@@ -188,7 +194,9 @@ impl WorkflowMutation {
         step(ctx, Transition::Return, input).await
     }
 
-    /// Reviews a report with the finance opinion (FINANCE_REVIEWER; DEPARTMENT_APPROVED → FINANCE_REVIEWED).
+    /// Reviews a report with the finance opinion (FINANCE_REVIEWER; DEPARTMENT_APPROVED →
+    /// FINANCE_REVIEWED). The caller signs the opinion in the FINANCE_REVIEWER capacity with the
+    /// review: only they may change it.
     async fn review_report(
         &self,
         ctx: &Context<'_>,
@@ -207,7 +215,8 @@ impl WorkflowMutation {
     }
 
     /// Signs the report's current content in a capacity: MEMBER or GROUP_LEADER (EVALUATOR
-    /// listed on the report; DRAFT or RETURNED), PREPARER (DRAFT or RETURNED), DEPARTMENT_HEAD
+    /// whose token `sub` is the `subject` of an evaluator of the report, of its group leader for
+    /// GROUP_LEADER; DRAFT or RETURNED), PREPARER (DRAFT or RETURNED), DEPARTMENT_HEAD
     /// (SUBMITTED), FINANCE_REVIEWER (DEPARTMENT_APPROVED or FINANCE_REVIEWED).
     async fn sign_report(
         &self,
@@ -231,7 +240,7 @@ impl WorkflowMutation {
                     None => None,
                 };
                 return Ok(SignReportPayload {
-                    signature: signature.map(|s| Signature::of(s, &report.content_digest)),
+                    signature: judged(ctx, &report, signature).await?,
                     report: Some(Report(report)),
                     user_errors: Vec::new(),
                 });
@@ -246,7 +255,7 @@ impl WorkflowMutation {
         };
         Ok(match sign::sign(db(ctx), viewer(ctx), id, args).await? {
             Ok((signature, report)) => SignReportPayload {
-                signature: Some(Signature::of(signature, &report.content_digest)),
+                signature: judged(ctx, &report, Some(signature)).await?,
                 report: Some(Report(report)),
                 user_errors: Vec::new(),
             },
@@ -259,6 +268,22 @@ impl WorkflowMutation {
     }
 }
 
+/// A signature of `report`, judged against the report as stored now.
+async fn judged(
+    ctx: &Context<'_>,
+    report: &entity::report::Model,
+    signature: Option<entity::signature::Model>,
+) -> Result<Option<Signature>> {
+    let Some(signature) = signature else {
+        return Ok(None);
+    };
+    let verdict = binding::judge_stored(&db(ctx).conn, report, std::slice::from_ref(&signature))
+        .await?
+        .pop()
+        .unwrap_or(Ok(()));
+    Ok(Some(Signature::judged(signature, verdict)))
+}
+
 /// Workflow queries.
 #[derive(Default)]
 pub struct WorkflowQuery;
@@ -266,7 +291,8 @@ pub struct WorkflowQuery;
 #[Object]
 impl WorkflowQuery {
     /// Checks a report's integrity: recomputes its content digest and tells which signatures
-    /// still hold. Null if the report does not exist or is not visible.
+    /// still hold (content and the opinion given with each, under each signature's scheme), and
+    /// why not. Null if the report does not exist or is not visible.
     async fn verify_report(
         &self,
         ctx: &Context<'_>,
@@ -280,7 +306,7 @@ impl WorkflowQuery {
         let signatures: Vec<Signature> = v
             .signatures
             .into_iter()
-            .map(|s| Signature::of(s, &digest))
+            .map(|(s, verdict)| Signature::judged(s, verdict))
             .collect();
         Ok(Some(ReportVerification {
             intact: v.recomputed_digest == digest,

@@ -74,6 +74,7 @@ async fn submission_is_refused_while_validation_has_errors() {
     let preparer = app.preparer();
     let mut input = fixture();
     input["document"]["evaluators"][0]["role"] = json!("GROUP_LEADER");
+    input["document"]["evaluators"][0]["subject"] = json!("e-yao");
     let id = app
         .gql(Some(&preparer), UPSERT, json!({ "input": input }))
         .await["data"]["upsertReport"]["report"]["id"]

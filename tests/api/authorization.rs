@@ -1,6 +1,9 @@
 //! Every mutation × every role (plus anonymous and a caller from another department): allowed,
-//! or refused with FORBIDDEN / NOT_FOUND / UNAUTHENTICATED and nothing written. Reads are
-//! scoped in SQL.
+//! or refused with FORBIDDEN / NOT_FOUND / UNAUTHENTICATED and nothing written. Signing and
+//! opinions add cases where a caller with the right role is refused with a user error and
+//! nothing written: signing for an evaluator by name (every test token is named 组长, as the
+//! group leader is) or for one without a subject, and changing an opinion given with someone
+//! else's signature through every write path. Reads are scoped in SQL.
 
 use crate::support::TestApp;
 use entity::{ReportStatus, SignatureRole};
@@ -37,13 +40,28 @@ fn id(kind: &str, uuid: uuid::Uuid) -> String {
 
 struct Fixture {
     report: String,
+    external_id: String,
+    unit_name: String,
     indicator: String,
     comment: String,
 }
 
-/// A report of YX-KGJ in `status`, with the signatures its next step needs, signed by its group leader 组长 (the name every test token
-/// has), with an indicator and a review comment.
-async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
+/// How the fixture's evaluation group is set up.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Group {
+    /// Leader 组长 with subject `admin`, member 组员 with subject `u`.
+    Identified,
+    /// As `Identified`, and the leader's signature in DRAFT is given with a dissenting opinion.
+    Dissent,
+    /// The same evaluators without subjects, and no signature.
+    Unidentified,
+}
+
+/// A report of YX-KGJ in `status`, with the signatures its next step needs, signed by its group
+/// leader 组长 (subject `admin`; every test token has the name 组长, but only `admin` has the
+/// leader's subject), with an indicator and a review comment. The evaluation group's member has
+/// the subject `u` of the test tokens' EVALUATOR. See [`Group`] for the variants.
+async fn report_in(app: &TestApp, status: ReportStatus, group: Group) -> Fixture {
     let admin = Viewer {
         subject: Some("admin".into()),
         name: Some("组长".into()),
@@ -53,18 +71,29 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
     let mut doc: ReportDocument = serde_json::from_value(json!({
         "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "测试局",
         "indicators": [{ "category": "OUTPUT", "subcategory": "QUANTITY", "target": { "text": "≥50个" } }],
-        "evaluators": [{ "name": "组长", "role": "GROUP_LEADER" }],
+        "evaluators": [
+            { "name": "组长", "role": "GROUP_LEADER", "subject": "admin" },
+            { "name": "组员", "role": "MEMBER", "subject": "u" }
+        ],
         "sections": [{ "key": "1", "title": "一、概况" }]
     }))
     .expect("document");
     doc.unit_name = format!("测试局{}", uuid::Uuid::new_v4().simple());
-    let report = service::create(&app.db, &admin, None, doc, None)
+    if group == Group::Unidentified {
+        for e in &mut doc.evaluators {
+            e.subject = None;
+        }
+    }
+    let unit_name = doc.unit_name.clone();
+    let external_id = format!("ext-{}", uuid::Uuid::new_v4());
+    let report = service::create(&app.db, &admin, Some(external_id.clone()), doc, None)
         .await
         .expect("create")
         .expect("valid")
         .report;
     let rid = report.id;
     let steps: &[(Option<SignatureRole>, Option<Transition>)] = match status {
+        ReportStatus::Draft if group == Group::Unidentified => &[],
         ReportStatus::Draft => &[(Some(SignatureRole::GroupLeader), None)],
         ReportStatus::Submitted => &[
             (Some(SignatureRole::GroupLeader), Some(Transition::Submit)),
@@ -76,6 +105,14 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
                 Some(SignatureRole::DepartmentHead),
                 Some(Transition::Approve),
             ),
+        ],
+        ReportStatus::Returned => &[
+            (Some(SignatureRole::GroupLeader), Some(Transition::Submit)),
+            (
+                Some(SignatureRole::DepartmentHead),
+                Some(Transition::Approve),
+            ),
+            (None, Some(Transition::Return)),
         ],
         _ => &[
             (Some(SignatureRole::GroupLeader), Some(Transition::Submit)),
@@ -95,7 +132,8 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
                 SignInput {
                     role: *role,
                     expected_digest: None,
-                    opinion: None,
+                    opinion: (group == Group::Dissent && *role == SignatureRole::GroupLeader)
+                        .then(|| "不同意：产出指标未达成".to_owned()),
                     idempotency: None,
                 },
             )
@@ -106,6 +144,7 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
         if let Some(step) = step {
             let input = StepInput {
                 opinion: Some("同意".into()),
+                reason: Some("请修改".into()),
                 ..Default::default()
             };
             workflow::transition(&app.db, &admin, rid, *step, input)
@@ -140,13 +179,23 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
     .expect("commented");
     Fixture {
         report: id("Report", rid),
+        external_id,
+        unit_name,
         indicator: id("Indicator", indicator),
         comment: id("ReviewComment", comment.id),
     }
 }
 
 /// Everything a refused call must leave as it was.
-async fn snapshot(app: &TestApp) -> (u64, u64, u64, u64, i64, u64) {
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    counts: [u64; 6],
+    versions: i64,
+    /// Every opinion: report, kind, text, person.
+    opinions: Vec<(uuid::Uuid, String, Option<String>, Option<String>)>,
+}
+
+async fn snapshot(app: &TestApp) -> Snapshot {
     let db = &app.db.conn;
     let versions: i64 = entity::report::Entity::find()
         .all(db)
@@ -155,32 +204,48 @@ async fn snapshot(app: &TestApp) -> (u64, u64, u64, u64, i64, u64) {
         .iter()
         .map(|r| i64::from(r.version))
         .sum();
-    (
-        entity::report::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::change_event::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::review_comment::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::department::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
+    let mut opinions: Vec<_> = entity::opinion::Entity::find()
+        .all(db)
+        .await
+        .expect("opinions")
+        .into_iter()
+        .map(|o| (o.report_id, o.kind.as_str().to_owned(), o.text, o.person))
+        .collect();
+    opinions.sort();
+    Snapshot {
+        counts: [
+            entity::report::Entity::find()
+                .count(db)
+                .await
+                .expect("count"),
+            entity::change_event::Entity::find()
+                .count(db)
+                .await
+                .expect("count"),
+            entity::review_comment::Entity::find()
+                .count(db)
+                .await
+                .expect("count"),
+            entity::department::Entity::find()
+                .count(db)
+                .await
+                .expect("count"),
+            entity::scoring_profile::Entity::find()
+                .count(db)
+                .await
+                .expect("count"),
+            entity::signature::Entity::find()
+                .count(db)
+                .await
+                .expect("count"),
+        ],
         versions,
-        entity::scoring_profile::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-    )
+        opinions,
+    }
 }
 
 struct Case {
+    /// What is tried (the mutation's name, unless it is tried more than one way).
     name: &'static str,
     status: ReportStatus,
     /// Resolve the fixture's comment first (to reopen it).
@@ -188,7 +253,67 @@ struct Case {
     query: &'static str,
     vars: fn(&Fixture) -> Value,
     allowed: &'static [&'static str],
+    /// The fixture's evaluation group.
+    group: Group,
+    /// Callers that hold the role but are refused with a user error (code), writing nothing.
+    refused_with: &'static [(&'static str, &'static str)],
+    /// Where the payload's user errors are (per document for a batch).
+    errors: &'static [&'static str],
 }
+
+fn no_vars(_: &Fixture) -> Value {
+    Value::Null
+}
+
+/// The defaults of a case.
+const BASE: Case = Case {
+    name: "",
+    status: ReportStatus::Draft,
+    resolved: false,
+    query: "",
+    vars: no_vars,
+    allowed: &[],
+    group: Group::Identified,
+    refused_with: &[],
+    errors: &["userErrors"],
+};
+
+/// The mutation field a case's query calls.
+fn field_of(query: &str) -> &str {
+    query
+        .split('{')
+        .nth(1)
+        .and_then(|s| s.split('(').next())
+        .map_or("", str::trim)
+}
+
+/// The fixture's document with opinions as given (and its external ID), for upserts and imports.
+fn document_with_opinions(f: &Fixture, opinions: Value) -> Value {
+    json!({
+        "externalId": f.external_id,
+        "document": {
+            "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": f.unit_name,
+            "indicators": [{ "category": "OUTPUT", "subcategory": "QUANTITY", "target": { "text": "≥50个" } }],
+            "evaluators": [
+                { "name": "组长", "role": "GROUP_LEADER", "subject": "admin" },
+                { "name": "组员", "role": "MEMBER", "subject": "u" }
+            ],
+            "sections": [{ "key": "1", "title": "一、概况" }],
+            "opinions": opinions
+        }
+    })
+}
+
+/// Only the signer of an opinion (the fixture's leader and approver, `admin`) may change it.
+const NOT_THE_SIGNER: &[(&str, &str)] = &[
+    ("PREPARER", "OPINION_SIGNED"),
+    ("SYNC_CLIENT", "OPINION_SIGNED"),
+];
+/// Nobody signs for an evaluator without a subject.
+const NO_SUBJECT: &[(&str, &str)] = &[
+    ("EVALUATOR", "EVALUATOR_SUBJECT_MISSING"),
+    ("ADMIN", "EVALUATOR_SUBJECT_MISSING"),
+];
 
 const WRITERS: &[&str] = &["PREPARER", "SYNC_CLIENT", "ADMIN"];
 const COMMENTERS: &[&str] = &[
@@ -209,6 +334,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: CreateReportInput!) { createReport(input: $i) { userErrors { code } } }",
             vars: |_| json!({ "i": { "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "新建" } } }),
             allowed: WRITERS,
+            ..BASE
         },
         Case {
             name: "upsertReport",
@@ -217,6 +343,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: UpsertReportInput!) { upsertReport(input: $i) { userErrors { code } } }",
             vars: |_| json!({ "i": { "externalId": format!("ext-{}", uuid::Uuid::new_v4()), "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "新建" } } }),
             allowed: WRITERS,
+            ..BASE
         },
         Case {
             name: "updateReport",
@@ -225,6 +352,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: UpdateReportInput!) { updateReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "id": f.report, "title": "改" } }),
             allowed: WRITERS,
+            ..BASE
         },
         Case {
             name: "setFinanceTables",
@@ -233,6 +361,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: SetFinanceTablesInput!) { setFinanceTables(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "finance": { "units": [{ "name": "局机关" }] } } }),
             allowed: WRITERS,
+            ..BASE
         },
         Case {
             name: "deleteReport",
@@ -241,6 +370,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: DeleteReportInput!) { deleteReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "id": f.report } }),
             allowed: WRITERS,
+            ..BASE
         },
         Case {
             name: "addIndicator",
@@ -249,6 +379,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: AddIndicatorInput!) { addIndicator(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "indicator": { "category": "OUTPUT", "subcategory": "COST", "target": { "text": "≤90万元" } } } }),
             allowed: WRITERS,
+            ..BASE
         },
         Case {
             name: "updateIndicator",
@@ -257,6 +388,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: UpdateIndicatorInput!) { updateIndicator(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "id": f.indicator, "name": "改" } }),
             allowed: WRITERS,
+            ..BASE
         },
         Case {
             name: "recordIndicatorActual",
@@ -265,6 +397,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: RecordIndicatorActualInput!) { recordIndicatorActual(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "id": f.indicator, "actual": { "text": "52个" } } }),
             allowed: WRITERS,
+            ..BASE
         },
         Case {
             name: "removeIndicator",
@@ -273,6 +406,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: RemoveIndicatorInput!) { removeIndicator(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "id": f.indicator } }),
             allowed: WRITERS,
+            ..BASE
         },
         Case {
             name: "signReport",
@@ -281,6 +415,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: SignReportInput!) { signReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "role": "MEMBER" } }),
             allowed: &["EVALUATOR", "ADMIN"],
+            ..BASE
         },
         Case {
             name: "submitReport",
@@ -289,6 +424,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: TransitionInput!) { submitReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report } }),
             allowed: &["PREPARER", "ADMIN"],
+            ..BASE
         },
         Case {
             name: "approveReport",
@@ -297,6 +433,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: OpinionTransitionInput!) { approveReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "opinion": "同意" } }),
             allowed: &["DEPARTMENT_HEAD", "ADMIN"],
+            ..BASE
         },
         Case {
             name: "returnReport",
@@ -305,6 +442,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: ReturnReportInput!) { returnReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "reason": "请修改" } }),
             allowed: &["DEPARTMENT_HEAD", "FINANCE_REVIEWER", "ADMIN"],
+            ..BASE
         },
         Case {
             name: "reviewReport",
@@ -313,6 +451,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: OpinionTransitionInput!) { reviewReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "opinion": "同意" } }),
             allowed: &["FINANCE_REVIEWER", "ADMIN"],
+            ..BASE
         },
         Case {
             name: "publishReport",
@@ -321,6 +460,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: TransitionInput!) { publishReport(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report } }),
             allowed: &["FINANCE_REVIEWER", "ADMIN"],
+            ..BASE
         },
         Case {
             name: "addReviewComment",
@@ -329,6 +469,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: AddReviewCommentInput!) { addReviewComment(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "reportId": f.report, "body": "请说明" } }),
             allowed: COMMENTERS,
+            ..BASE
         },
         Case {
             name: "replyToReviewComment",
@@ -337,6 +478,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: ReplyToReviewCommentInput!) { replyToReviewComment(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "commentId": f.comment, "body": "已说明" } }),
             allowed: COMMENTERS,
+            ..BASE
         },
         Case {
             name: "resolveReviewComment",
@@ -345,6 +487,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: ResolveReviewCommentInput!) { resolveReviewComment(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "commentId": f.comment } }),
             allowed: COMMENTERS,
+            ..BASE
         },
         Case {
             name: "reopenReviewComment",
@@ -353,6 +496,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: ResolveReviewCommentInput!) { reopenReviewComment(input: $i) { userErrors { code } } }",
             vars: |f| json!({ "i": { "commentId": f.comment } }),
             allowed: COMMENTERS,
+            ..BASE
         },
         Case {
             name: "upsertScoringProfile",
@@ -361,6 +505,7 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: UpsertScoringProfileInput!) { upsertScoringProfile(input: $i) { userErrors { code } } }",
             vars: |_| json!({ "i": { "code": format!("P-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]), "name": "规则", "jurisdiction": "不存在的地区", "rules": serde_json::from_str::<Value>(migration::NATIONAL_RULES).map(|mut r| { r["severities"] = json!([]); r }).unwrap_or_default() } }),
             allowed: &["ADMIN"],
+            ..BASE
         },
         Case {
             name: "upsertDepartment",
@@ -369,6 +514,71 @@ fn cases() -> Vec<Case> {
             query: "mutation($i: UpsertDepartmentInput!) { upsertDepartment(input: $i) { userErrors { code } } }",
             vars: |_| json!({ "i": { "code": format!("D-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]), "name": "新部门" } }),
             allowed: &["ADMIN"],
+            ..BASE
+        },
+        // Item 8 of issue #11: evaluators sign by subject, never by name.
+        Case {
+            name: "signReport as GROUP_LEADER (same name, other subject)",
+            query: "mutation($i: SignReportInput!) { signReport(input: $i) { userErrors { code } } }",
+            vars: |f| json!({ "i": { "reportId": f.report, "role": "GROUP_LEADER" } }),
+            allowed: &["ADMIN"],
+            refused_with: &[("EVALUATOR", "NOT_AN_EVALUATOR")],
+            ..BASE
+        },
+        Case {
+            name: "signReport as MEMBER (no evaluator has a subject)",
+            query: "mutation($i: SignReportInput!) { signReport(input: $i) { userErrors { code } } }",
+            vars: |f| json!({ "i": { "reportId": f.report, "role": "MEMBER" } }),
+            group: Group::Unidentified,
+            refused_with: NO_SUBJECT,
+            ..BASE
+        },
+        Case {
+            name: "signReport as GROUP_LEADER (the leader has no subject)",
+            query: "mutation($i: SignReportInput!) { signReport(input: $i) { userErrors { code } } }",
+            vars: |f| json!({ "i": { "reportId": f.report, "role": "GROUP_LEADER" } }),
+            group: Group::Unidentified,
+            refused_with: NO_SUBJECT,
+            ..BASE
+        },
+        // Item 7 of issue #11: an opinion given with a signature is its signer's, through every
+        // write path that replaces the document's opinions.
+        Case {
+            name: "updateReport(opinions) over the leader's signed dissent",
+            query: "mutation($i: UpdateReportInput!) { updateReport(input: $i) { userErrors { code } } }",
+            vars: |f| json!({ "i": { "id": f.report, "opinions": [{ "kind": "GROUP_LEADER", "text": "同意", "person": "组长" }] } }),
+            allowed: &["ADMIN"],
+            group: Group::Dissent,
+            refused_with: NOT_THE_SIGNER,
+            ..BASE
+        },
+        Case {
+            name: "upsertReport without the leader's signed dissent",
+            query: "mutation($i: UpsertReportInput!) { upsertReport(input: $i) { userErrors { code } } }",
+            vars: |f| json!({ "i": document_with_opinions(f, json!([])) }),
+            allowed: &["ADMIN"],
+            group: Group::Dissent,
+            refused_with: NOT_THE_SIGNER,
+            ..BASE
+        },
+        Case {
+            name: "importReports rewriting the leader's signed dissent",
+            query: "mutation($i: ImportReportsInput!) { importReports(input: $i) { results { userErrors { code } } } }",
+            vars: |f| json!({ "i": { "documents": [document_with_opinions(f, json!([{ "kind": "GROUP_LEADER", "text": "同意", "person": "组长" }]))] } }),
+            allowed: &["ADMIN"],
+            group: Group::Dissent,
+            refused_with: NOT_THE_SIGNER,
+            errors: &["results", "0", "userErrors"],
+            ..BASE
+        },
+        Case {
+            name: "updateReport(opinions) over the department's approval opinion (RETURNED)",
+            status: Returned,
+            query: "mutation($i: UpdateReportInput!) { updateReport(input: $i) { userErrors { code } } }",
+            vars: |f| json!({ "i": { "id": f.report, "opinions": [{ "kind": "DEPARTMENT", "text": "不同意", "person": "组长" }] } }),
+            allowed: &["ADMIN"],
+            refused_with: NOT_THE_SIGNER,
+            ..BASE
         },
     ]
 }
@@ -386,9 +596,11 @@ fn token(app: &TestApp, caller: &str) -> Option<String> {
 async fn every_mutation_by_every_caller() {
     let app = TestApp::spawn().await;
     let mut checked = 0;
-    for case in cases() {
+    let cases = cases();
+    for case in &cases {
+        let field = field_of(case.query);
         for caller in CALLERS {
-            let fixture = report_in(&app, case.status).await;
+            let fixture = report_in(&app, case.status, case.group).await;
             if case.resolved {
                 let admin = Viewer {
                     subject: Some("admin".into()),
@@ -416,43 +628,66 @@ async fn every_mutation_by_every_caller() {
                 )
                 .await;
             let top = body["errors"][0]["extensions"]["code"].as_str();
+            let errors =
+                case.errors
+                    .iter()
+                    .fold(&body["data"][field], |v, k| match k.parse::<usize>() {
+                        Ok(i) => &v[i],
+                        Err(_) => &v[*k],
+                    });
+            let name = case.name;
             if case.allowed.contains(&caller) {
                 assert!(
                     top.is_none(),
-                    "{} by {caller} should be allowed: {body}",
-                    case.name
+                    "{name} by {caller} should be allowed: {body}"
                 );
-                let errors = &body["data"][case.name]["userErrors"];
-                assert_eq!(errors, &json!([]), "{} by {caller}: {body}", case.name);
+                assert_eq!(errors, &json!([]), "{name} by {caller}: {body}");
                 assert_ne!(
                     snapshot(&app).await,
                     before,
-                    "{} by {caller} wrote nothing",
-                    case.name
+                    "{name} by {caller} wrote nothing"
                 );
-            } else {
+            } else if let Some((_, code)) = case.refused_with.iter().find(|(c, _)| *c == caller) {
                 assert!(
-                    matches!(top, Some("FORBIDDEN" | "NOT_FOUND" | "UNAUTHENTICATED")),
-                    "{} by {caller} should be refused: {body}",
-                    case.name
+                    top.is_none(),
+                    "{name} by {caller} should be refused with {code}: {body}"
+                );
+                assert_eq!(
+                    errors[0]["code"], *code,
+                    "{name} by {caller} should be refused with {code}: {body}"
                 );
                 assert_eq!(
                     snapshot(&app).await,
                     before,
-                    "{} by {caller} was refused but wrote",
-                    case.name
+                    "{name} by {caller} was refused but wrote"
+                );
+            } else {
+                // A batch refuses each document it may not write, with the same codes.
+                let per_document = case.errors.len() > 1
+                    && top.is_none()
+                    && matches!(errors[0]["code"].as_str(), Some("FORBIDDEN" | "NOT_FOUND"));
+                assert!(
+                    per_document
+                        || matches!(top, Some("FORBIDDEN" | "NOT_FOUND" | "UNAUTHENTICATED")),
+                    "{name} by {caller} should be refused: {body}"
+                );
+                assert_eq!(
+                    snapshot(&app).await,
+                    before,
+                    "{name} by {caller} was refused but wrote"
                 );
             }
             checked += 1;
         }
     }
-    assert_eq!(checked, 21 * CALLERS.len());
+    assert_eq!(cases.len(), 28);
+    assert_eq!(checked, cases.len() * CALLERS.len());
 }
 
 #[tokio::test]
 async fn reads_are_scoped_to_the_callers_departments() {
     let app = TestApp::spawn().await;
-    let draft = report_in(&app, ReportStatus::Draft).await;
+    let draft = report_in(&app, ReportStatus::Draft, Group::Identified).await;
     let other = app.token_for("other", "外单位", &["PREPARER"], &["YX-CZJ"]);
     let mine = app.preparer();
     let q = "query($id: ID!, $ind: ID!) { reports { totalCount } indicators { totalCount } node(id: $id) { id } nodes(ids: [$id, $ind]) { id } report(id: $id) { id } }";

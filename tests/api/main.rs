@@ -25,6 +25,7 @@ mod pagination;
 mod reference;
 mod report;
 mod schema;
+mod signing;
 mod statements;
 mod support;
 mod sync;

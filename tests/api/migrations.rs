@@ -29,3 +29,41 @@ async fn migrations_go_up_down_and_up() {
             .is_empty()
     );
 }
+
+/// Signatures made before signing schemes were recorded are scheme 1 (the content digest
+/// alone), and the scheme migration goes down and up again over existing signatures.
+#[tokio::test]
+async fn signatures_from_before_the_scheme_migration_are_scheme_1() {
+    use crate::support::TestApp;
+    use sea_orm::EntityTrait;
+    use serde_json::json;
+    let app = TestApp::spawn().await;
+    let id = app.create_report(2024, "测试局", None).await;
+    let sign = "mutation($i: SignReportInput!) { signReport(input: $i) { signature { scheme } userErrors { code } } }";
+    let r = app
+        .gql(
+            Some(&app.preparer()),
+            sign,
+            json!({ "i": { "reportId": id, "role": "PREPARER" } }),
+        )
+        .await;
+    assert_eq!(r["data"]["signReport"]["signature"]["scheme"], 2, "{r}");
+    let last = Migrator::migrations().len() - 1;
+    Migrator::down(&app.db.conn, Some(1)).await.expect("down");
+    assert_eq!(
+        Migrator::get_applied_migrations(&app.db.conn)
+            .await
+            .expect("applied")
+            .len(),
+        last
+    );
+    Migrator::up(&app.db.conn, None).await.expect("up");
+    let signatures = entity::signature::Entity::find()
+        .all(&app.db.conn)
+        .await
+        .expect("signatures");
+    assert_eq!(signatures.len(), 1);
+    assert_eq!(signatures[0].scheme, 1);
+    assert_eq!(signatures[0].binding_digest, None);
+    assert_eq!(signatures[0].opinion_kind, None);
+}

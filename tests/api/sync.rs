@@ -182,6 +182,7 @@ async fn idempotency_keys_replay_the_first_result() {
     let mut input = fixture();
     input["idempotencyKey"] = json!("u-1");
     input["document"]["evaluators"][0]["role"] = json!("GROUP_LEADER");
+    input["document"]["evaluators"][0]["subject"] = json!("e-yao");
     let up = app
         .gql(Some(&preparer), UPSERT, json!({ "input": input }))
         .await;

@@ -65,9 +65,14 @@ async fn the_reference_report_goes_round_the_whole_workflow() {
     let head = app.token_for("h-1", "部门负责人", &["DEPARTMENT_HEAD"], &["YX-KGJ"]);
     let finance = app.token_for("f-1", "财政股室负责人", &["FINANCE_REVIEWER"], &["YX-KGJ"]);
 
-    // Prepared: the reference document, with 姚骄阳 designated group leader.
+    // Prepared: the reference document, with 姚骄阳 designated group leader and each evaluator's
+    // identity-provider subject set (the paper form has none; only the holder of an evaluator's
+    // subject signs for them).
     let mut input = fixture();
     input["document"]["evaluators"][0]["role"] = json!("GROUP_LEADER");
+    for (i, (sub, _)) in EVALUATORS.iter().enumerate() {
+        input["document"]["evaluators"][i]["subject"] = json!(sub);
+    }
     let created = app
         .gql(Some(&preparer), UPSERT, json!({ "input": input }))
         .await;
@@ -302,15 +307,28 @@ async fn the_reference_report_goes_round_the_whole_workflow() {
             (json!("FINANCE"), json!("经复核，同意。"), json!("李四")),
         ]
     );
-    assert!(
-        st["signatures"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|s| s["valid"] == true)
-            .count()
-            == 6,
-        "5 evaluator signatures and the head's hold"
+    // Approval and review sign the opinions they give (in the caller's capacity), so the head
+    // signs twice (before approving, and the approval with its opinion) and the finance reviewer
+    // once (the review with its opinion).
+    let valid: Vec<(Value, Value)> = st["signatures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["valid"] == true)
+        .map(|s| (s["role"].clone(), s["signerName"].clone()))
+        .collect();
+    assert_eq!(
+        valid.len(),
+        8,
+        "5 evaluator signatures, the head's two and the reviewer's hold: {valid:?}"
+    );
+    assert_eq!(
+        valid[5..],
+        [
+            (json!("DEPARTMENT_HEAD"), json!("部门负责人")),
+            (json!("DEPARTMENT_HEAD"), json!("部门负责人")),
+            (json!("FINANCE_REVIEWER"), json!("财政股室负责人")),
+        ]
     );
     let ops: Vec<String> = st["history"]["nodes"]
         .as_array()

@@ -916,21 +916,56 @@ impl ReportDocument {
     /// no row ids, and `opinions` emptied. Workflow metadata (status, version, timestamps,
     /// signatures, comments) and the opinions given while the report goes round (attestations,
     /// like signatures) are not content and are not included, so a signature stays valid while
-    /// the report moves through review. Another system recomputes it as
+    /// the report moves through review and later signers add their opinions. An opinion is
+    /// bound instead by the signature it was given with (`workflow::binding`). Another system recomputes it as
     /// `sha256(json_compact(document with opinions = []))`, with the field order of this struct.
+    ///
+    /// This is the digest in the current content form ([`ContentForm::CURRENT`]); a signature
+    /// is checked against the digest in the form of the scheme it was made under
+    /// ([`Self::digest_in`]).
     pub fn digest(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let mut content = self.clone();
-        content.opinions.clear();
-        let json = serde_json::to_vec(&content).unwrap_or_default();
-        let hash = Sha256::digest(&json);
-        hash.iter().map(|b| format!("{b:02x}")).collect()
+        self.digest_in(ContentForm::CURRENT)
+    }
+
+    /// The content digest in a given canonical form.
+    pub fn digest_in(&self, form: ContentForm) -> String {
+        match form {
+            ContentForm::V1 => {
+                let mut content = self.clone();
+                content.opinions.clear();
+                sha256_hex(&serde_json::to_vec(&content).unwrap_or_default())
+            }
+        }
     }
 
     /// Whether two documents hold the same data (row ids aside), opinions included.
     pub fn same_as(&self, other: &ReportDocument) -> bool {
         serde_json::to_value(self).ok() == serde_json::to_value(other).ok()
     }
+}
+
+/// A version of the canonical serialization the content digest is computed from. A change of
+/// the canonical form is a new variant (and a new signing scheme that uses it), so that
+/// signatures made under an older form are still checked in that form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentForm {
+    /// Compact JSON of [`ReportDocument`] in declared field order, opinions emptied (see
+    /// [`ReportDocument::digest`]).
+    V1,
+}
+
+impl ContentForm {
+    /// The form of the reports' `contentDigest`.
+    pub const CURRENT: ContentForm = ContentForm::V1;
+}
+
+/// Lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Assigns ids to rows that lack one: the stored row's at the same position, else a new one.

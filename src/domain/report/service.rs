@@ -312,6 +312,19 @@ where
             ),
         );
     }
+    // An opinion given with a signature is its signer's: nobody else changes or removes it,
+    // whichever write path replaces the document's opinions.
+    if let Some(e) = crate::domain::workflow::binding::guard_opinions(
+        &open.txn.txn,
+        viewer,
+        id,
+        &stored.opinions,
+        &doc.opinions,
+    )
+    .await?
+    {
+        return Ok(Err(vec![e]));
+    }
     let department_id = if doc.department_code == open.department_code {
         open.row.department_id
     } else {

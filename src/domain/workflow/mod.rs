@@ -11,8 +11,11 @@
 //! ```
 //! Content may change only in DRAFT and RETURNED. Submission needs the evaluation group
 //! leader's valid signature; approval needs the department head's. A signature binds the
-//! report's `contentDigest` at that moment and stays valid only while the content does.
+//! report's `contentDigest` at that moment and the opinion given with it (the group leader's
+//! with their signature; approval and review sign the department's and the finance bureau's
+//! opinion in the caller's capacity), and stays valid only while both do (see [`binding`]).
 
+pub mod binding;
 pub mod sign;
 
 use entity::signature;
@@ -21,6 +24,7 @@ use crate::domain::change::Operation;
 use crate::domain::report::aggregate::{self, OpenReport};
 use crate::domain::{Db, FieldError, Outcome, Role, UserErrorCode, Viewer};
 use crate::error::AppError;
+use binding::{OpinionText, Verdict};
 use chrono::Utc;
 use entity::{OpinionKind, ReportStatus, SignatureRole, opinion, report, review_comment};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -120,30 +124,29 @@ fn refuse<T>(
     Ok(Err(vec![FieldError::new(field, code, message)]))
 }
 
-/// Whether the report holds a signature in `role` that still matches its content.
+/// Whether the report holds a signature in `role` that still holds (under the scheme it was
+/// made under: its content digest and, from scheme 2, the opinion given with it).
 async fn has_valid_signature(open: &OpenReport, role: SignatureRole) -> Result<bool, AppError> {
-    let found = signature::Entity::find()
+    let signatures = signature::Entity::find()
         .filter(signature::Column::ReportId.eq(open.row.id))
         .filter(signature::Column::Role.eq(role))
-        .filter(signature::Column::ContentDigest.eq(open.row.content_digest.as_str()))
-        .one(&open.txn.txn)
+        .all(&open.txn.txn)
         .await?;
-    Ok(found.is_some())
+    if signatures.is_empty() {
+        return Ok(false);
+    }
+    let verdicts = binding::judge_stored(&open.txn.txn, &open.row, &signatures).await?;
+    Ok(verdicts.iter().any(Result::is_ok))
 }
 
-/// Writes (or replaces) the opinion of `kind`, dated today.
-pub(crate) async fn give_opinion(
-    open: &OpenReport,
-    kind: OpinionKind,
-    text: String,
-    person: Option<String>,
-) -> Result<(), AppError> {
+/// Writes (or replaces) the report's opinion of its kind.
+pub(crate) async fn give_opinion(open: &OpenReport, given: &OpinionText) -> Result<(), AppError> {
     opinion::Entity::delete_many()
         .filter(opinion::Column::ReportId.eq(open.row.id))
-        .filter(opinion::Column::Kind.eq(kind))
+        .filter(opinion::Column::Kind.eq(given.kind))
         .exec(&open.txn.txn)
         .await?;
-    let ordinal = match kind {
+    let ordinal = match given.kind {
         OpinionKind::GroupLeader => 1,
         OpinionKind::Department => 2,
         OpinionKind::Finance => 3,
@@ -152,17 +155,43 @@ pub(crate) async fn give_opinion(
         id: Set(Uuid::now_v7()),
         report_id: Set(open.row.id),
         ordinal: Set(ordinal),
-        kind: Set(kind),
-        text: Set(Some(text)),
-        person: Set(person),
-        date: Set(Some(Utc::now().date_naive())),
+        kind: Set(given.kind),
+        text: Set(given.text.clone()),
+        person: Set(given.person.clone()),
+        date: Set(given.date),
     })
     .exec_without_returning(&open.txn.txn)
     .await?;
     Ok(())
 }
 
-fn required_text(value: &Option<String>, field: &str, label: &str) -> Result<String, FieldError> {
+/// Gives a step's opinion (the department's on approval, the finance bureau's on review),
+/// signed with it by the caller in `capacity`, so that it is theirs (see [`binding`]).
+async fn sign_opinion(
+    open: &OpenReport,
+    viewer: &Viewer,
+    capacity: SignatureRole,
+    kind: OpinionKind,
+    text: String,
+    person: Option<String>,
+) -> Result<(), AppError> {
+    let subject = viewer.actor().unwrap_or_default();
+    let name = viewer.name.clone().unwrap_or_else(|| subject.clone());
+    let given = OpinionText {
+        kind,
+        text: Some(text),
+        person,
+        date: Some(Utc::now().date_naive()),
+    };
+    sign::record(open, subject, name, capacity, Some(given)).await?;
+    Ok(())
+}
+
+pub(crate) fn required_text(
+    value: &Option<String>,
+    field: &str,
+    label: &str,
+) -> Result<String, FieldError> {
     match value.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() && t.chars().count() <= 20_000 => Ok(t.to_owned()),
         Some(t) if !t.is_empty() => Err(FieldError::new(
@@ -249,7 +278,15 @@ pub async fn transition(
                     "审核通过前需要部门（单位）负责人对当前内容的有效签名",
                 );
             }
-            give_opinion(&open, OpinionKind::Department, text, person).await?;
+            sign_opinion(
+                &open,
+                viewer,
+                SignatureRole::DepartmentHead,
+                OpinionKind::Department,
+                text,
+                person,
+            )
+            .await?;
         }
         Transition::Review => {
             let text = match required_text(&input.opinion, "opinion", "财政部门归口业务股室意见")
@@ -257,7 +294,15 @@ pub async fn transition(
                 Ok(t) => t,
                 Err(e) => return Ok(Err(vec![e])),
             };
-            give_opinion(&open, OpinionKind::Finance, text, person).await?;
+            sign_opinion(
+                &open,
+                viewer,
+                SignatureRole::FinanceReviewer,
+                OpinionKind::Finance,
+                text,
+                person,
+            )
+            .await?;
         }
         Transition::Return => {
             let reason = match required_text(&input.reason, "reason", "退回原因") {
@@ -319,11 +364,12 @@ pub struct Verification {
     pub report: report::Model,
     /// The digest recomputed from the stored content now.
     pub recomputed_digest: String,
-    /// Signatures in signing order.
-    pub signatures: Vec<signature::Model>,
+    /// Signatures in signing order, each judged against the content as recomputed now and the
+    /// opinions as stored, under the scheme it was made under.
+    pub signatures: Vec<(signature::Model, Verdict)>,
 }
 
-/// Recomputes a visible report's digest from its stored content and lists its signatures.
+/// Recomputes a visible report's digest from its stored content and judges its signatures.
 pub async fn verify(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<Verification>, AppError> {
     use sea_orm::QueryOrder;
     let Some(row) = crate::domain::report::query::find(db, viewer, id).await? else {
@@ -339,8 +385,22 @@ pub async fn verify(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<Verific
         .order_by_asc(signature::Column::Ordinal)
         .all(&db.conn)
         .await?;
+    let recomputed_digest = doc.digest();
+    let opinions: Vec<OpinionText> = doc.opinions.iter().map(OpinionText::from).collect();
+    let now = binding::Current {
+        digest: &recomputed_digest,
+        document: Some(&doc),
+        opinions: &opinions,
+    };
+    let signatures = signatures
+        .into_iter()
+        .map(|s| {
+            let verdict = binding::judge(&s, &now);
+            (s, verdict)
+        })
+        .collect();
     Ok(Some(Verification {
-        recomputed_digest: doc.digest(),
+        recomputed_digest,
         report: row,
         signatures,
     }))

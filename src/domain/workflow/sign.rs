@@ -1,14 +1,18 @@
-//! Signing: who signed, in which capacity, when, and the content digest signed.
+//! Signing: who signed, in which capacity, when, the content digest signed and the opinion given
+//! with the signature (see [`super::binding`]).
 
+use super::binding::{self, CURRENT_SCHEME, OpinionText};
 use crate::domain::change::Operation;
-use crate::domain::report::aggregate;
+use crate::domain::report::aggregate::{self, OpenReport};
 use crate::domain::{Db, FieldError, Outcome, Role, UserErrorCode, Viewer};
 use crate::error::AppError;
 use chrono::Utc;
 use entity::{
     EvaluatorRole, OpinionKind, ReportStatus, SignatureRole, evaluator, report, signature,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -100,52 +104,30 @@ pub async fn sign(
     ) {
         let evaluators = evaluator::Entity::find()
             .filter(evaluator::Column::ReportId.eq(id))
+            .order_by_asc(evaluator::Column::Ordinal)
             .all(&open.txn.txn)
             .await?;
-        let me = evaluators
-            .iter()
-            .find(|e| e.subject.as_deref() == Some(subject.as_str()) || e.name == name);
-        let allowed = match (me, input.role) {
-            (Some(e), SignatureRole::GroupLeader) => e.role == EvaluatorRole::GroupLeader,
-            (Some(_), _) => true,
-            (None, _) => false,
-        };
-        if !allowed {
-            let message = match me {
-                Some(_) => format!("{name} 不是本报告的评价组组长，不能以组长身份签名"),
-                None => format!("{name} 不在本报告的评价人员名单中，不能以评价组身份签名"),
-            };
-            return Ok(Err(vec![FieldError::new(
-                "role",
-                UserErrorCode::NotAnEvaluator,
-                message,
-            )]));
+        if let Some(refusal) = evaluator_refusal(&evaluators, &subject, &name, input.role) {
+            return Ok(Err(vec![refusal]));
         }
     }
-    let ordinal = signature::Entity::find()
-        .filter(signature::Column::ReportId.eq(id))
-        .count(&open.txn.txn)
-        .await? as i32
-        + 1;
-    let row = signature::Model {
-        id: Uuid::now_v7(),
-        report_id: id,
-        ordinal,
-        signer_subject: subject,
-        signer_name: name.clone(),
-        role: input.role,
-        signed_at: Utc::now(),
-        content_digest: open.row.content_digest.clone(),
+    // The group leader's opinion (评价组组长意见) is given with their signature; a blank one is
+    // no opinion.
+    let opinion = match input.opinion.as_deref().map(str::trim) {
+        Some(text) if input.role == SignatureRole::GroupLeader && !text.is_empty() => {
+            match super::required_text(&input.opinion, "opinion", "评价组组长意见") {
+                Ok(text) => Some(OpinionText {
+                    kind: OpinionKind::GroupLeader,
+                    text: Some(text),
+                    person: Some(name.clone()),
+                    date: Some(Utc::now().date_naive()),
+                }),
+                Err(e) => return Ok(Err(vec![e])),
+            }
+        }
+        _ => None,
     };
-    signature::Entity::insert(signature::ActiveModel::from(row.clone()).reset_all())
-        .exec_without_returning(&open.txn.txn)
-        .await?;
-    if let (SignatureRole::GroupLeader, Some(text)) =
-        (input.role, input.opinion.as_deref().map(str::trim))
-        && !text.is_empty()
-    {
-        super::give_opinion(&open, OpinionKind::GroupLeader, text.to_owned(), Some(name)).await?;
-    }
+    let row = record(&open, subject, name, input.role, opinion).await?;
     crate::domain::idempotency::remember(
         &open.txn.txn,
         input.idempotency.as_ref(),
@@ -165,6 +147,114 @@ pub async fn sign(
     }
     open.txn.commit().await?;
     Ok(Ok((row, aggregate::reload(db, id).await?)))
+}
+
+/// Why the caller may not sign for the evaluation group in `capacity`, if they may not.
+///
+/// Evaluators are matched by identity only: the caller's token `sub` must be an evaluator's
+/// `subject` (the group leader's, for GROUP_LEADER). A name proves nothing (two people can share
+/// one, and a token's `name` is whatever its issuer wrote), so an evaluator without a subject
+/// cannot be signed for until the preparer sets it.
+fn evaluator_refusal(
+    evaluators: &[evaluator::Model],
+    subject: &str,
+    name: &str,
+    capacity: SignatureRole,
+) -> Option<FieldError> {
+    let mine: Vec<&evaluator::Model> = evaluators
+        .iter()
+        .filter(|e| e.subject.as_deref() == Some(subject))
+        .collect();
+    let leader = capacity == SignatureRole::GroupLeader;
+    if mine
+        .iter()
+        .any(|e| !leader || e.role == EvaluatorRole::GroupLeader)
+    {
+        return None;
+    }
+    if !mine.is_empty() {
+        return Some(FieldError::new(
+            "role",
+            UserErrorCode::NotAnEvaluator,
+            format!("{name} 不是本报告的评价组组长，不能以组长身份签名"),
+        ));
+    }
+    let unidentified: Vec<&str> = evaluators
+        .iter()
+        .filter(|e| e.subject.is_none() && (!leader || e.role == EvaluatorRole::GroupLeader))
+        .map(|e| e.name.as_str())
+        .collect();
+    if !unidentified.is_empty() {
+        let who = if leader {
+            "评价组组长"
+        } else {
+            "评价人员"
+        };
+        return Some(FieldError::new(
+            "role",
+            UserErrorCode::EvaluatorSubjectMissing,
+            format!(
+                "{who} {} 尚未设置用户标识（subject）：须由填报人先为其设置用户标识，本人才能以评价组身份签名",
+                unidentified.join("、")
+            ),
+        ));
+    }
+    Some(FieldError::new(
+        "role",
+        UserErrorCode::NotAnEvaluator,
+        if leader {
+            format!("{name}（{subject}）不是本报告的评价组组长，不能以组长身份签名")
+        } else {
+            format!("{name}（{subject}）不在本报告的评价人员名单中，不能以评价组身份签名")
+        },
+    ))
+}
+
+/// Records a signature of the report's current content by `subject` in `role`, under the
+/// current scheme, with the opinion given with it (which becomes the report's opinion of its
+/// kind, replacing an earlier one).
+pub(crate) async fn record(
+    open: &OpenReport,
+    subject: String,
+    name: String,
+    role: SignatureRole,
+    opinion: Option<OpinionText>,
+) -> Result<signature::Model, AppError> {
+    if let Some(o) = &opinion {
+        super::give_opinion(open, o).await?;
+    }
+    let ordinal = signature::Entity::find()
+        .filter(signature::Column::ReportId.eq(open.row.id))
+        .count(&open.txn.txn)
+        .await? as i32
+        + 1;
+    let content_digest = open.row.content_digest.clone();
+    let row = signature::Model {
+        id: Uuid::now_v7(),
+        report_id: open.row.id,
+        ordinal,
+        binding_digest: binding::binding_digest(
+            CURRENT_SCHEME,
+            role,
+            &subject,
+            &content_digest,
+            opinion.as_ref(),
+        ),
+        signer_subject: subject,
+        signer_name: name,
+        role,
+        signed_at: Utc::now(),
+        content_digest,
+        scheme: CURRENT_SCHEME,
+        opinion_kind: opinion.as_ref().map(|o| o.kind),
+        opinion_text: opinion.as_ref().and_then(|o| o.text.clone()),
+        opinion_person: opinion.as_ref().and_then(|o| o.person.clone()),
+        opinion_date: opinion.as_ref().and_then(|o| o.date),
+    };
+    signature::Entity::insert(signature::ActiveModel::from(row.clone()).reset_all())
+        .exec_without_returning(&open.txn.txn)
+        .await?;
+    Ok(row)
 }
 
 /// A signature by id (to replay a signing).
