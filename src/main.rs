@@ -21,10 +21,28 @@ fn init_tracing(config: &Config) {
     }
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// Stack of each runtime thread: deep but bounded use cases (an upsert that turns into an edit
+/// of a signed report) must never come near it.
+const THREAD_STACK: usize = 8 * 1024 * 1024;
+
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_tracing(&cli.config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK)
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the async runtime");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(start(cli))
+}
+
+async fn start(cli: Cli) -> std::process::ExitCode {
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

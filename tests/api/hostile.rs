@@ -124,7 +124,11 @@ async fn nesting_ten_thousand_deep_anywhere_does_not_stop_the_process() {
             &[("JIXIAO_MODE", mode), ("JIXIAO_RATE_LIMIT", "0")],
             std::process::Stdio::null(),
         );
-        let client = reqwest::Client::new();
+        // No pooled connections: a refused oversized request closes its connection.
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("client");
         wait_up(&client, &base).await;
         for doc in &documents {
             let body = serde_json::to_vec(&json!({ "query": doc })).expect("json");
