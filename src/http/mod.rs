@@ -562,6 +562,7 @@ impl<'a> Call<'a> {
         let shape = doc.as_ref().map_or(Ok(()), |d| {
             crate::graphql::limits::check_shape(d, &state.limits)
         });
+        let shape = shape.and_then(|()| crate::graphql::input_guard::check(&mut request));
         let mut response = if let Err(refused) = shape {
             async_graphql::Response::from_errors(vec![refused])
         } else if self.introspection {
