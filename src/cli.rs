@@ -105,26 +105,33 @@ impl Source {
         match self {
             Source::Lines(path, lines) => loop {
                 let (i, line) = lines.next()?;
+                let at =
+                    |e: &dyn std::fmt::Display| format!("{} 第 {} 行：{e}", path.display(), i + 1);
                 match line {
-                    Err(e) => return Some(Err(format!("{} 第 {} 行：{e}", path.display(), i + 1))),
+                    Err(e) => return Some(Err(at(&e))),
                     Ok(l) if l.trim().is_empty() => continue,
                     Ok(l) => {
                         return Some(
                             serde_json::from_str(&l)
-                                .map_err(|e| format!("{} 第 {} 行：{e}", path.display(), i + 1)),
+                                .map_err(|e| at(&e))
+                                .and_then(|v| document(v).map_err(|e| at(&e))),
                         );
                     }
                 }
             },
             Source::Items(path, items) => {
                 let (i, v) = items.next()?;
-                Some(
-                    serde_json::from_value(v)
-                        .map_err(|e| format!("{} 第 {} 项：{e}", path.display(), i + 1)),
-                )
+                Some(document(v).map_err(|e| format!("{} 第 {} 项：{e}", path.display(), i + 1)))
             }
         }
     }
+}
+
+/// Reads one document: every string passes the request guard (no control characters), and
+/// every decimal the strict grammar (the `Decimal` scalar's), as over GraphQL.
+fn document(value: serde_json::Value) -> Result<Line, String> {
+    crate::graphql::input_guard::check_json(&value)?;
+    serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
 /// Imports every document under `path`, one transaction each, with a progress bar.
@@ -293,6 +300,61 @@ mod tests {
         let bytes = serde_json::to_vec(&fixture()).unwrap();
         assert_eq!(read_all(&bytes, "jsonl"), (1, 0));
         assert_eq!(read_all(&bytes, "json"), (1, 0));
+    }
+
+    /// A document with a control character in any string, or a decimal outside the grammar, is
+    /// refused with its code and place, like over GraphQL.
+    #[test]
+    fn control_characters_and_loose_decimals_are_refused() {
+        let edits: [(&str, Value, &str); 6] = [
+            (
+                "/document/unitName",
+                Value::from("局\u{0}"),
+                "INVALID_CHARACTER",
+            ),
+            (
+                "/document/profile/annualTasks/1",
+                Value::from("任务\u{1b}"),
+                "INVALID_CHARACTER",
+            ),
+            (
+                "/document/declaredScore",
+                Value::from("1e2"),
+                "INVALID_DECIMAL",
+            ),
+            (
+                "/document/finance/units/0/income/total",
+                Value::from("1_000"),
+                "INVALID_DECIMAL",
+            ),
+            (
+                "/document/finance/units/0/income/total",
+                serde_json::json!(680.54),
+                "INVALID_DECIMAL",
+            ),
+            (
+                "/document/finance/units/0/income/other",
+                Value::from(f64::NAN.to_string()),
+                "INVALID_DECIMAL",
+            ),
+        ];
+        for (pointer, value, code) in edits {
+            let mut doc = fixture();
+            *doc.pointer_mut(pointer).unwrap() = value.clone();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("input.jsonl");
+            std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+            let mut source = Source::open(&path).unwrap();
+            let error = source.next().unwrap().err().unwrap_or_default();
+            assert!(error.contains(code), "{pointer} {value}: {error}");
+        }
+        // Integers as JSON numbers stay accepted, as in the scalar.
+        let mut doc = fixture();
+        doc["document"]["finance"]["units"][0]["income"]["other"] = serde_json::json!(76);
+        assert_eq!(
+            read_all(&serde_json::to_vec(&doc).unwrap(), "jsonl"),
+            (1, 0)
+        );
     }
 
     proptest! {

@@ -3,6 +3,11 @@
 use rust_decimal::Decimal;
 use sea_orm::DeriveValueType;
 
+/// Integer digits every fixed-point value may have: the range is |x| < 10^12 (万元 for money),
+/// far beyond any real budget, and small enough that a value at six decimals still fits a
+/// `BIGINT` (10^18 < 2^63) and that sums of millions of values stay exact in 128 bits.
+pub const INTEGER_DIGITS: u32 = 12;
+
 /// Why a decimal does not fit a fixed-point column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScaleError {
@@ -11,7 +16,7 @@ pub enum ScaleError {
         /// Fractional digits the column keeps.
         scale: u32,
     },
-    /// The value is too large for the column.
+    /// The magnitude is 10^[`INTEGER_DIGITS`] or more.
     TooLarge,
 }
 
@@ -24,8 +29,8 @@ macro_rules! fixed_point {
         impl $name {
             /// Fractional digits kept.
             pub const SCALE: u32 = $scale;
-            /// Largest magnitude accepted (18 significant digits).
-            const LIMIT: i64 = 999_999_999_999_999_999;
+            /// Largest magnitude accepted, in units of the scale: 10^(12 + SCALE) − 1.
+            pub const LIMIT: i64 = 10i64.pow(INTEGER_DIGITS + $scale) - 1;
 
             /// The exact decimal value, at the column's scale.
             pub fn to_decimal(self) -> Decimal {
@@ -33,7 +38,7 @@ macro_rules! fixed_point {
             }
 
             /// Converts a decimal without rounding: more fractional digits than the column
-            /// keeps, or a magnitude beyond 18 digits, is an error.
+            /// keeps, or a magnitude of 10^[`INTEGER_DIGITS`] or more, is an error.
             pub fn from_decimal(value: Decimal) -> Result<Self, ScaleError> {
                 let normalized = value.normalize();
                 if normalized.scale() > Self::SCALE {
@@ -55,12 +60,12 @@ macro_rules! fixed_point {
 }
 
 fixed_point!(
-    /// A `Decimal(18,2)`: money in 万元, scores, weights, rates in percent.
+    /// A `Decimal(14,2)`: money in 万元, scores, weights, rates in percent.
     Hundredths,
     2
 );
 fixed_point!(
-    /// A decimal with six fractional digits: values parsed from indicator texts.
+    /// A `Decimal(18,6)`: values parsed from indicator texts.
     Millionths,
     6
 );
@@ -76,7 +81,14 @@ mod tests {
 
     #[test]
     fn round_trips_exactly() {
-        for s in ["680.54", "76", "0.01", "-49.10", "9999999999999999.99"] {
+        for s in [
+            "680.54",
+            "76",
+            "0.01",
+            "-49.10",
+            "999999999999.99",
+            "-999999999999.99",
+        ] {
             let v = Hundredths::from_decimal(dec(s));
             assert_eq!(v.map(Hundredths::to_decimal), Ok(dec(s)), "{s}");
         }
@@ -94,8 +106,19 @@ mod tests {
             Err(ScaleError::TooManyDecimals { scale: 2 })
         );
         assert_eq!(Hundredths::from_decimal(dec("1.100")), Ok(Hundredths(110)));
+        for s in ["1000000000000", "-1000000000000", "99999999999999999.99"] {
+            assert_eq!(
+                Hundredths::from_decimal(dec(s)),
+                Err(ScaleError::TooLarge),
+                "{s}"
+            );
+        }
         assert_eq!(
-            Hundredths::from_decimal(dec("99999999999999999.99")),
+            Millionths::from_decimal(dec("999999999999.999999")),
+            Ok(Millionths(999_999_999_999_999_999))
+        );
+        assert_eq!(
+            Millionths::from_decimal(dec("1000000000000")),
             Err(ScaleError::TooLarge)
         );
     }

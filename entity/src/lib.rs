@@ -1,9 +1,9 @@
 //! SeaORM entities of jixiao: one module per table, nothing else.
 //!
 //! Amounts, scores and weights are exact fixed-point numbers stored as `BIGINT` multiples of
-//! 0.01 ([`Hundredths`], i.e. `Decimal(18,2)`), and parsed indicator values as multiples of
-//! 0.000001 ([`Millionths`]). SQLite has no exact decimal type, so this keeps money exact on
-//! both databases and lets SQL sum and order it.
+//! 0.01 ([`Hundredths`], i.e. `Decimal(14,2)`), and parsed indicator values as multiples of
+//! 0.000001 ([`Millionths`]), all with |x| < 10^12 ([`INTEGER_DIGITS`]). SQLite has no exact
+//! decimal type, so this keeps money exact on both databases and lets SQL sum and order it.
 
 pub mod change_event;
 pub mod department;
@@ -25,4 +25,4 @@ pub mod webhook;
 pub mod webhook_delivery;
 
 pub use enums::*;
-pub use fixed::{Hundredths, Millionths, ScaleError};
+pub use fixed::{Hundredths, INTEGER_DIGITS, Millionths, ScaleError};

@@ -1,7 +1,7 @@
 //! Database migrations of jixiao, for SQLite and PostgreSQL alike.
 //!
 //! Conventions: UUID primary keys; timestamps with time zone (UTC); amounts, scores and weights
-//! as `BIGINT` hundredths (an exact `Decimal(18,2)`, see the `entity` crate); enumerations as
+//! as `BIGINT` hundredths (an exact `Decimal(14,2)`, see the `entity` crate); enumerations as
 //! short strings. A migration that has landed is never edited: add a new one.
 
 pub use sea_orm_migration::prelude::*;

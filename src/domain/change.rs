@@ -114,6 +114,13 @@ pub fn of_report(report_id: Uuid) -> sea_orm::Select<change_event::Entity> {
     change_event::Entity::find().filter(change_event::Column::ReportId.eq(report_id))
 }
 
+/// The cursor before the feed's first event (sequence numbers start at 1): what `changes`
+/// answers as `endCursor` when a caller without a cursor finds no events yet.
+pub fn start_cursor() -> String {
+    use crate::domain::pagination::{self, KeyValue};
+    pagination::cursor(vec![KeyValue::I(0)], Uuid::nil())
+}
+
 /// A page of events in feed order.
 pub async fn page(
     db: &crate::domain::Db,
@@ -124,6 +131,7 @@ pub async fn page(
     use sea_orm::sea_query::Expr;
     let keys = [SortKey::<change_event::Model> {
         expr: Expr::col(change_event::Column::Sequence),
+        kind: pagination::KeyKind::Integer,
         descending: false,
         value: |m| KeyValue::I(m.sequence),
     }];

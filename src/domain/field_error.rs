@@ -7,9 +7,10 @@ pub enum UserErrorCode {
     Required,
     /// Text longer than allowed.
     TooLong,
-    /// A number outside its allowed range.
+    /// A number outside its allowed range (every stored decimal: |x| < 10^12).
     OutOfRange,
-    /// A decimal with more fractional digits than kept, or too large.
+    /// A decimal outside the grammar of [`crate::domain::money`], or with more decimals than
+    /// the field keeps.
     InvalidDecimal,
     /// A value that is not allowed here.
     Invalid,

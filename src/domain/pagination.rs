@@ -28,7 +28,37 @@ pub enum KeyValue {
     T(DateTime<Utc>),
 }
 
+/// The type of a sort key, which every cursor value for it must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// [`KeyValue::I`].
+    Integer,
+    /// [`KeyValue::S`].
+    Text,
+    /// [`KeyValue::T`].
+    Time,
+}
+
+/// Longest text key a cursor may carry (characters); keys are names and codes.
+const MAX_TEXT_KEY: usize = 1_000;
+
 impl KeyValue {
+    /// Whether the value has `kind` and is something the databases can compare: text of bounded
+    /// length without refused characters ([`crate::domain::text`]), a time in the years 1 to
+    /// 9999.
+    fn fits(&self, kind: KeyKind) -> bool {
+        use chrono::Datelike;
+        match (self, kind) {
+            (KeyValue::I(_), KeyKind::Integer) => true,
+            (KeyValue::S(s), KeyKind::Text) => {
+                s.chars().count() <= MAX_TEXT_KEY
+                    && crate::domain::text::first_forbidden(s).is_none()
+            }
+            (KeyValue::T(t), KeyKind::Time) => (1..=9999).contains(&t.year()),
+            _ => false,
+        }
+    }
+
     fn into_value(self) -> Value {
         match self {
             KeyValue::I(v) => Value::BigInt(Some(v)),
@@ -38,10 +68,13 @@ impl KeyValue {
     }
 }
 
-/// One sort key: an expression that is never NULL, its direction, and how to read it off a row.
+/// One sort key: an expression that is never NULL, its type, its direction, and how to read it
+/// off a row.
 pub struct SortKey<M> {
     /// The ordering expression.
     pub expr: Expr,
+    /// The type of its values (a cursor with another is refused before any SQL).
+    pub kind: KeyKind,
     /// Descending order.
     pub descending: bool,
     /// The key's value for a row.
@@ -87,11 +120,23 @@ fn encode(keys: Vec<KeyValue>, id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode(cursor: &str, arity: usize) -> Result<Cursor, AppError> {
-    let bad = || AppError::BadUserInput(format!("无效的分页游标：{cursor}"));
+/// Reads a cursor made for keys of these kinds: any other shape — not base64 or JSON, another
+/// number of keys, a key of another type (a cursor of another ordering, or tampered with), text
+/// with control characters, an impossible time — is BAD_USER_INPUT before any SQL runs.
+fn decode(cursor: &str, kinds: &[KeyKind]) -> Result<Cursor, AppError> {
+    let bad = || {
+        let shown: String = cursor
+            .chars()
+            .take(100)
+            .flat_map(char::escape_debug)
+            .collect();
+        AppError::BadUserInput(format!(
+            "无效的分页游标：{shown}（请使用本连接、本排序返回的 cursor / endCursor / startCursor，原样传回）"
+        ))
+    };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let parsed: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if parsed.k.len() != arity {
+    if parsed.k.len() != kinds.len() || !parsed.k.iter().zip(kinds).all(|(v, k)| v.fits(*k)) {
         return Err(bad());
     }
     Ok(parsed)
@@ -154,12 +199,13 @@ where
         .iter()
         .map(|k| (k.expr.clone(), k.descending))
         .collect();
+    let kinds: Vec<KeyKind> = keys.iter().map(|k| k.kind).collect();
     let mut select = select;
     if let Some(after) = &request.after {
-        select = select.filter(beyond(&exprs, &id, decode(after, keys.len())?, true));
+        select = select.filter(beyond(&exprs, &id, decode(after, &kinds)?, true));
     }
     if let Some(before) = &request.before {
-        select = select.filter(beyond(&exprs, &id, decode(before, keys.len())?, false));
+        select = select.filter(beyond(&exprs, &id, decode(before, &kinds)?, false));
     }
     let backward = last.is_some();
     let limit = last.or(first).unwrap_or(DEFAULT_PAGE as u64);

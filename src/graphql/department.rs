@@ -121,7 +121,8 @@ impl Department {
 pub struct DepartmentFilter {
     /// Parent department (global ID).
     pub parent_id: Option<ID>,
-    /// Text contained in the code or name.
+    /// Text contained in the code or name (at most 200 characters; longer: TOO_LONG).
+    #[graphql(validator(custom = "super::input_guard::SearchTerm"))]
     pub search: Option<String>,
 }
 

@@ -324,13 +324,10 @@ pub struct FundingLine {
 
 #[async_graphql::ComplexObject]
 impl FundingLine {
-    /// 执行率 B/A in percent, two decimals; null when either is blank or A is 0.
+    /// 执行率 B/A in percent, two decimals; null when either is blank or A is 0 or negative.
     async fn execution_rate(&self) -> Option<Decimal> {
-        let (a, b) = (self.adjusted_budget?.0, self.executed?.0);
-        if a.is_zero() {
-            return None;
-        }
-        Some(Decimal((b / a * Dec::ONE_HUNDRED).round_dp(2)))
+        crate::domain::assessment::score::execution_rate(self.adjusted_budget?.0, self.executed?.0)
+            .map(Decimal)
     }
 }
 

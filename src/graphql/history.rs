@@ -115,12 +115,14 @@ impl FeedQuery {
     /// The change feed: every change to the reports the caller may read (tombstones of deleted
     /// reports included), in strictly increasing `sequence`. Read it to the end, keep the last
     /// `endCursor`, and continue from there: nothing is missed and nothing repeats.
+    /// `pageInfo.endCursor` is never null here: on a page with no events it is the `after` sent
+    /// (or, without one, the cursor of the feed's start), so a client can always store it.
     #[graphql(complexity = "super::limits::cost(first, None, child_complexity)")]
     async fn changes(
         &self,
         ctx: &async_graphql::Context<'_>,
         #[graphql(
-            desc = "Cursor to continue after (from pageInfo.endCursor or an event's cursor)."
+            desc = "Cursor to continue after (from pageInfo.endCursor or an event's cursor); without it, the feed starts at its first event."
         )]
         after: Option<String>,
         #[graphql(desc = "Page size (at most 100; default 20).")] first: Option<i32>,
@@ -134,7 +136,18 @@ impl FeedQuery {
             ..Default::default()
         };
         let page = crate::domain::change::page(super::db(ctx), select.clone(), &request).await?;
-        Ok(ChangeConnection::new(page, select, Into::into))
+        let mut connection = ChangeConnection::new(page, select, Into::into);
+        // Nothing new: the caller keeps its place (the cursor it sent, already checked by the
+        // page query, or the start of the feed).
+        let info = &mut connection.0.page_info;
+        if info.end_cursor.is_none() {
+            info.end_cursor = Some(
+                request
+                    .after
+                    .unwrap_or_else(crate::domain::change::start_cursor),
+            );
+        }
+        Ok(connection)
     }
 }
 

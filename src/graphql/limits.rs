@@ -116,6 +116,7 @@ impl Extension for Enforce {
             .await
             .map_err(|e| self.0.code(e))?;
         check_shape(&doc, &self.0)?;
+        super::input_guard::check_parts(Some(&doc), variables, None)?;
         // Queries and mutations go over HTTP, where the rate limit, introspection policy, body
         // limit, timeout and per-request loaders apply; sockets carry subscriptions only.
         if doc

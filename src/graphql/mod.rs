@@ -12,6 +12,7 @@ mod history;
 mod idempotent;
 mod ids;
 mod indicator;
+pub mod input_guard;
 pub mod limits;
 mod loaders;
 mod node;

@@ -1147,7 +1147,9 @@ pub struct ReportFilter {
     pub kind: Option<ReportKind>,
     /// Workflow state.
     pub status: Option<ReportStatus>,
-    /// Text contained in the unit name, title or project name.
+    /// Text contained in the unit name, title or project name (at most 200 characters; longer:
+    /// TOO_LONG).
+    #[graphql(validator(custom = "super::input_guard::SearchTerm"))]
     pub search: Option<String>,
 }
 

@@ -7,28 +7,39 @@ use chrono::{NaiveDate, SecondsFormat, Utc};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decimal(pub rust_decimal::Decimal);
 
-/// Exact decimal number, as a JSON string such as "680.54" (integers may also be sent as JSON
-/// numbers). Amounts are in 万元 unless the field says otherwise. Never a binary float.
+/// Exact decimal number, as a JSON string in one strict grammar: an optional leading `-`, ASCII
+/// digits, and optionally `.` followed by 1 to 6 digits (`"680.54"`, `"-49.10"`, `"76"`). No
+/// exponent, `+`, separators (`_` `,`), spaces, full-width or other Unicode digits, leading or
+/// trailing `.`; integers may also be sent as JSON numbers, never fractions or exponents.
+/// Anything else is refused with `extensions.code` INVALID_DECIMAL (OUT_OF_RANGE beyond 22
+/// integer digits). Amounts are in 万元 unless the field says otherwise; amounts, scores and
+/// weights keep 2 decimals and parsed indicator values 6 (more: an INVALID_DECIMAL user error on
+/// the field), and every stored value has |x| < 10^12 (else an OUT_OF_RANGE user error). Never a
+/// binary float.
 #[Scalar(name = "Decimal")]
 impl ScalarType for Decimal {
     fn parse(value: Value) -> InputValueResult<Self> {
+        use crate::domain::money;
+        let refused = |e: money::DecimalError, message: String| {
+            InputValueError::custom(message).with_extension("code", e.code())
+        };
         match &value {
-            Value::String(s) => s
-                .trim()
-                .parse::<rust_decimal::Decimal>()
+            Value::String(s) => money::parse(s, money::MAX_DECIMALS)
                 .map(Decimal)
-                .map_err(|_| {
-                    InputValueError::custom(format!(
-                        "“{s}”不是有效的十进制数，请写成如 \"680.54\" 的字符串"
-                    ))
-                }),
-            Value::Number(n) => match n.as_i64() {
-                Some(i) => Ok(Decimal(rust_decimal::Decimal::from(i))),
-                None => Err(InputValueError::custom(format!(
-                    "小数 {n} 请以字符串传递（如 \"{n}\"），以免二进制浮点误差"
-                ))),
-            },
-            _ => Err(InputValueError::expected_type(value)),
+                .map_err(|e| refused(e, e.message(s))),
+            Value::Number(n) => money::parse_json_number(n).map(Decimal).map_err(|e| {
+                let message = if n.is_f64() {
+                    money::float_message(n)
+                } else {
+                    e.message(&n.to_string())
+                };
+                refused(e, message)
+            }),
+            other => Err(InputValueError::custom(format!(
+                "应为十进制数，收到 {other}；{}",
+                money::accepted_form(money::MAX_DECIMALS)
+            ))
+            .with_extension("code", "INVALID_DECIMAL")),
         }
     }
 

@@ -289,6 +289,18 @@ impl Authenticator {
             return Err(AppError::Unauthenticated("令牌过长".into()));
         }
         let claims = self.verify(token)?;
+        // Claims become actors and scopes written and compared in SQL: the text rule of every
+        // other input applies (no control characters but tab and line breaks).
+        let texts = std::iter::once(&claims.sub)
+            .chain(&claims.name)
+            .chain(&claims.departments);
+        for text in texts {
+            if crate::domain::text::first_forbidden(text).is_some() {
+                return Err(AppError::Unauthenticated(
+                    "令牌的 sub、name 或 departments 含控制字符".into(),
+                ));
+            }
+        }
         let mut roles = Vec::with_capacity(claims.roles.len());
         for name in &claims.roles {
             roles

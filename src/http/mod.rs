@@ -526,6 +526,12 @@ async fn respond(
         BatchRequest::Batch(requests) => {
             let mut out = Vec::with_capacity(requests.len());
             for mut request in requests {
+                // Nothing parses a document before it passes the pre-check.
+                if let Err(refused) = crate::graphql::precheck::check(&request.query, &state.limits)
+                {
+                    out.push(async_graphql::Response::from_errors(vec![refused]));
+                    continue;
+                }
                 let call = Call::new(state, &viewer, &mut request, started);
                 out.push(call.execute(state, request).await);
             }
@@ -728,6 +734,7 @@ impl<'a> Call<'a> {
         let shape = doc.as_ref().map_or(Ok(()), |d| {
             crate::graphql::limits::check_shape(d, &state.limits)
         });
+        let shape = shape.and_then(|()| crate::graphql::input_guard::check(&mut request));
         let mut response = if let Err(refused) = shape {
             async_graphql::Response::from_errors(vec![refused])
         } else if self.introspection {
@@ -831,6 +838,9 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
             );
         }
     };
+    if let Err(refused) = crate::graphql::precheck::check(&request.query, &state.limits) {
+        return refused_document(&viewer, format, refused, started);
+    }
     if is_mutation(&mut request) {
         let err = AppError::BadUserInput("变更操作（mutation）只能用 POST 发送".into());
         let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &err);

@@ -138,6 +138,14 @@ async fn nesting_ten_thousand_deep_anywhere_does_not_stop_the_process() {
                 "QUERY_TOO_DEEP",
                 "{mode} POST: {status} {answer}"
             );
+            let batch =
+                serde_json::to_vec(&json!([{ "query": "{ __typename }" }, { "query": doc }]))
+                    .expect("json");
+            let (status, answer, _) = post_raw(&client, &base, None, batch).await;
+            assert_eq!(
+                answer[1]["errors"][0]["extensions"]["code"], "QUERY_TOO_DEEP",
+                "{mode} batch: {status} {answer}"
+            );
             // Over GET the encoded document is longer than a header block may be: refused
             // before the handler (431 or the connection closed), or by the pre-check.
             let resp = client

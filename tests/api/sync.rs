@@ -437,3 +437,54 @@ async fn idempotency_keys_expire() {
     );
     assert_eq!(app.report_count().await, 2);
 }
+
+/// `changes` never answers `endCursor: null`: with nothing new it is the cursor sent, or (with
+/// none sent) the start of the feed, so a client that stores it never restarts from the top.
+#[tokio::test]
+async fn the_feed_end_cursor_is_never_null() {
+    let app = TestApp::spawn().await;
+    let token = app.token(&["SYNC_CLIENT"], &["*"]);
+    let page = |after: Value, filter: Value| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            let body = app
+                .gql(Some(&token), FEED, json!({ "after": after, "f": filter }))
+                .await;
+            assert!(body["errors"].is_null(), "{body}");
+            body["data"]["changes"].clone()
+        }
+    };
+    // An empty feed: the start cursor.
+    let empty = page(Value::Null, Value::Null).await;
+    assert_eq!(empty["nodes"], json!([]));
+    let start = empty["pageInfo"]["endCursor"].clone();
+    assert!(start.is_string(), "{empty}");
+    // Anonymous callers (who see no events) get it too.
+    let anonymous = app
+        .gql(None, "{ changes { pageInfo { endCursor } } }", json!({}))
+        .await;
+    assert_eq!(anonymous["data"]["changes"]["pageInfo"]["endCursor"], start);
+    // Events written later are read from the start cursor.
+    app.create_report(2024, "甲单位", None).await;
+    app.create_report(2023, "乙单位", None).await;
+    let first = page(start.clone(), Value::Null).await;
+    assert_eq!(first["nodes"].as_array().map(Vec::len), Some(2), "{first}");
+    let end = first["pageInfo"]["endCursor"].clone();
+    assert_eq!(end, first["nodes"][1]["cursor"]);
+    // Nothing new: the cursor sent comes back, again and again.
+    for _ in 0..2 {
+        let idle = page(end.clone(), Value::Null).await;
+        assert_eq!(idle["nodes"], json!([]));
+        assert_eq!(idle["pageInfo"]["endCursor"], end, "{idle}");
+        assert_eq!(idle["pageInfo"]["hasNextPage"], false);
+    }
+    // A filter that matches nothing from the start also keeps a cursor.
+    let none = page(Value::Null, json!({ "entityTypes": ["Signature"] })).await;
+    assert_eq!(none["pageInfo"]["endCursor"], start, "{none}");
+    // And a reader that stored the idle cursor gets exactly the next event.
+    app.create_report(2022, "丙单位", None).await;
+    let next = page(end, Value::Null).await;
+    assert_eq!(next["nodes"].as_array().map(Vec::len), Some(1), "{next}");
+    assert_eq!(next["pageInfo"]["endCursor"], next["nodes"][0]["cursor"]);
+}

@@ -172,9 +172,40 @@ impl Rules {
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         let w = &self.level1_weights;
-        let sum = w.budget_execution + w.output + w.outcome + w.satisfaction;
-        if sum != Decimal::ONE_HUNDRED {
-            out.push(format!("一级指标分值之和应为 100，实际为 {sum}"));
+        let hundred = Decimal::ONE_HUNDRED;
+        let weights = [w.budget_execution, w.output, w.outcome, w.satisfaction];
+        if weights.iter().any(|w| *w < Decimal::ZERO || *w > hundred) {
+            out.push("一级指标分值须在 0 到 100 之间".into());
+        }
+        let sum = weights
+            .iter()
+            .try_fold(Decimal::ZERO, |s, w| s.checked_add(*w));
+        if sum != Some(hundred) {
+            let shown = sum.map_or_else(|| "超出范围".to_owned(), |s| s.to_string());
+            out.push(format!("一级指标分值之和应为 100，实际为 {shown}"));
+        }
+        let o = &self.over_achievement;
+        let limit = Decimal::from(1_000_000);
+        for (label, v) in [
+            ("超额完成提示阈值", o.threshold_percent),
+            ("得分上限", o.score_cap_percent),
+        ] {
+            if v < Decimal::ZERO || v > limit {
+                out.push(format!("{label}须在 0 到 1000000（%）之间，实际为 {v}"));
+            }
+        }
+        let tolerance = self.arithmetic_tolerance;
+        if tolerance < Decimal::ZERO || entity::Hundredths::from_decimal(tolerance).is_err() {
+            out.push(format!(
+                "算术容差须为不小于 0、最多两位小数且小于 10^12 的数，实际为 {tolerance}"
+            ));
+        }
+        if self
+            .grade_bands
+            .iter()
+            .any(|b| b.min_score < -hundred || b.min_score > hundred)
+        {
+            out.push("等次的最低分须在 -100 到 100 之间".into());
         }
         if self.grade_bands.is_empty() {
             out.push("至少需要一个等次".into());

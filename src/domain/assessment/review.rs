@@ -9,6 +9,17 @@ use crate::domain::report::document::{FinanceRow, ReportDocument};
 use entity::{Comparator, FundingLineKind};
 use rust_decimal::Decimal;
 
+/// A sum that cannot panic. Scores and weights are at most 100 and a report holds at most 500
+/// rows, so it stays far inside the decimal range; saturating keeps that true by construction.
+fn saturating_sum(values: impl Iterator<Item = Decimal>) -> Decimal {
+    values.fold(Decimal::ZERO, Decimal::saturating_add)
+}
+
+/// `percent` % of `weight`, two decimals.
+fn share_of(weight: Decimal, percent: Decimal) -> Decimal {
+    (weight.saturating_mul(percent) / Decimal::ONE_HUNDRED).round_dp(2)
+}
+
 fn blank(v: &Option<String>) -> bool {
     v.as_deref().is_none_or(|s| s.trim().is_empty())
 }
@@ -60,7 +71,20 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             } else if matches!(c.comparator, Comparator::Gte | Comparator::Gt)
                 && c.target > Decimal::ZERO
             {
-                let over = ((c.actual - c.target) * Decimal::ONE_HUNDRED / c.target).round_dp(2);
+                // Beyond the decimal range the excess is simply the largest there is.
+                let over = c
+                    .actual
+                    .checked_sub(c.target)
+                    .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
+                    .and_then(|d| d.checked_div(c.target))
+                    .map_or(
+                        if c.actual > c.target {
+                            Decimal::MAX
+                        } else {
+                            Decimal::MIN
+                        },
+                        |o| o.round_dp(2),
+                    );
                 if over > threshold {
                     out.add(
                         "OVER_ACHIEVEMENT",
@@ -129,28 +153,29 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
                     .find(|b| t.text.contains(b.label.as_str()))
             }),
         ) && w > Decimal::ZERO
+            && let Some(share) = s
+                .checked_mul(Decimal::ONE_HUNDRED)
+                .and_then(|p| p.checked_div(w))
+            && (share < band.min_percent || share > band.max_percent)
         {
-            let share = s * Decimal::ONE_HUNDRED / w;
-            if share < band.min_percent || share > band.max_percent {
-                out.add(
-                    "QUALITATIVE_SCORE_OUT_OF_BAND",
-                    Severity::Error,
-                    format!("{path}.declaredScore"),
-                    format!(
-                        "“{}”应得分值的 {}%–{}%，填报得分 {s} 为分值的 {}%",
-                        band.label,
-                        band.min_percent,
-                        band.max_percent,
-                        share.round_dp(2)
-                    ),
-                    Some(format!(
-                        "{}–{}",
-                        (w * band.min_percent / Decimal::ONE_HUNDRED).round_dp(2),
-                        (w * band.max_percent / Decimal::ONE_HUNDRED).round_dp(2)
-                    )),
-                    Some(s.to_string()),
-                );
-            }
+            out.add(
+                "QUALITATIVE_SCORE_OUT_OF_BAND",
+                Severity::Error,
+                format!("{path}.declaredScore"),
+                format!(
+                    "“{}”应得分值的 {}%–{}%，填报得分 {s} 为分值的 {}%",
+                    band.label,
+                    band.min_percent,
+                    band.max_percent,
+                    share.round_dp(2)
+                ),
+                Some(format!(
+                    "{}–{}",
+                    share_of(w, band.min_percent),
+                    share_of(w, band.max_percent)
+                )),
+                Some(s.to_string()),
+            );
         }
     }
 
@@ -208,8 +233,12 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
         .iter()
         .find(|f| f.line == FundingLineKind::Total);
     if !weights.is_empty() {
-        let sum = weights.iter().copied().sum::<Decimal>()
-            + funding_total.and_then(|f| f.weight).unwrap_or_default();
+        let sum = saturating_sum(
+            weights
+                .iter()
+                .copied()
+                .chain(funding_total.and_then(|f| f.weight)),
+        );
         if sum != Decimal::ONE_HUNDRED {
             out.add(
                 "WEIGHTS_SUM",
@@ -228,10 +257,12 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
         if let Some(declared) = doc.declared_score
             && !scores.is_empty()
         {
-            let sum = scores.iter().copied().sum::<Decimal>()
-                + funding_total
-                    .and_then(|f| f.declared_score)
-                    .unwrap_or_default();
+            let sum = saturating_sum(
+                scores
+                    .iter()
+                    .copied()
+                    .chain(funding_total.and_then(|f| f.declared_score)),
+            );
             if sum != declared {
                 out.add(
                     "TOTAL_NOT_SUM",
@@ -239,7 +270,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
                     "declaredScore",
                     format!(
                         "总分 {declared} 与各项得分之和 {sum} 不符，相差 {}",
-                        declared - sum
+                        declared.saturating_sub(sum)
                     ),
                     Some(sum.to_string()),
                     Some(declared.to_string()),
@@ -265,7 +296,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
     if let (Some(declared), Some(total)) = (doc.declared_score, assessment.total)
         && declared != total
     {
-        let diff = declared - total;
+        let diff = declared.saturating_sub(total);
         out.add(
             "DECLARED_SCORE_DIFFERS",
             if diff > Decimal::from(5) {

@@ -116,8 +116,22 @@ pub struct Assessment {
     pub grade_matches: Option<bool>,
 }
 
-fn pct(v: Decimal) -> Decimal {
-    (v * Decimal::ONE_HUNDRED).round_dp(2)
+fn pct(v: Decimal) -> Option<Decimal> {
+    v.checked_mul(Decimal::ONE_HUNDRED).map(|p| p.round_dp(2))
+}
+
+/// 执行率 B/A as a share (1 = 100 %): none when the budget A is zero or negative, or when the
+/// quotient is beyond the decimal range.
+pub fn execution_share(adjusted_budget: Decimal, executed: Decimal) -> Option<Decimal> {
+    if adjusted_budget <= Decimal::ZERO {
+        return None;
+    }
+    executed.checked_div(adjusted_budget)
+}
+
+/// 执行率 B/A in percent, two decimals (see [`execution_share`]).
+pub fn execution_rate(adjusted_budget: Decimal, executed: Decimal) -> Option<Decimal> {
+    pct(execution_share(adjusted_budget, executed)?)
 }
 
 /// A figure as written: its number and unit.
@@ -184,16 +198,20 @@ pub fn compare(
             } else {
                 actual <= target
             };
+            // Not met: actual > target > 0. A quotient beyond the decimal range means an
+            // excess so large that nothing is earned.
             let ratio = if met {
                 one
             } else if target <= zero {
                 zero
             } else {
                 match rules.lower_better {
-                    LowerBetter::LinearToZeroAtDouble => {
-                        (one - (actual - target) / target).max(zero)
-                    }
-                    LowerBetter::Ratio => target / actual,
+                    LowerBetter::LinearToZeroAtDouble => actual
+                        .checked_sub(target)
+                        .and_then(|excess| excess.checked_div(target))
+                        .and_then(|share| one.checked_sub(share))
+                        .map_or(zero, |r| r.max(zero)),
+                    LowerBetter::Ratio => target.checked_div(actual).unwrap_or(zero),
                 }
             };
             (met, ratio)
@@ -210,12 +228,14 @@ pub fn compare(
             } else {
                 actual >= target
             };
+            // Not met: actual < target, target > 0; a quotient beyond the decimal range is an
+            // actual so far below zero that nothing is earned.
             let ratio = if met {
                 one
             } else if target <= zero {
                 zero
             } else {
-                (actual / target).max(zero)
+                actual.checked_div(target).map_or(zero, |r| r.max(zero))
             };
             (met, ratio)
         }
@@ -360,8 +380,12 @@ fn judge(
         );
     }
     let met = comparisons.iter().filter(|c| c.met).count();
-    let ratio =
-        comparisons.iter().map(|c| c.ratio).sum::<Decimal>() / Decimal::from(comparisons.len());
+    // Each ratio is within [0, 1], so neither the sum nor the mean can overflow.
+    let ratio = comparisons
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(c.ratio))
+        .and_then(|sum| sum.checked_div(Decimal::from(comparisons.len())))
+        .unwrap_or(Decimal::ZERO);
     let detail: Vec<String> = comparisons
         .iter()
         .map(|c| {
@@ -427,9 +451,15 @@ pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
             .iter()
             .find(|(c, _)| *c == category)
             .map_or(0, |(_, n)| *n);
-        (n > 0).then(|| level1(rules, category) / Decimal::from(n))
+        (n > 0)
+            .then(|| level1(rules, category).checked_div(Decimal::from(n)))
+            .flatten()
     };
-    let cap = rules.over_achievement.score_cap_percent / Decimal::ONE_HUNDRED;
+    let cap = rules
+        .over_achievement
+        .score_cap_percent
+        .checked_div(Decimal::ONE_HUNDRED)
+        .unwrap_or(Decimal::ONE);
     let mut indicators = Vec::new();
     let (mut applicable, mut raw) = (Decimal::ZERO, Decimal::ZERO);
     for (index, (ind, (achievement, reason, comparisons, ratio, explanation))) in
@@ -439,13 +469,17 @@ pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
             (Achievement::NotAssessable, _) | (_, None) => (None, None),
             (_, Some(ratio)) => {
                 let weight = ind.weight.or_else(|| shared(ind.category));
-                let score = weight.map(|w| (w * ratio.min(cap.max(Decimal::ZERO))).round_dp(2));
+                let score = weight.and_then(|w| {
+                    w.checked_mul(ratio.min(cap.max(Decimal::ZERO)))
+                        .map(|s| s.round_dp(2))
+                });
                 (weight, score)
             }
         };
-        if let (Some(w), Some(s)) = (weight, score) {
-            applicable += w;
-            raw += s;
+        if let (Some(w), Some(s)) = (weight, score)
+            && let (Some(a), Some(r)) = (applicable.checked_add(w), raw.checked_add(s))
+        {
+            (applicable, raw) = (a, r);
         }
         let explanation = match score {
             Some(s) => format!(
@@ -470,30 +504,34 @@ pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
         .iter()
         .find(|f| f.line == FundingLineKind::Total)
         .and_then(|f| {
-            let (a, b) = (f.adjusted_budget?, f.executed?);
-            if a <= Decimal::ZERO {
-                return None;
-            }
-            let rate = pct(b / a);
+            // 执行率 B/A: none without a positive budget (A ≤ 0 has no meaningful rate).
+            let share = execution_share(f.adjusted_budget?, f.executed?)?;
+            let rate = pct(share)?;
             let weight = f.weight.unwrap_or(rules.level1_weights.budget_execution);
-            let score = (weight * (b / a).min(Decimal::ONE)).round_dp(2);
+            let score = weight.checked_mul(share.min(Decimal::ONE))?.round_dp(2);
             Some(FundingAssessment {
                 rate,
                 weight,
                 score,
             })
         });
-    if let Some(f) = &funding {
-        applicable += f.weight;
-        raw += f.score;
+    if let Some(f) = &funding
+        && let (Some(a), Some(r)) = (applicable.checked_add(f.weight), raw.checked_add(f.score))
+    {
+        (applicable, raw) = (a, r);
     }
-    let total =
-        (applicable > Decimal::ZERO).then(|| (raw * Decimal::ONE_HUNDRED / applicable).round_dp(2));
+    let total = (applicable > Decimal::ZERO)
+        .then(|| {
+            raw.checked_mul(Decimal::ONE_HUNDRED)
+                .and_then(|r| r.checked_div(applicable))
+        })
+        .flatten()
+        .map(|t| t.round_dp(2));
     let grade = total
         .and_then(|t| rules.grade_of(t))
         .map(|b| b.grade.clone());
     let score_difference = match (doc.declared_score, total) {
-        (Some(d), Some(t)) => Some((d - t).round_dp(2)),
+        (Some(d), Some(t)) => d.checked_sub(t).map(|v| v.round_dp(2)),
         _ => None,
     };
     let grade_matches = match (doc.declared_grade.as_deref(), &grade) {

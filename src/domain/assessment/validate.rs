@@ -16,9 +16,12 @@ fn money(v: Decimal) -> String {
     format!("{}", v.round_dp(2))
 }
 
-/// Sum of the filled cells, or `None` if all are blank.
+/// Sum of the filled cells, or `None` if all are blank (or, impossibly for values below 10^12,
+/// beyond the decimal range: then the check is skipped rather than the request failing).
 fn sum(parts: &[Option<Decimal>]) -> Option<Decimal> {
-    parts.iter().flatten().copied().reduce(|a, b| a + b)
+    let mut cells = parts.iter().flatten().copied();
+    let first = cells.next()?;
+    cells.try_fold(first, Decimal::checked_add)
 }
 
 struct Identity<'r> {

@@ -404,6 +404,7 @@ pub async fn page(
 ) -> Result<Page<review_comment::Model>, AppError> {
     let keys = [SortKey::<review_comment::Model> {
         expr: Expr::col(review_comment::Column::CreatedAt),
+        kind: pagination::KeyKind::Time,
         descending: false,
         value: |m| KeyValue::T(m.created_at),
     }];

@@ -39,6 +39,7 @@ pub async fn page(
 ) -> Result<Page<department::Model>, AppError> {
     let keys = [SortKey::<department::Model> {
         expr: Expr::col(department::Column::Code),
+        kind: pagination::KeyKind::Text,
         descending: false,
         value: |m| KeyValue::S(m.code.clone()),
     }];

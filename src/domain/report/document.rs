@@ -89,6 +89,7 @@ pub struct ReportDocument {
     /// 定量指标.
     pub indicators: Vec<IndicatorDoc>,
     /// 绩效自评综合得分.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub declared_score: Option<Decimal>,
     /// 评价等次.
     pub declared_grade: Option<String>,
@@ -167,16 +168,22 @@ pub struct FinanceRow {
 #[serde(rename_all = "camelCase", default)]
 pub struct Income {
     /// 收入合计.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub total: Option<Decimal>,
     /// 上年结转.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub carryover: Option<Decimal>,
     /// 公共财政拨款.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub public_finance: Option<Decimal>,
     /// 政府基金拨款.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub government_fund: Option<Decimal>,
     /// 纳入专户管理的非税收入拨款.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub special_account_non_tax: Option<Decimal>,
     /// 其他收入.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub other: Option<Decimal>,
 }
 
@@ -185,18 +192,25 @@ pub struct Income {
 #[serde(rename_all = "camelCase", default)]
 pub struct Expenditure {
     /// 支出合计.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub total: Option<Decimal>,
     /// 基本支出.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub basic: Option<Decimal>,
     /// 人员支出.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub personnel: Option<Decimal>,
     /// 公用支出.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub operating: Option<Decimal>,
     /// 项目支出.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub project: Option<Decimal>,
     /// 当年结余.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub current_balance: Option<Decimal>,
     /// 累计结余.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub accumulated_balance: Option<Decimal>,
 }
 
@@ -205,14 +219,19 @@ pub struct Expenditure {
 #[serde(rename_all = "camelCase", default)]
 pub struct ThreePublic {
     /// 合计.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub total: Option<Decimal>,
     /// 公务接待费.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub reception: Option<Decimal>,
     /// 公务用车运维费.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub vehicle_operation: Option<Decimal>,
     /// 公务用车购置费.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub vehicle_purchase: Option<Decimal>,
     /// 因公出国（境）费.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub overseas_travel: Option<Decimal>,
 }
 
@@ -221,12 +240,16 @@ pub struct ThreePublic {
 #[serde(rename_all = "camelCase", default)]
 pub struct FixedAssets {
     /// 合计.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub total: Option<Decimal>,
     /// 在用固定资产.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub in_use: Option<Decimal>,
     /// 出租固定资产.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub leased: Option<Decimal>,
     /// 其他.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub other: Option<Decimal>,
 }
 
@@ -240,19 +263,19 @@ pub struct FundingLine {
     /// Which row.
     pub line: FundingLineKind,
     /// 年初预算数.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::domain::money::deserialize_option")]
     pub initial_budget: Option<Decimal>,
     /// 全年预算数.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::domain::money::deserialize_option")]
     pub adjusted_budget: Option<Decimal>,
     /// 全年执行数.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::domain::money::deserialize_option")]
     pub executed: Option<Decimal>,
     /// 分值.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::domain::money::deserialize_option")]
     pub weight: Option<Decimal>,
     /// 得分.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::domain::money::deserialize_option")]
     pub declared_score: Option<Decimal>,
 }
 
@@ -278,6 +301,7 @@ pub struct ValueDoc {
     /// Comparator read from the text.
     pub comparator: Option<Comparator>,
     /// Number read from the text.
+    #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub value: Option<Decimal>,
     /// Unit read from the text.
     pub unit: Option<String>,
@@ -303,10 +327,10 @@ pub struct IndicatorDoc {
     #[serde(default)]
     pub actual: Option<ValueDoc>,
     /// 分值.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::domain::money::deserialize_option")]
     pub weight: Option<Decimal>,
     /// 得分 as declared.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::domain::money::deserialize_option")]
     pub declared_score: Option<Decimal>,
     /// 偏差原因分析.
     #[serde(default)]
@@ -442,13 +466,18 @@ impl Checker {
     }
 
     /// Rewrites `value` at two decimals (万元, scores, weights), or records why it cannot.
-    fn hundredths(&mut self, path: &str, label: &str, value: &mut Option<Decimal>) {
+    /// Returns whether the value (if any) fits.
+    fn hundredths(&mut self, path: &str, label: &str, value: &mut Option<Decimal>) -> bool {
         if let Some(v) = *value {
             match Hundredths::from_decimal(v) {
                 Ok(h) => *value = Some(h.to_decimal()),
-                Err(e) => self.scale_error(path, label, v, e),
+                Err(e) => {
+                    self.scale_error(path, label, v, e);
+                    return false;
+                }
             }
         }
+        true
     }
 
     /// Rewrites `value` at six decimals (parsed indicator values).
@@ -462,17 +491,27 @@ impl Checker {
     }
 
     fn scale_error(&mut self, path: &str, label: &str, v: Decimal, e: ScaleError) {
-        let message = match e {
-            ScaleError::TooManyDecimals { scale } => {
-                format!("{label}最多保留 {scale} 位小数，收到 {v}")
-            }
-            ScaleError::TooLarge => format!("{label}数值过大：{v}"),
+        use crate::domain::money;
+        let (code, message) = match e {
+            ScaleError::TooManyDecimals { scale } => (
+                UserErrorCode::InvalidDecimal,
+                format!(
+                    "{label}最多保留 {scale} 位小数，收到 {v}；{}",
+                    money::accepted_form(scale)
+                ),
+            ),
+            ScaleError::TooLarge => (
+                UserErrorCode::OutOfRange,
+                format!("{label}超出范围，收到 {v}：{}", money::range()),
+            ),
         };
-        self.push(path, UserErrorCode::InvalidDecimal, message);
+        self.push(path, code, message);
     }
 
     fn score(&mut self, path: &str, label: &str, value: &mut Option<Decimal>) {
-        self.hundredths(path, label, value);
+        if !self.hundredths(path, label, value) {
+            return;
+        }
         if let Some(v) = *value
             && (v < Decimal::ZERO || v > Decimal::ONE_HUNDRED)
         {
@@ -579,7 +618,7 @@ impl Checker {
             ),
         ];
         for (field, label, value) in cells {
-            self.hundredths(&format!("{path}.{field}"), label, value);
+            let _ = self.hundredths(&format!("{path}.{field}"), label, value);
         }
     }
 
@@ -723,17 +762,17 @@ impl ReportDocument {
                     format!("资金行 {} 重复", f.line.as_str()),
                 );
             }
-            c.hundredths(
+            let _ = c.hundredths(
                 &format!("{p}.initialBudget"),
                 "年初预算数",
                 &mut f.initial_budget,
             );
-            c.hundredths(
+            let _ = c.hundredths(
                 &format!("{p}.adjustedBudget"),
                 "全年预算数",
                 &mut f.adjusted_budget,
             );
-            c.hundredths(&format!("{p}.executed"), "全年执行数", &mut f.executed);
+            let _ = c.hundredths(&format!("{p}.executed"), "全年执行数", &mut f.executed);
             c.score(&format!("{p}.weight"), "分值", &mut f.weight);
             c.score(&format!("{p}.declaredScore"), "得分", &mut f.declared_score);
         }
@@ -1038,17 +1077,28 @@ impl FinanceRow {
     }
 
     /// The summary of `units`, column by column: the exact sum of the filled cells, or blank
-    /// where every unit left the cell blank.
+    /// where every unit left the cell blank. The sums are checked: at most [`MAX_ROWS`] cells
+    /// below 10^12 each cannot overflow a decimal (≈ 7.9 × 10^28), and a column that somehow
+    /// did would be blank, never a panic.
     pub fn sum(name: &str, units: &[FinanceRow]) -> FinanceRow {
         let mut total = FinanceRow {
             name: name.to_owned(),
             ..Default::default()
         };
+        let mut overflowed = [false; 22];
         for unit in units {
             let mut unit = unit.clone();
-            for (sum, cell) in total.cells_mut().into_iter().zip(unit.cells_mut()) {
-                if let Some(v) = *cell {
-                    *sum = Some(sum.unwrap_or(Decimal::ZERO) + v);
+            for ((sum, cell), over) in total
+                .cells_mut()
+                .into_iter()
+                .zip(unit.cells_mut())
+                .zip(overflowed.iter_mut())
+            {
+                if let Some(v) = *cell
+                    && !*over
+                {
+                    *sum = sum.unwrap_or(Decimal::ZERO).checked_add(v);
+                    *over = sum.is_none();
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! Reading reports and indicators: filters, orderings and pages, scoped to the viewer in SQL.
 
 use super::policy;
-use crate::domain::pagination::{self, KeyValue, Page, PageRequest, SortKey};
+use crate::domain::pagination::{self, KeyKind, KeyValue, Page, PageRequest, SortKey};
 use crate::domain::{Db, Viewer};
 use crate::error::AppError;
 use entity::{
@@ -107,26 +107,31 @@ pub fn visible(viewer: &Viewer, filter: &ReportFilter) -> Select<report::Entity>
 }
 
 fn sort_key(sort: ReportSort, descending: bool) -> SortKey<report::Model> {
-    let (expr, value): (Expr, fn(&report::Model) -> KeyValue) = match sort {
-        ReportSort::FiscalYear => (Expr::col(report::Column::FiscalYear), |m| {
-            KeyValue::I(i64::from(m.fiscal_year))
-        }),
-        ReportSort::UpdatedAt => (Expr::col(report::Column::UpdatedAt), |m| {
+    type Read = fn(&report::Model) -> KeyValue;
+    let (expr, kind, value): (Expr, KeyKind, Read) = match sort {
+        ReportSort::FiscalYear => (
+            Expr::col(report::Column::FiscalYear),
+            KeyKind::Integer,
+            |m| KeyValue::I(i64::from(m.fiscal_year)),
+        ),
+        ReportSort::UpdatedAt => (Expr::col(report::Column::UpdatedAt), KeyKind::Time, |m| {
             KeyValue::T(m.updated_at)
         }),
-        ReportSort::CreatedAt => (Expr::col(report::Column::CreatedAt), |m| {
+        ReportSort::CreatedAt => (Expr::col(report::Column::CreatedAt), KeyKind::Time, |m| {
             KeyValue::T(m.created_at)
         }),
         ReportSort::DeclaredScore => (
             Func::coalesce([Expr::col(report::Column::DeclaredScore), Expr::val(-1i64)]).into(),
+            KeyKind::Integer,
             |m| KeyValue::I(m.declared_score.map_or(-1, |s| s.0)),
         ),
-        ReportSort::UnitName => (Expr::col(report::Column::UnitName), |m| {
+        ReportSort::UnitName => (Expr::col(report::Column::UnitName), KeyKind::Text, |m| {
             KeyValue::S(m.unit_name.clone())
         }),
     };
     SortKey {
         expr,
+        kind,
         descending,
         value,
     }

@@ -1,6 +1,12 @@
 //! `reportStatistics`: counts, score statistics and distributions, grade distributions and money
 //! totals across the reports a viewer can see, computed in SQL (exact integer sums; averages
 //! divided in `Decimal`).
+//!
+//! Sums never overflow, on either database: SQLite's `SUM` of integers fails past 2^63 and
+//! PostgreSQL's `SUM(bigint)` is a `numeric` that no longer fits back in a `BIGINT`, so each
+//! column is summed in two parts — the quotient and the remainder of the value by 10^9 — which
+//! stay far inside 64 bits for billions of rows of any `BIGINT`, and are joined in 128 bits
+//! here ([`Split`]).
 
 use super::query::{self, ReportFilter};
 use crate::domain::{Db, Viewer};
@@ -8,7 +14,7 @@ use crate::error::AppError;
 use entity::{finance_unit, report};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, SimpleExpr};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 /// Statistics of one score column.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,12 +65,45 @@ pub struct Statistics {
     pub money: MoneyTotals,
 }
 
-fn sum(col: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
-    Func::cast_as(Func::sum(Expr::col(col)), Alias::new("BIGINT")).into()
+/// The divisor of the two-part sums.
+const SPLIT: i64 = 1_000_000_000;
+
+/// The two parts of an exact sum: `SUM(x / 10^9)` and `SUM(x % 10^9)` (both databases truncate
+/// toward zero and give the remainder the sign of `x`, so x = 10^9 · q + r row by row). With
+/// |q| < 10^10 and |r| < 10^9, neither part leaves 64 bits before 9 × 10^8 rows.
+type Split = (Option<i64>, Option<i64>);
+
+/// Adds the two-part sum of `col` to `select` as `{alias}_q` and `{alias}_r`.
+fn sum<S: QuerySelect>(
+    select: S,
+    col: impl sea_orm::sea_query::IntoColumnRef + Copy,
+    alias: &str,
+) -> S {
+    let part =
+        |e: SimpleExpr| -> SimpleExpr { Func::cast_as(Func::sum(e), Alias::new("BIGINT")).into() };
+    select
+        .column_as(part(Expr::col(col).div(SPLIT)), format!("{alias}_q"))
+        .column_as(part(Expr::col(col).modulo(SPLIT)), format!("{alias}_r"))
 }
 
-fn hundredths(v: Option<i64>) -> Option<Decimal> {
-    v.map(|v| Decimal::new(v, 2))
+/// Joins the two parts of a sum (`None` when no row had a value) in 128 bits.
+fn joined((quotient, remainder): Split) -> Option<i128> {
+    let (q, r) = (quotient?, remainder?);
+    Some(i128::from(q) * i128::from(SPLIT) + i128::from(r))
+}
+
+/// A sum of hundredths as a decimal. Every `BIGINT` sum of fewer than 2^32 rows is below 2^96,
+/// the largest decimal mantissa; anything beyond is an error, never a wrong figure.
+fn hundredths(sum: Option<i128>) -> Result<Option<Decimal>, AppError> {
+    sum.map(|v| {
+        Decimal::try_from_i128_with_scale(v, entity::Hundredths::SCALE)
+            .map_err(|_| AppError::internal(format!("sum {v} beyond the decimal range")))
+    })
+    .transpose()
+}
+
+fn scale(v: Option<entity::Hundredths>) -> Option<Decimal> {
+    v.map(entity::Hundredths::to_decimal)
 }
 
 async fn score_stats(
@@ -74,19 +113,21 @@ async fn score_stats(
     score: report::Column,
     grade: report::Column,
 ) -> Result<ScoreStats, AppError> {
-    type Row = (i64, Option<i64>, Option<i64>, Option<i64>);
-    let row: Option<Row> = query::visible(viewer, filter)
+    type Row = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let select = query::visible(viewer, filter)
         .select_only()
-        .column_as(SimpleExpr::from(Func::count(Expr::col(score))), "n")
-        .column_as(sum(score), "total")
+        .column_as(SimpleExpr::from(Func::count(Expr::col(score))), "n");
+    let row: Option<Row> = sum(select, score, "total")
         .column_as(SimpleExpr::from(Func::min(Expr::col(score))), "low")
         .column_as(SimpleExpr::from(Func::max(Expr::col(score))), "high")
         .into_tuple()
         .one(&db.conn)
         .await?;
-    let (count, total, min, max) = row.unwrap_or_default();
-    let average = match (total, count) {
-        (Some(t), n) if n > 0 => Some((Decimal::new(t, 2) / Decimal::from(n)).round_dp(2)),
+    let (count, quotient, remainder, min, max) = row.unwrap_or_default();
+    let average = match (hundredths(joined((quotient, remainder)))?, count) {
+        (Some(total), n) if n > 0 => total
+            .checked_div(Decimal::from(n))
+            .map(|a| a.round_dp(entity::Hundredths::SCALE)),
         _ => None,
     };
     let bucket: SimpleExpr = Expr::col(score).div(1000).mul(10);
@@ -126,8 +167,8 @@ async fn score_stats(
     Ok(ScoreStats {
         count,
         average,
-        min: hundredths(min),
-        max: hundredths(max),
+        min: scale(min.map(entity::Hundredths)),
+        max: scale(max.map(entity::Hundredths)),
         distribution,
         grades,
     })
@@ -161,43 +202,51 @@ pub async fn compute(
         .select_only()
         .column(report::Column::Id)
         .into_query();
-    type Seven = (
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    );
-    let money: Option<Seven> = finance_unit::Entity::find()
+    let columns = [
+        finance_unit::Column::IncomeTotal,
+        finance_unit::Column::ExpenditureTotal,
+        finance_unit::Column::ExpenditureBasic,
+        finance_unit::Column::ExpenditureProject,
+        finance_unit::Column::BalanceCurrent,
+        finance_unit::Column::ThreePublicTotal,
+        finance_unit::Column::FixedAssetsTotal,
+    ];
+    let mut select = finance_unit::Entity::find()
         .filter(finance_unit::Column::IsSummary.eq(false))
         .filter(finance_unit::Column::ReportId.in_subquery(ids))
-        .select_only()
-        .column_as(sum(finance_unit::Column::IncomeTotal), "income")
-        .column_as(sum(finance_unit::Column::ExpenditureTotal), "expenditure")
-        .column_as(sum(finance_unit::Column::ExpenditureBasic), "basic")
-        .column_as(sum(finance_unit::Column::ExpenditureProject), "project")
-        .column_as(sum(finance_unit::Column::BalanceCurrent), "balance")
-        .column_as(sum(finance_unit::Column::ThreePublicTotal), "three_public")
-        .column_as(sum(finance_unit::Column::FixedAssetsTotal), "fixed_assets")
-        .into_tuple()
-        .one(&db.conn)
-        .await?;
-    let (income, expenditure, basic, project, balance, three_public, fixed_assets) =
-        money.unwrap_or_default();
+        .select_only();
+    for (i, column) in columns.iter().enumerate() {
+        select = sum(select, *column, &format!("c{i}"));
+    }
+    let row = db.conn.query_one(&select.into_query()).await?;
+    let mut totals = [None; 7];
+    if let Some(row) = row {
+        for (i, total) in totals.iter_mut().enumerate() {
+            let part = |p: &str| row.try_get::<Option<i64>>("", &format!("c{i}_{p}"));
+            *total = hundredths(joined((part("q")?, part("r")?)))?;
+        }
+    }
+    let [
+        income,
+        expenditure,
+        basic,
+        project,
+        current_balance,
+        three_public,
+        fixed_assets,
+    ] = totals;
     Ok(Statistics {
         count,
         declared,
         computed,
         money: MoneyTotals {
-            income: hundredths(income),
-            expenditure: hundredths(expenditure),
-            basic: hundredths(basic),
-            project: hundredths(project),
-            current_balance: hundredths(balance),
-            three_public: hundredths(three_public),
-            fixed_assets: hundredths(fixed_assets),
+            income,
+            expenditure,
+            basic,
+            project,
+            current_balance,
+            three_public,
+            fixed_assets,
         },
     })
 }
