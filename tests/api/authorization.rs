@@ -58,7 +58,7 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
     }))
     .expect("document");
     doc.unit_name = format!("测试局{}", uuid::Uuid::new_v4().simple());
-    let report = service::create(&app.db, &admin, None, doc, None)
+    let report = service::create(&app.db, &admin, None, None, doc)
         .await
         .expect("create")
         .expect("valid")
@@ -91,12 +91,12 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
             sign::sign(
                 &app.db,
                 &admin,
+                None,
                 rid,
                 SignInput {
                     role: *role,
                     expected_digest: None,
                     opinion: None,
-                    idempotency: None,
                 },
             )
             .await
@@ -108,7 +108,7 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
                 opinion: Some("同意".into()),
                 ..Default::default()
             };
-            workflow::transition(&app.db, &admin, rid, *step, input)
+            workflow::transition(&app.db, &admin, None, rid, *step, input)
                 .await
                 .expect("step")
                 .expect("stepped");
@@ -125,19 +125,19 @@ async fn report_in(app: &TestApp, status: ReportStatus) -> Fixture {
     let comment = jixiao::domain::comment::add(
         &app.db,
         &admin,
+        None,
         rid,
         jixiao::domain::comment::Anchor {
             kind: entity::CommentTargetKind::Report,
             path: None,
             indicator: None,
         },
-        None,
         "请核对",
-        None,
     )
     .await
     .expect("comment")
-    .expect("commented");
+    .expect("commented")
+    .comment;
     Fixture {
         report: id("Report", rid),
         indicator: id("Indicator", indicator),
