@@ -2,6 +2,7 @@
 //! that a newcomer's first query has something real to show.
 
 use crate::domain::department::{self, DepartmentData};
+use crate::domain::report::snapshot::Keep;
 use crate::domain::report::{ReportDocument, service};
 use crate::domain::{Db, Role, Viewer};
 use crate::error::AppError;
@@ -67,13 +68,14 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
     let written = service::upsert(
         db,
         &system,
+        None,
         fixture.external_id,
         None,
         fixture.document,
-        None,
     )
     .await?
     .map_err(|e| AppError::internal(format!("reference report refused: {e:?}")))?;
-    service::set_status(db, &system, written.report.id, ReportStatus::Published).await?;
+    let published = ReportStatus::Published;
+    service::set_status(db, &system, written.report.id, published, Keep::Nothing).await?;
     Ok(true)
 }

@@ -4,7 +4,7 @@ use crate::EvaluatorRole;
 use sea_orm::entity::prelude::*;
 
 /// An evaluator row.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "evaluator")]
 pub struct Model {
     /// Primary key.

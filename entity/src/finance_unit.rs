@@ -4,7 +4,7 @@ use crate::Hundredths;
 use sea_orm::entity::prelude::*;
 
 /// A unit's income, expenditure, 三公经费 and fixed assets, in 万元; `None` is a blank cell.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "finance_unit")]
 pub struct Model {
     /// Primary key.

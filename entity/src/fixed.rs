@@ -23,7 +23,11 @@ pub enum ScaleError {
 macro_rules! fixed_point {
     ($(#[$doc:meta])* $name:ident, $scale:expr) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, DeriveValueType)]
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, DeriveValueType,
+            serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(transparent)]
         pub struct $name(pub i64);
 
         impl $name {

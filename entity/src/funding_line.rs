@@ -4,7 +4,7 @@ use crate::{FundingLineKind, Hundredths};
 use sea_orm::entity::prelude::*;
 
 /// A funding row: budgets, execution, weight and declared score.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "funding_line")]
 pub struct Model {
     /// Primary key.

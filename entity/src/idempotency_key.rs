@@ -17,8 +17,12 @@ pub struct Model {
     pub operation: String,
     /// SHA-256 (hex) of the mutation name and input.
     pub request_hash: String,
-    /// What the first call produced (ids to replay).
+    /// The ids the first call produced, in the form releases before the typed record replay
+    /// from (kept so that they, and a rolled-back schema, still work).
     pub result: Json,
+    /// The first answer as a typed record (`domain::idempotency::Replay`): what a replay
+    /// returns. Null for keys recorded by an older release.
+    pub replay: Option<Json>,
     /// Created.
     pub created_at: DateTimeUtc,
     /// After this the key may be reused.

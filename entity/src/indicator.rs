@@ -4,7 +4,7 @@ use crate::{Comparator, Hundredths, IndicatorCategory, IndicatorSubcategory, Mil
 use sea_orm::entity::prelude::*;
 
 /// An indicator row. Texts are verbatim; comparator, value and unit are read from them.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "indicator")]
 pub struct Model {
     /// Primary key.

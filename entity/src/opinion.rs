@@ -4,7 +4,7 @@ use crate::OpinionKind;
 use sea_orm::entity::prelude::*;
 
 /// An opinion row.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "opinion")]
 pub struct Model {
     /// Primary key.

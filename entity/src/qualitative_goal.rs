@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A qualitative goal row.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "qualitative_goal")]
 pub struct Model {
     /// Primary key.

@@ -4,14 +4,14 @@ use crate::{Hundredths, ReportKind, ReportStatus};
 use sea_orm::entity::prelude::*;
 
 /// A report row: cover, profile and declared result; lists live in child tables.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "report")]
 pub struct Model {
     /// Primary key.
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// Integrators' key, unique when present.
-    #[sea_orm(unique)]
+    /// Integrators' key, unique within the department when present (index
+    /// `idx_report_department_external_id`); a deleted report gives it up.
     pub external_id: Option<String>,
     /// Filing department.
     pub department_id: Uuid,

@@ -4,7 +4,7 @@ use crate::CommentTargetKind;
 use sea_orm::entity::prelude::*;
 
 /// A review comment row.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "review_comment")]
 pub struct Model {
     /// Primary key.

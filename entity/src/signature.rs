@@ -5,7 +5,7 @@ use crate::{OpinionKind, SignatureRole};
 use sea_orm::entity::prelude::*;
 
 /// A signature row.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "signature")]
 pub struct Model {
     /// Primary key.

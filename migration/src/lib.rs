@@ -17,6 +17,8 @@ mod m20261128_000008_create_data_version;
 mod m20261128_000009_index_report_default_order;
 mod m20261128_000010_data_version_stamp;
 mod m20261128_000011_signature_scheme;
+mod m20261129_000012_idempotency_replay;
+mod m20261129_000013_external_id_per_department;
 
 /// The national default scoring rules as first seeded (JSON).
 pub use m20261128_000006_create_scoring_profile::NATIONAL as NATIONAL_RULES;
@@ -39,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_index_report_default_order::Migration),
             Box::new(m20261128_000010_data_version_stamp::Migration),
             Box::new(m20261128_000011_signature_scheme::Migration),
+            Box::new(m20261129_000012_idempotency_replay::Migration),
+            Box::new(m20261129_000013_external_id_per_department::Migration),
         ]
     }
 }

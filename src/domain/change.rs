@@ -121,6 +121,15 @@ pub fn start_cursor() -> String {
     pagination::cursor(vec![KeyValue::I(0)], Uuid::nil())
 }
 
+/// `select`'s events up to and including sequence `last` (a report's history as it was then).
+pub fn until(
+    select: sea_orm::Select<change_event::Entity>,
+    last: i64,
+) -> sea_orm::Select<change_event::Entity> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    select.filter(change_event::Column::Sequence.lte(last))
+}
+
 /// A page of events in feed order.
 pub async fn page(
     db: &crate::domain::Db,

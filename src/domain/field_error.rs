@@ -1,7 +1,7 @@
 //! Expected failures of a write, reported to the caller as `userErrors`.
 
 /// Stable codes of expected write failures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum UserErrorCode {
     /// A required value is missing or blank.
     Required,
@@ -43,7 +43,7 @@ pub enum UserErrorCode {
 }
 
 /// One expected failure: where, what, and a message an official can act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldError {
     /// Path to the input field, e.g. `["document", "finance", "units", "0", "name"]`.
     pub field: Vec<String>,

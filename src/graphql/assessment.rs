@@ -181,7 +181,7 @@ pub fn assessment(
                     .and_then(|x| x.id)
                     .and_then(|id| rows.iter().find(|r| r.id == id))
                     .cloned()
-                    .map(Indicator),
+                    .map(Indicator::live),
                 index: i.index as i32,
                 achievement: i.achievement.into(),
                 reason: i.reason.code().to_owned(),
@@ -592,15 +592,13 @@ impl AssessmentMutation {
     }
 }
 
-/// The assessment and findings of a stored report, computed once per request.
+/// The assessment and findings of a report, computed once per request (or per snapshot).
 pub async fn of_report(
     ctx: &Context<'_>,
-    report: &entity::report::Model,
+    report: &super::report::Report,
 ) -> Result<(Assessment, ValidationReport)> {
-    let reviewed = super::load::<super::loaders::ReviewLoader>(ctx, report.id)
-        .await?
-        .ok_or_else(|| AppError::internal("report vanished while being assessed"))?;
-    let rows = super::children::<entity::indicator::Entity>(ctx, report.id).await?;
+    let reviewed = report.reviewed(ctx).await?;
+    let rows = report.rows::<entity::indicator::Entity>(ctx).await?;
     let r = reviewed.as_ref();
     Ok((
         assessment(r.assessment.clone(), &r.profile, &r.doc, &rows),
@@ -608,21 +606,17 @@ pub async fn of_report(
     ))
 }
 
-/// The assessment of one stored indicator.
+/// The assessment of one indicator.
 pub async fn of_indicator(
     ctx: &Context<'_>,
-    indicator: &entity::indicator::Model,
+    indicator: &super::indicator::Indicator,
 ) -> Result<Option<score::IndicatorAssessment>> {
-    let Some(reviewed) =
-        super::load::<super::loaders::ReviewLoader>(ctx, indicator.report_id).await?
-    else {
-        return Ok(None);
-    };
+    let reviewed = super::report::reviewed(ctx, indicator.0.report_id, &indicator.1).await?;
     let index = reviewed
         .doc
         .indicators
         .iter()
-        .position(|i| i.id == Some(indicator.id));
+        .position(|i| i.id == Some(indicator.0.id));
     Ok(index.and_then(|i| reviewed.assessment.indicators.get(i).cloned()))
 }
 

@@ -1,5 +1,6 @@
 //! Review comments: the `ReviewComment` type and the comment mutations.
 
+use super::frozen::{Frozen, Source};
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
 use super::loaders::ByIdLoader;
@@ -8,7 +9,7 @@ use super::report::Report;
 use super::scalars::DateTime;
 use super::{db, load, viewer};
 use crate::domain::Outcome;
-use crate::domain::comment::{self, Anchor, CommentFilter};
+use crate::domain::comment::{self, Anchor, CommentFilter, Commented};
 use crate::domain::pagination::PageRequest;
 use crate::error::AppError;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
@@ -32,7 +33,19 @@ pub enum CommentTargetKind {
 
 /// A review comment (批注) in a thread on a report.
 #[derive(Clone)]
-pub struct ReviewComment(pub review_comment::Model);
+pub struct ReviewComment(pub review_comment::Model, pub Source);
+
+impl ReviewComment {
+    /// A comment as it is now.
+    pub fn live(row: review_comment::Model) -> Self {
+        ReviewComment(row, None)
+    }
+
+    /// Another comment of the same snapshot (or read as it is now).
+    fn sibling(&self, row: review_comment::Model) -> Self {
+        ReviewComment(row, self.1.clone())
+    }
+}
 
 /// Where a comment is anchored.
 #[derive(SimpleObject)]
@@ -66,19 +79,31 @@ impl ReviewComment {
 
     /// The report commented on.
     async fn report(&self, ctx: &Context<'_>) -> Result<Report> {
+        if let Some(frozen) = &self.1 {
+            return Ok(Report(frozen.snapshot.report.clone(), self.1.clone()));
+        }
         load::<ByIdLoader<entity::report::Entity>>(ctx, self.0.report_id)
             .await?
-            .map(Report)
+            .map(Report::live)
             .ok_or_else(|| AppError::internal("comment without report").into())
     }
 
     /// What the comment is anchored to.
     async fn target(&self, ctx: &Context<'_>) -> Result<CommentTarget> {
-        let indicator = match self.0.indicator_id {
-            Some(id) => crate::domain::report::query::find_indicator(db(ctx), viewer(ctx), id)
-                .await?
-                .map(Indicator),
-            None => None,
+        let indicator = match (self.0.indicator_id, &self.1) {
+            (Some(id), Some(frozen)) => frozen
+                .snapshot
+                .content
+                .indicators
+                .iter()
+                .find(|i| i.id == id)
+                .map(|i| Indicator(i.clone(), self.1.clone())),
+            (Some(id), None) => {
+                crate::domain::report::query::find_indicator(db(ctx), viewer(ctx), id)
+                    .await?
+                    .map(Indicator::live)
+            }
+            (None, _) => None,
         };
         Ok(CommentTarget {
             kind: self.0.target_kind.into(),
@@ -108,21 +133,35 @@ impl ReviewComment {
 
     /// The comment this one replies to (the thread's first comment).
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<ReviewComment>> {
-        match self.0.parent_id {
-            Some(id) => Ok(comment::find(db(ctx), viewer(ctx), id)
-                .await?
-                .map(ReviewComment)),
-            None => Ok(None),
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(match &self.1 {
+            Some(frozen) => frozen
+                .snapshot
+                .comments
+                .iter()
+                .find(|c| c.id == id)
+                .cloned(),
+            None => comment::find(db(ctx), viewer(ctx), id).await?,
         }
+        .map(|c| self.sibling(c)))
     }
 
     /// Replies, oldest first.
     async fn replies(&self, ctx: &Context<'_>) -> Result<Vec<ReviewComment>> {
-        Ok(comment::replies(db(ctx), self.0.id)
-            .await?
-            .into_iter()
-            .map(ReviewComment)
-            .collect())
+        let replies = match &self.1 {
+            // Snapshot comments are oldest first already.
+            Some(frozen) => frozen
+                .snapshot
+                .comments
+                .iter()
+                .filter(|c| c.parent_id == Some(self.0.id))
+                .cloned()
+                .collect(),
+            None => comment::replies(db(ctx), self.0.id).await?,
+        };
+        Ok(replies.into_iter().map(|c| self.sibling(c)).collect())
     }
 
     /// Whether the thread is resolved.
@@ -151,61 +190,32 @@ super::connection::connection!(
 /// Lists a report's comments (none for anonymous callers).
 pub(super) async fn list(
     ctx: &Context<'_>,
-    report: uuid::Uuid,
+    report: &Report,
     filter: CommentFilter,
     request: PageRequest,
 ) -> Result<ReviewCommentConnection> {
-    let mut select = comment::select(report, &filter);
+    let wrap = |c| ReviewComment(c, report.1.clone());
     if viewer(ctx).is_anonymous() {
-        use sea_orm::{ColumnTrait, QueryFilter};
-        select = select.filter(review_comment::Column::Id.is_null());
+        let empty = comment::page_of(Vec::new(), &request)?;
+        return Ok(ReviewCommentConnection::counted(empty, 0, wrap));
     }
     let first_page = request.after.is_none() && request.before.is_none() && request.last.is_none();
-    if first_page && !viewer(ctx).is_anonymous() {
-        // The first page comes from the batched loader (one query for a whole page of reports).
-        let size = match request.first {
-            None => crate::domain::pagination::DEFAULT_PAGE,
-            Some(n) if (0..=crate::domain::pagination::MAX_PAGE).contains(&n) => n,
-            Some(n) => {
-                return Err(AppError::BadUserInput(format!(
-                    "first 必须在 0 到 {} 之间，收到 {n}",
-                    crate::domain::pagination::MAX_PAGE
-                ))
-                .into());
-            }
-        } as usize;
-        let mut rows: Vec<review_comment::Model> =
-            super::children::<review_comment::Entity>(ctx, report)
-                .await?
-                .iter()
-                .filter(|&c| comment::matches(c, &filter))
-                .cloned()
-                .collect();
-        rows.sort_by_key(|c| (c.created_at, c.id));
-        let total = rows.len() as u64;
-        let more = rows.len() > size;
-        rows.truncate(size);
-        let items = rows
-            .into_iter()
-            .map(|c| {
-                (
-                    crate::domain::pagination::cursor(
-                        vec![crate::domain::pagination::KeyValue::T(c.created_at)],
-                        c.id,
-                    ),
-                    c,
-                )
-            })
+    if first_page || report.1.is_some() {
+        // From the batched loader (one query for a whole page of reports), or the snapshot.
+        let rows: Vec<review_comment::Model> = report
+            .rows::<review_comment::Entity>(ctx)
+            .await?
+            .iter()
+            .filter(|&c| comment::matches(c, &filter))
+            .cloned()
             .collect();
-        let page = crate::domain::pagination::Page {
-            items,
-            has_next_page: more,
-            has_previous_page: false,
-        };
-        return Ok(ReviewCommentConnection::counted(page, total, ReviewComment));
+        let total = rows.len() as u64;
+        let page = comment::page_of(rows, &request)?;
+        return Ok(ReviewCommentConnection::counted(page, total, wrap));
     }
+    let select = comment::select(report.0.id, &filter);
     let page = comment::page(db(ctx), select.clone(), &request).await?;
-    Ok(ReviewCommentConnection::new(page, select, ReviewComment))
+    Ok(ReviewCommentConnection::new(page, select, wrap))
 }
 
 /// Where to anchor a comment.
@@ -261,9 +271,19 @@ pub struct ReviewCommentPayload {
 
 impl From<Outcome<review_comment::Model>> for ReviewCommentPayload {
     fn from(o: Outcome<review_comment::Model>) -> Self {
+        o.map(|comment| Commented {
+            comment,
+            snapshot: None,
+        })
+        .into()
+    }
+}
+
+impl From<Outcome<Commented>> for ReviewCommentPayload {
+    fn from(o: Outcome<Commented>) -> Self {
         match o {
             Ok(c) => ReviewCommentPayload {
-                comment: Some(ReviewComment(c)),
+                comment: Some(ReviewComment(c.comment, Frozen::source(c.snapshot))),
                 user_errors: Vec::new(),
             },
             Err(e) => ReviewCommentPayload {
@@ -271,37 +291,6 @@ impl From<Outcome<review_comment::Model>> for ReviewCommentPayload {
                 user_errors: user_errors(e, &[]),
             },
         }
-    }
-}
-
-/// Runs a comment write behind its idempotency key.
-async fn keyed<F, Fut>(
-    ctx: &Context<'_>,
-    key: Option<&str>,
-    write: F,
-) -> Result<ReviewCommentPayload>
-where
-    F: FnOnce(Option<crate::domain::idempotency::Claim>) -> Fut,
-    Fut:
-        std::future::Future<Output = std::result::Result<Outcome<review_comment::Model>, AppError>>,
-{
-    use super::idempotent::{Gate, gate, stored_id};
-    match gate(ctx, key).await? {
-        Gate::Refused(user_errors) => Ok(ReviewCommentPayload {
-            comment: None,
-            user_errors,
-        }),
-        Gate::Replay(stored) => {
-            let comment = match stored_id(&stored, "commentId") {
-                Some(id) => comment::find(db(ctx), viewer(ctx), id).await?,
-                None => None,
-            };
-            Ok(ReviewCommentPayload {
-                comment: comment.map(ReviewComment),
-                user_errors: Vec::new(),
-            })
-        }
-        Gate::Run(claim) => Ok(write(claim).await?.into()),
     }
 }
 
@@ -335,20 +324,13 @@ impl CommentMutation {
                     .transpose()?,
             },
         };
-        let body = input.body;
-        keyed(ctx, input.idempotency_key.as_deref(), |claim| async move {
-            comment::add(
-                db(ctx),
-                viewer(ctx),
-                report,
-                anchor,
-                None,
-                &body,
-                claim.as_ref(),
-            )
-            .await
-        })
-        .await
+        let call = super::idempotent::call(ctx, input.idempotency_key.as_deref())?;
+        let (db, viewer) = (db(ctx), viewer(ctx));
+        Ok(
+            comment::add(db, viewer, call.as_ref(), report, anchor, &input.body)
+                .await?
+                .into(),
+        )
     }
 
     /// Replies to a comment, in its thread.
@@ -358,11 +340,13 @@ impl CommentMutation {
         #[graphql(desc = "The reply.")] input: ReplyToReviewCommentInput,
     ) -> Result<ReviewCommentPayload> {
         let parent = ids::decode(Kind::ReviewComment, &input.comment_id)?;
-        let body = input.body;
-        keyed(ctx, input.idempotency_key.as_deref(), |claim| async move {
-            comment::reply(db(ctx), viewer(ctx), parent, &body, claim.as_ref()).await
-        })
-        .await
+        let call = super::idempotent::call(ctx, input.idempotency_key.as_deref())?;
+        let (db, viewer) = (db(ctx), viewer(ctx));
+        Ok(
+            comment::reply(db, viewer, call.as_ref(), parent, &input.body)
+                .await?
+                .into(),
+        )
     }
 
     /// Marks a comment thread resolved.

@@ -111,7 +111,7 @@ impl Department {
         Ok(ReportConnection::new(
             page,
             query::visible(viewer, &filter),
-            Report,
+            Report::live,
         ))
     }
 }

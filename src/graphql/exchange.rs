@@ -1,12 +1,9 @@
 //! `importReports`: many documents in one call, one result each.
 
-use super::idempotent::{Gate, gate, stored_id};
 use super::payload::{UserError, user_errors};
 use super::report::{Report, UpsertReportInput, WriteResult};
 use super::{db, viewer};
-use crate::domain::report::exchange::{self, ItemResult, Line, MAX_BATCH};
-use crate::domain::report::service::WriteKind;
-use crate::domain::{FieldError, UserErrorCode};
+use crate::domain::report::exchange::{self, ItemResult, Line};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
 /// Input of `importReports`.
@@ -48,14 +45,6 @@ pub struct ImportReportsPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn kind(k: WriteKind) -> WriteResult {
-    match k {
-        WriteKind::Created => WriteResult::Created,
-        WriteKind::Updated => WriteResult::Updated,
-        WriteKind::Unchanged => WriteResult::Unchanged,
-    }
-}
-
 fn tally(results: Vec<ImportResult>) -> ImportReportsPayload {
     let count = |r: Option<WriteResult>| results.iter().filter(|x| x.result == r).count() as i32;
     ImportReportsPayload {
@@ -92,22 +81,7 @@ impl ExchangeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The documents.")] input: ImportReportsInput,
     ) -> Result<ImportReportsPayload> {
-        if input.documents.len() > MAX_BATCH {
-            let e = FieldError::new(
-                "documents",
-                UserErrorCode::OutOfRange,
-                format!(
-                    "一次最多导入 {MAX_BATCH} 份报告，收到 {} 份",
-                    input.documents.len()
-                ),
-            );
-            return Ok(refused(user_errors(vec![e], &[])));
-        }
-        let claim = match gate(ctx, input.idempotency_key.as_deref()).await? {
-            Gate::Refused(errors) => return Ok(refused(errors)),
-            Gate::Replay(stored) => return replay(ctx, &stored).await,
-            Gate::Run(claim) => claim,
-        };
+        let call = super::idempotent::call(ctx, input.idempotency_key.as_deref())?;
         let lines: Vec<Line> = input
             .documents
             .into_iter()
@@ -118,92 +92,28 @@ impl ExchangeMutation {
             })
             .collect();
         let ids: Vec<String> = lines.iter().map(|l| l.external_id.clone()).collect();
-        let items = exchange::import(db(ctx), viewer(ctx), lines).await?;
-        let mut stored = Vec::new();
-        let results: Vec<ImportResult> = ids
+        let imported = match exchange::import(db(ctx), viewer(ctx), call.as_ref(), lines).await? {
+            Ok(imported) => imported,
+            Err(errors) => return Ok(refused(user_errors(errors, &[]))),
+        };
+        let results = ids
             .into_iter()
-            .zip(items)
+            .zip(imported.0)
             .map(|(external_id, item)| match item {
-                ItemResult::Written(w) => {
-                    stored.push(serde_json::json!({ "externalId": external_id, "reportId": w.report.id, "kind": format!("{:?}", w.kind) }));
-                    ImportResult { external_id, result: Some(kind(w.kind)), report: Some(Report(w.report.clone())), user_errors: Vec::new() }
-                }
-                ItemResult::Refused(errors) => {
-                    let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-                    stored.push(serde_json::json!({ "externalId": external_id, "errors": messages }));
-                    ImportResult { external_id, result: None, report: None, user_errors: user_errors(errors, &["document"]) }
-                }
-            })
-            .collect();
-        // A batch with items to retry is not remembered, so that retrying it with the same key
-        // writes those items (the others come back unchanged).
-        let retry = results.iter().any(|r| {
-            r.user_errors
-                .iter()
-                .any(|e| e.code == super::payload::UserErrorCode::Unavailable)
-        });
-        if let Some(claim) = claim.filter(|_| !retry) {
-            let txn = db(ctx).begin_write().await?;
-            crate::domain::idempotency::remember(
-                &txn.txn,
-                Some(&claim),
-                serde_json::json!({ "items": stored }),
-            )
-            .await?;
-            txn.commit().await?;
-        }
-        Ok(tally(results))
-    }
-}
-
-async fn replay(ctx: &Context<'_>, stored: &serde_json::Value) -> Result<ImportReportsPayload> {
-    let mut results = Vec::new();
-    for item in stored
-        .get("items")
-        .and_then(|i| i.as_array())
-        .cloned()
-        .unwrap_or_default()
-    {
-        let external_id = item
-            .get("externalId")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned();
-        match stored_id(&item, "reportId") {
-            Some(id) => {
-                let report = crate::domain::report::aggregate::reload(db(ctx), id)
-                    .await
-                    .ok()
-                    .map(Report);
-                let result = match item.get("kind").and_then(|k| k.as_str()) {
-                    Some("Created") => WriteResult::Created,
-                    Some("Unchanged") => WriteResult::Unchanged,
-                    _ => WriteResult::Updated,
-                };
-                results.push(ImportResult {
+                ItemResult::Written(w) => ImportResult {
                     external_id,
-                    result: Some(result),
-                    report,
+                    result: Some(w.kind.into()),
+                    report: Some(Report::written(&w)),
                     user_errors: Vec::new(),
-                });
-            }
-            None => {
-                let errors = item
-                    .get("errors")
-                    .and_then(|e| e.as_array())
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|m| m.as_str())
-                    .map(|m| FieldError::new("", UserErrorCode::Invalid, m))
-                    .collect();
-                results.push(ImportResult {
+                },
+                ItemResult::Refused(errors) => ImportResult {
                     external_id,
                     result: None,
                     report: None,
                     user_errors: user_errors(errors, &["document"]),
-                });
-            }
-        }
+                },
+            })
+            .collect();
+        Ok(tally(results))
     }
-    Ok(tally(results))
 }

@@ -2,6 +2,7 @@
 //! mutations (each an edit of the report's document).
 
 use super::enums::*;
+use super::frozen::Source;
 use super::ids::{self, Kind};
 use super::loaders::ByIdLoader;
 use super::payload::{UserError, user_errors};
@@ -20,7 +21,14 @@ use uuid::Uuid;
 
 /// A quantitative indicator (绩效指标) with its target (年度指标值) and outcome (实际完成值).
 #[derive(Clone)]
-pub struct Indicator(pub indicator::Model);
+pub struct Indicator(pub indicator::Model, pub Source);
+
+impl Indicator {
+    /// An indicator as it is now.
+    pub fn live(row: indicator::Model) -> Self {
+        Indicator(row, None)
+    }
+}
 
 /// A target or outcome: the verbatim text, plus comparator, value and unit where they could be read.
 #[derive(SimpleObject, Clone)]
@@ -59,9 +67,12 @@ impl Indicator {
 
     /// The report it belongs to.
     async fn report(&self, ctx: &Context<'_>) -> Result<Report> {
+        if let Some(frozen) = &self.1 {
+            return Ok(Report(frozen.snapshot.report.clone(), self.1.clone()));
+        }
         load::<ByIdLoader<entity::report::Entity>>(ctx, self.0.report_id)
             .await?
-            .map(Report)
+            .map(Report::live)
             .ok_or_else(|| AppError::internal("indicator without report").into())
     }
 
@@ -124,14 +135,14 @@ impl Indicator {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Option<super::assessment::Achievement>> {
-        Ok(super::assessment::of_indicator(ctx, &self.0)
+        Ok(super::assessment::of_indicator(ctx, self)
             .await?
             .map(|a| a.achievement.into()))
     }
 
     /// Score computed under the report's scoring profile; null when it cannot be assessed.
     async fn computed_score(&self, ctx: &Context<'_>) -> Result<Option<Decimal>> {
-        Ok(super::assessment::of_indicator(ctx, &self.0)
+        Ok(super::assessment::of_indicator(ctx, self)
             .await?
             .and_then(|a| a.score)
             .map(Decimal))
@@ -139,7 +150,7 @@ impl Indicator {
 
     /// Why it was judged so, in Chinese, with the numbers.
     async fn assessment_explanation(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(super::assessment::of_indicator(ctx, &self.0)
+        Ok(super::assessment::of_indicator(ctx, self)
             .await?
             .map(|a| a.explanation))
     }
@@ -150,11 +161,7 @@ impl Indicator {
         let Some(actual) = &self.0.actual_text else {
             return Ok(None);
         };
-        let Some(reviewed) =
-            super::load::<super::loaders::ReviewLoader>(ctx, self.0.report_id).await?
-        else {
-            return Ok(None);
-        };
+        let reviewed = super::report::reviewed(ctx, self.0.report_id, &self.1).await?;
         Ok(reviewed
             .profile
             .rules
@@ -358,12 +365,12 @@ async fn payload(
             let indicator = match indicator {
                 Some(id) => query::find_indicator(db(ctx), viewer(ctx), id)
                     .await?
-                    .map(Indicator),
+                    .map(Indicator::live),
                 None => None,
             };
             Ok(IndicatorPayload {
                 indicator,
-                report: Some(Report(w.report)),
+                report: Some(Report::written(&w)),
                 user_errors: Vec::new(),
             })
         }
@@ -531,7 +538,7 @@ impl IndicatorQuery {
         Ok(IndicatorConnection::new(
             page,
             query::visible_indicators(viewer, &filter),
-            Indicator,
+            Indicator::live,
         ))
     }
 }

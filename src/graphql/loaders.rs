@@ -2,6 +2,7 @@
 //! never once per parent row. They look up by key only; the parent was authorized already.
 
 use crate::domain::Db;
+use crate::domain::report::snapshot::Snapshot;
 use crate::error::AppError;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
@@ -22,14 +23,17 @@ pub trait ReportChild: EntityTrait {
     fn ordinal_column() -> Self::Column;
     /// A row's report.
     fn report_of(model: &Self::Model) -> Uuid;
+    /// The report's rows of this table in a snapshot.
+    fn in_snapshot(snapshot: &Snapshot) -> &[Self::Model];
 }
 
 macro_rules! report_child {
-    ($($module:ident),*) => {$(
+    ($($module:ident => $($rows:ident).+),*) => {$(
         impl ReportChild for $module::Entity {
             fn report_column() -> Self::Column { $module::Column::ReportId }
             fn ordinal_column() -> Self::Column { $module::Column::Ordinal }
             fn report_of(model: &Self::Model) -> Uuid { model.report_id }
+            fn in_snapshot(snapshot: &Snapshot) -> &[Self::Model] { &snapshot.$($rows).+ }
         }
     )*};
 }
@@ -43,17 +47,20 @@ impl ReportChild for review_comment::Entity {
     fn report_of(model: &Self::Model) -> Uuid {
         model.report_id
     }
+    fn in_snapshot(snapshot: &Snapshot) -> &[Self::Model] {
+        &snapshot.comments
+    }
 }
 
 report_child!(
-    finance_unit,
-    qualitative_goal,
-    indicator,
-    evaluator,
-    opinion,
-    narrative_section,
-    funding_line,
-    signature
+    finance_unit => content.finance_units,
+    qualitative_goal => content.qualitative_goals,
+    indicator => content.indicators,
+    evaluator => content.evaluators,
+    opinion => content.opinions,
+    narrative_section => content.sections,
+    funding_line => content.funding_lines,
+    signature => signatures
 );
 
 /// Loads the rows of `E` for many reports at once.
@@ -117,6 +124,31 @@ pub struct Reviewed {
     pub findings: Vec<crate::domain::assessment::finding::Finding>,
 }
 
+impl
+    From<(
+        crate::domain::report::ReportDocument,
+        crate::domain::assessment::profile::Profile,
+        crate::domain::assessment::score::Assessment,
+        Vec<crate::domain::assessment::finding::Finding>,
+    )> for Reviewed
+{
+    fn from(
+        (doc, profile, assessment, findings): (
+            crate::domain::report::ReportDocument,
+            crate::domain::assessment::profile::Profile,
+            crate::domain::assessment::score::Assessment,
+            Vec<crate::domain::assessment::finding::Finding>,
+        ),
+    ) -> Self {
+        Reviewed {
+            doc,
+            profile,
+            assessment,
+            findings,
+        }
+    }
+}
+
 /// Reviews reports by id (each loads its document and profile: several statements per report,
 /// so this is for fields a client asks for deliberately, such as `assessment`).
 pub struct ReviewLoader(Db);
@@ -133,19 +165,10 @@ impl Loader<Uuid> for ReviewLoader {
             .map_err(|e| Arc::new(AppError::from(e)))?;
         let mut out = HashMap::new();
         for row in rows {
-            let (doc, profile, assessment, findings) =
-                crate::domain::assessment::service::review_stored(&self.0, &row)
-                    .await
-                    .map_err(Arc::new)?;
-            out.insert(
-                row.id,
-                Arc::new(Reviewed {
-                    doc,
-                    profile,
-                    assessment,
-                    findings,
-                }),
-            );
+            let reviewed = crate::domain::assessment::service::review_stored(&self.0, &row)
+                .await
+                .map_err(Arc::new)?;
+            out.insert(row.id, Arc::new(Reviewed::from(reviewed)));
         }
         Ok(out)
     }

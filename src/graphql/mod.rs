@@ -8,6 +8,7 @@ mod department;
 mod enums;
 mod exchange;
 mod finance;
+mod frozen;
 mod history;
 mod idempotent;
 mod ids;

@@ -70,15 +70,15 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
     Ok(match kind {
         Kind::Report => query::find(db, viewer, uuid)
             .await?
-            .map(|r| Node::Report(Report(r))),
+            .map(|r| Node::Report(Report::live(r))),
         Kind::Department => department::by_id(db, uuid)
             .await?
             .map(|d| Node::Department(Department(d))),
         Kind::Indicator => query::find_indicator(db, viewer, uuid)
             .await?
-            .map(|i| Node::Indicator(Indicator(i))),
+            .map(|i| Node::Indicator(Indicator::live(i))),
         Kind::ReviewComment => comment::find(db, viewer, uuid)
             .await?
-            .map(|c| Node::ReviewComment(ReviewComment(c))),
+            .map(|c| Node::ReviewComment(ReviewComment::live(c))),
     })
 }

@@ -3,6 +3,7 @@
 use super::department::Department;
 use super::enums::*;
 use super::finance::{FinanceTables, FinanceTablesInput, FundingLine, FundingLineInput};
+use super::frozen::{Frozen, Source};
 use super::ids::{self, Kind};
 use super::indicator::{Indicator, IndicatorInput};
 use super::loaders::ByIdLoader;
@@ -26,7 +27,53 @@ use entity::{
 /// A performance self-evaluation report (绩效评价自评报告): cover, profile, finance tables,
 /// goals, indicators, score, evaluators, signatures, opinions and narrative.
 #[derive(Clone)]
-pub struct Report(pub report::Model);
+pub struct Report(pub report::Model, pub Source);
+
+impl Report {
+    /// A report as it is now.
+    pub fn live(row: report::Model) -> Self {
+        Report(row, None)
+    }
+
+    /// A report as a write left it: from the write's snapshot if it kept one.
+    pub fn written(w: &Written) -> Self {
+        Report(w.report.clone(), Frozen::source(w.snapshot.clone()))
+    }
+
+    /// The report's rows of `E`.
+    pub(super) async fn rows<E>(&self, ctx: &Context<'_>) -> Result<std::sync::Arc<Vec<E::Model>>>
+    where
+        E: super::loaders::ReportChild,
+        E::Model: Clone + Send + Sync,
+    {
+        match &self.1 {
+            Some(frozen) => Ok(frozen.rows::<E>()),
+            None => children::<E>(ctx, self.0.id).await,
+        }
+    }
+
+    /// The report's document reviewed under its scoring profile.
+    pub(super) async fn reviewed(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<std::sync::Arc<super::loaders::Reviewed>> {
+        reviewed(ctx, self.0.id, &self.1).await
+    }
+}
+
+/// The review of report `id`, from `source` if it is answered from a snapshot.
+pub(super) async fn reviewed(
+    ctx: &Context<'_>,
+    id: uuid::Uuid,
+    source: &Source,
+) -> Result<std::sync::Arc<super::loaders::Reviewed>> {
+    match source {
+        Some(frozen) => Ok(frozen.reviewed(db(ctx)).await?),
+        None => load::<super::loaders::ReviewLoader>(ctx, id)
+            .await?
+            .ok_or_else(|| AppError::internal("report vanished while being reviewed").into()),
+    }
+}
 
 fn hide_phone(viewer: &Viewer, phone: &Option<String>) -> Option<String> {
     if policy::sees_contact_details(viewer) {
@@ -44,7 +91,8 @@ impl Report {
         ids::encode(Kind::Report, self.0.id)
     }
 
-    /// The integrator's own key for this report, unique across reports.
+    /// The integrator's own key for this report, unique within its department (each department
+    /// has its own external IDs).
     async fn external_id(&self) -> Option<&str> {
         self.0.external_id.as_deref()
     }
@@ -164,7 +212,7 @@ impl Report {
 
     /// 二、收支情况: the four finance tables per unit, with the computed and filed summaries.
     async fn finance(&self, ctx: &Context<'_>) -> Result<FinanceTables> {
-        let rows = children::<finance_unit::Entity>(ctx, self.0.id).await?;
+        let rows = self.rows::<finance_unit::Entity>(ctx).await?;
         Ok(FinanceTables {
             filed: rows.iter().find(|r| r.is_summary).map(store::finance_doc),
             units: rows
@@ -181,7 +229,8 @@ impl Report {
         complexity = "super::limits::rows(crate::domain::report::document::max_rows::FUNDING, child_complexity)"
     )]
     async fn funding(&self, ctx: &Context<'_>) -> Result<Vec<FundingLine>> {
-        Ok(children::<funding_line::Entity>(ctx, self.0.id)
+        Ok(self
+            .rows::<funding_line::Entity>(ctx)
             .await?
             .iter()
             .map(|f| {
@@ -203,7 +252,8 @@ impl Report {
         complexity = "super::limits::rows(crate::domain::report::document::max_rows::GOALS, child_complexity)"
     )]
     async fn qualitative_goals(&self, ctx: &Context<'_>) -> Result<Vec<QualitativeGoal>> {
-        Ok(children::<qualitative_goal::Entity>(ctx, self.0.id)
+        Ok(self
+            .rows::<qualitative_goal::Entity>(ctx)
             .await?
             .iter()
             .cloned()
@@ -226,12 +276,12 @@ impl Report {
         >,
     ) -> Result<Vec<Indicator>> {
         let wanted = category.map(entity::IndicatorCategory::from);
-        Ok(children::<indicator::Entity>(ctx, self.0.id)
+        Ok(self
+            .rows::<indicator::Entity>(ctx)
             .await?
             .iter()
             .filter(|&i| wanted.is_none_or(|c| i.category == c))
-            .cloned()
-            .map(Indicator)
+            .map(|i| Indicator(i.clone(), self.1.clone()))
             .collect())
     }
 
@@ -250,7 +300,8 @@ impl Report {
         complexity = "super::limits::rows(crate::domain::report::document::max_rows::EVALUATORS, child_complexity)"
     )]
     async fn evaluators(&self, ctx: &Context<'_>) -> Result<Vec<Evaluator>> {
-        Ok(children::<evaluator::Entity>(ctx, self.0.id)
+        Ok(self
+            .rows::<evaluator::Entity>(ctx)
             .await?
             .iter()
             .cloned()
@@ -272,11 +323,11 @@ impl Report {
         complexity = "super::limits::rows(crate::domain::report::document::max_rows::SIGNATURES, child_complexity)"
     )]
     async fn signatures(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
-        let signatures = children::<signature::Entity>(ctx, self.0.id).await?;
+        let signatures = self.rows::<signature::Entity>(ctx).await?;
         // Opinions come from the batched loader (one query per page), only when a signature
         // was given with one.
         let opinions: Vec<OpinionText> = if binding::needs_opinions(&signatures) {
-            children::<opinion::Entity>(ctx, self.0.id)
+            self.rows::<opinion::Entity>(ctx)
                 .await?
                 .iter()
                 .map(OpinionText::from)
@@ -312,23 +363,21 @@ impl Report {
     /// grade, and the difference from the declared ones.
     #[graphql(complexity = "super::limits::whole_document(child_complexity)")]
     async fn assessment(&self, ctx: &Context<'_>) -> Result<super::assessment::Assessment> {
-        Ok(super::assessment::of_report(ctx, &self.0).await?.0)
+        Ok(super::assessment::of_report(ctx, self).await?.0)
     }
 
     /// The reviewer's checks (docs/domain.md §6): arithmetic of the tables, completeness and
     /// plausibility, each a coded finding with severity, path, expected and actual values.
     #[graphql(complexity = "super::limits::whole_document(child_complexity)")]
     async fn validation(&self, ctx: &Context<'_>) -> Result<super::assessment::ValidationReport> {
-        Ok(super::assessment::of_report(ctx, &self.0).await?.1)
+        Ok(super::assessment::of_report(ctx, self).await?.1)
     }
 
     /// The indicators as IATI results (result → indicator with measure and ascending flag →
     /// period → target and actual with the filed texts as comments).
     #[graphql(complexity = "super::limits::whole_document(child_complexity)")]
     async fn iati(&self, ctx: &Context<'_>) -> Result<Vec<super::standards::IatiResult>> {
-        let reviewed = load::<super::loaders::ReviewLoader>(ctx, self.0.id)
-            .await?
-            .ok_or_else(|| AppError::internal("report vanished"))?;
+        let reviewed = self.reviewed(ctx).await?;
         Ok(super::standards::iati(
             crate::domain::report::standards::iati(&reviewed.doc),
         ))
@@ -337,9 +386,7 @@ impl Report {
     /// Every filled amount in Fiscal Data Package form (currency CNY, factor 10000, phase).
     #[graphql(complexity = "super::limits::whole_document(child_complexity)")]
     async fn fiscal_data(&self, ctx: &Context<'_>) -> Result<Vec<super::standards::FiscalAmount>> {
-        let reviewed = load::<super::loaders::ReviewLoader>(ctx, self.0.id)
-            .await?
-            .ok_or_else(|| AppError::internal("report vanished"))?;
+        let reviewed = self.reviewed(ctx).await?;
         Ok(super::standards::fiscal(
             crate::domain::report::standards::fiscal_amounts(&reviewed.doc),
         ))
@@ -389,7 +436,7 @@ impl Report {
         };
         super::comment::list(
             ctx,
-            self.0.id,
+            self,
             filter,
             PageRequest {
                 first,
@@ -409,7 +456,11 @@ impl Report {
         #[graphql(desc = "Page size (at most 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
     ) -> Result<super::history::ChangeConnection> {
-        let select = crate::domain::change::of_report(self.0.id);
+        let mut select = crate::domain::change::of_report(self.0.id);
+        if let Some(frozen) = &self.1 {
+            // A report answered from its snapshot has the history it had then.
+            select = crate::domain::change::until(select, frozen.snapshot.history_until);
+        }
         let page = crate::domain::change::page(
             db(ctx),
             select.clone(),
@@ -432,7 +483,8 @@ impl Report {
         complexity = "super::limits::rows(crate::domain::report::document::max_rows::OPINIONS, child_complexity)"
     )]
     async fn opinions(&self, ctx: &Context<'_>) -> Result<Vec<Opinion>> {
-        Ok(children::<opinion::Entity>(ctx, self.0.id)
+        Ok(self
+            .rows::<opinion::Entity>(ctx)
             .await?
             .iter()
             .cloned()
@@ -459,7 +511,8 @@ impl Report {
         complexity = "super::limits::rows(crate::domain::report::document::max_rows::SECTIONS, child_complexity)"
     )]
     async fn sections(&self, ctx: &Context<'_>) -> Result<Vec<NarrativeSection>> {
-        Ok(children::<narrative_section::Entity>(ctx, self.0.id)
+        Ok(self
+            .rows::<narrative_section::Entity>(ctx)
             .await?
             .iter()
             .cloned()
@@ -873,10 +926,11 @@ impl From<ReportDocumentInput> for ReportDocument {
 /// Input of `createReport`.
 #[derive(InputObject)]
 pub struct CreateReportInput {
-    /// Retrying with the same key and input returns the first result and writes nothing;
-    /// the same key with another input is refused (IDEMPOTENCY_KEY_REUSED).
+    /// Retrying with the same key and input returns the first answer (the report as this write
+    /// left it) and writes nothing; the same key with another input is refused
+    /// (IDEMPOTENCY_KEY_REUSED).
     pub idempotency_key: Option<String>,
-    /// The integrator's own key (unique); optional.
+    /// The integrator's own key, unique within the document's department; optional.
     pub external_id: Option<String>,
     /// The report's content.
     pub document: ReportDocumentInput,
@@ -885,10 +939,12 @@ pub struct CreateReportInput {
 /// Input of `upsertReport`.
 #[derive(InputObject)]
 pub struct UpsertReportInput {
-    /// Retrying with the same key and input returns the first result and writes nothing;
-    /// the same key with another input is refused (IDEMPOTENCY_KEY_REUSED).
+    /// Retrying with the same key and input returns the first answer (the report as this write
+    /// left it) and writes nothing; the same key with another input is refused
+    /// (IDEMPOTENCY_KEY_REUSED).
     pub idempotency_key: Option<String>,
-    /// The integrator's own key: the report to create or replace.
+    /// The integrator's own key: the report of the document's department to create or replace
+    /// (each department has its own external IDs).
     pub external_id: String,
     /// If given, the write is refused with STALE_VERSION unless the stored report has this version.
     pub expected_version: Option<i32>,
@@ -1051,12 +1107,8 @@ impl ReportPayload {
     pub(super) fn from_outcome(outcome: Outcome<Written>, prefix: &[&str]) -> Self {
         match outcome {
             Ok(w) => ReportPayload {
-                result: Some(match w.kind {
-                    WriteKind::Created => WriteResult::Created,
-                    WriteKind::Updated => WriteResult::Updated,
-                    WriteKind::Unchanged => WriteResult::Unchanged,
-                }),
-                report: Some(Report(w.report)),
+                result: Some(w.kind.into()),
+                report: Some(Report::written(&w)),
                 user_errors: Vec::new(),
             },
             Err(errors) => ReportPayload {
@@ -1068,59 +1120,14 @@ impl ReportPayload {
     }
 }
 
-/// Runs a report write behind its idempotency key: replays the first result for a repeated key
-/// and input, refuses a reused key, and otherwise runs `write` with the claim to record.
-pub(super) async fn keyed<F, Fut>(
-    ctx: &Context<'_>,
-    key: Option<&str>,
-    prefix: &[&str],
-    write: F,
-) -> Result<ReportPayload>
-where
-    F: FnOnce(Option<crate::domain::idempotency::Claim>) -> Fut,
-    Fut: std::future::Future<Output = std::result::Result<Outcome<Written>, AppError>>,
-{
-    use super::idempotent::{Gate, gate};
-    let claim = match gate(ctx, key).await? {
-        Gate::Refused(user_errors) => {
-            return Ok(ReportPayload {
-                report: None,
-                result: None,
-                user_errors,
-            });
+impl From<WriteKind> for WriteResult {
+    fn from(kind: WriteKind) -> Self {
+        match kind {
+            WriteKind::Created => WriteResult::Created,
+            WriteKind::Updated => WriteResult::Updated,
+            WriteKind::Unchanged => WriteResult::Unchanged,
         }
-        Gate::Replay(stored) => return replay(ctx, &stored).await,
-        Gate::Run(claim) => claim,
-    };
-    match write(claim).await {
-        // A concurrent twin with the same key committed first: answer as it did.
-        Err(AppError::Conflict(_)) if key.is_some() => match gate(ctx, key).await? {
-            Gate::Replay(stored) => replay(ctx, &stored).await,
-            _ => Err(AppError::Conflict("同一幂等键的请求正在处理，请稍后重试".into()).into()),
-        },
-        outcome => Ok(ReportPayload::from_outcome(outcome?, prefix)),
     }
-}
-
-/// The payload of a replayed report write.
-async fn replay(ctx: &Context<'_>, stored: &serde_json::Value) -> Result<ReportPayload> {
-    let id = super::idempotent::stored_id(stored, "reportId");
-    let report = match id {
-        Some(id) => crate::domain::report::aggregate::reload(db(ctx), id)
-            .await
-            .ok()
-            .map(Report),
-        None => None,
-    };
-    let result = match stored.get("kind").and_then(|k| k.as_str()) {
-        Some("CREATED") => WriteResult::Created,
-        _ => WriteResult::Updated,
-    };
-    Ok(ReportPayload {
-        report,
-        result: Some(result),
-        user_errors: Vec::new(),
-    })
 }
 
 /// Result of `deleteReport`.
@@ -1208,7 +1215,9 @@ impl ReportQuery {
         #[graphql(desc = "Global ID of the report.")] id: ID,
     ) -> Result<Option<Report>> {
         let id = ids::decode(Kind::Report, &id)?;
-        Ok(query::find(db(ctx), viewer(ctx), id).await?.map(Report))
+        Ok(query::find(db(ctx), viewer(ctx), id)
+            .await?
+            .map(Report::live))
     }
 
     /// Reports visible to the caller (anonymous: published only), filtered and ordered
@@ -1255,7 +1264,7 @@ impl ReportQuery {
         Ok(ReportConnection::new(
             page,
             query::visible(viewer, &filter),
-            Report,
+            Report::live,
         ))
     }
 }
@@ -1273,35 +1282,33 @@ impl ReportMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The report.")] input: CreateReportInput,
     ) -> Result<ReportPayload> {
-        let key = input.idempotency_key.clone();
+        let call = super::idempotent::call(ctx, input.idempotency_key.as_deref())?;
         let doc: ReportDocument = input.document.into();
-        keyed(ctx, key.as_deref(), &["document"], |claim| async move {
-            service::create(db(ctx), viewer(ctx), input.external_id, doc, claim.as_ref()).await
-        })
-        .await
+        let outcome =
+            service::create(db(ctx), viewer(ctx), call.as_ref(), input.external_id, doc).await?;
+        Ok(ReportPayload::from_outcome(outcome, &["document"]))
     }
 
-    /// Creates or replaces the report with this `externalId` from a whole document. Sending the
-    /// same document again changes nothing and keeps the version (result UNCHANGED).
+    /// Creates or replaces the report with this `externalId` in the document's department from
+    /// a whole document. Sending the same document again changes nothing and keeps the version
+    /// (result UNCHANGED).
     async fn upsert_report(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The report.")] input: UpsertReportInput,
     ) -> Result<ReportPayload> {
-        let key = input.idempotency_key.clone();
+        let call = super::idempotent::call(ctx, input.idempotency_key.as_deref())?;
         let doc: ReportDocument = input.document.into();
-        keyed(ctx, key.as_deref(), &["document"], |claim| async move {
-            service::upsert(
-                db(ctx),
-                viewer(ctx),
-                input.external_id,
-                input.expected_version,
-                doc,
-                claim.as_ref(),
-            )
-            .await
-        })
-        .await
+        let outcome = service::upsert(
+            db(ctx),
+            viewer(ctx),
+            call.as_ref(),
+            input.external_id,
+            input.expected_version,
+            doc,
+        )
+        .await?;
+        Ok(ReportPayload::from_outcome(outcome, &["document"]))
     }
 
     /// Changes some fields of a report (DRAFT or RETURNED only).

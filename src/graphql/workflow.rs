@@ -1,13 +1,13 @@
 //! The workflow: transitions, signatures and integrity verification.
 
 use super::enums::SignatureRole;
+use super::frozen::Frozen;
 use super::ids::{self, Kind};
 use super::payload::{UserError, user_errors};
 use super::report::{Report, ReportPayload, Signature};
 use super::{db, viewer};
-use crate::domain::report::service::{WriteKind, Written};
-use crate::domain::workflow::binding;
-use crate::domain::workflow::sign::{self, SignInput};
+use crate::domain::Outcome;
+use crate::domain::workflow::sign::{self, SignInput, Signed};
 use crate::domain::workflow::{self, StepInput, Transition};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
@@ -140,21 +140,32 @@ impl StepArgs for ReturnReportInput {
 async fn step(ctx: &Context<'_>, step: Transition, input: impl StepArgs) -> Result<ReportPayload> {
     let (id, key, input) = input.split();
     let id = ids::decode(Kind::Report, &id)?;
-    super::report::keyed(ctx, key.as_deref(), &[], |claim| async move {
-        let input = StepInput {
-            idempotency: claim,
-            ..input
-        };
-        workflow::transition(db(ctx), viewer(ctx), id, step, input)
-            .await
-            .map(|o| {
-                o.map(|report| Written {
-                    report,
-                    kind: WriteKind::Updated,
-                })
-            })
-    })
-    .await
+    let call = super::idempotent::call(ctx, key.as_deref())?;
+    let outcome =
+        workflow::transition(db(ctx), viewer(ctx), call.as_ref(), id, step, input).await?;
+    Ok(ReportPayload::from_outcome(outcome, &[]))
+}
+
+impl From<Outcome<Signed>> for SignReportPayload {
+    fn from(outcome: Outcome<Signed>) -> Self {
+        match outcome {
+            Ok(signed) => {
+                let source = Frozen::source(signed.snapshot);
+                SignReportPayload {
+                    // A signature is valid when it is made, and a replay answers what
+                    // the first call did.
+                    signature: Some(Signature::judged(signed.signature, Ok(()))),
+                    report: Some(Report(signed.report, source)),
+                    user_errors: Vec::new(),
+                }
+            }
+            Err(e) => SignReportPayload {
+                signature: None,
+                report: None,
+                user_errors: user_errors(e, &[]),
+            },
+        }
+    }
 }
 
 /// Workflow mutations.
@@ -223,65 +234,17 @@ impl WorkflowMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The signature.")] input: SignReportInput,
     ) -> Result<SignReportPayload> {
-        use super::idempotent::{Gate, gate, stored_id};
         let id = ids::decode(Kind::Report, &input.report_id)?;
-        let claim = match gate(ctx, input.idempotency_key.as_deref()).await? {
-            Gate::Refused(user_errors) => {
-                return Ok(SignReportPayload {
-                    signature: None,
-                    report: None,
-                    user_errors,
-                });
-            }
-            Gate::Replay(stored) => {
-                let report = crate::domain::report::aggregate::reload(db(ctx), id).await?;
-                let signature = match stored_id(&stored, "signatureId") {
-                    Some(sid) => sign::find(db(ctx), sid).await?,
-                    None => None,
-                };
-                return Ok(SignReportPayload {
-                    signature: judged(ctx, &report, signature).await?,
-                    report: Some(Report(report)),
-                    user_errors: Vec::new(),
-                });
-            }
-            Gate::Run(claim) => claim,
-        };
+        let call = super::idempotent::call(ctx, input.idempotency_key.as_deref())?;
         let args = SignInput {
             role: input.role.into(),
             expected_digest: input.expected_digest,
             opinion: input.opinion,
-            idempotency: claim,
         };
-        Ok(match sign::sign(db(ctx), viewer(ctx), id, args).await? {
-            Ok((signature, report)) => SignReportPayload {
-                signature: judged(ctx, &report, Some(signature)).await?,
-                report: Some(Report(report)),
-                user_errors: Vec::new(),
-            },
-            Err(e) => SignReportPayload {
-                signature: None,
-                report: None,
-                user_errors: user_errors(e, &[]),
-            },
-        })
+        Ok(sign::sign(db(ctx), viewer(ctx), call.as_ref(), id, args)
+            .await?
+            .into())
     }
-}
-
-/// A signature of `report`, judged against the report as stored now.
-async fn judged(
-    ctx: &Context<'_>,
-    report: &entity::report::Model,
-    signature: Option<entity::signature::Model>,
-) -> Result<Option<Signature>> {
-    let Some(signature) = signature else {
-        return Ok(None);
-    };
-    let verdict = binding::judge_stored(&db(ctx).conn, report, std::slice::from_ref(&signature))
-        .await?
-        .pop()
-        .unwrap_or(Ok(()));
-    Ok(Some(Signature::judged(signature, verdict)))
 }
 
 /// Workflow queries.
@@ -314,7 +277,7 @@ impl WorkflowQuery {
             recomputed_digest: v.recomputed_digest,
             content_digest: digest,
             signatures,
-            report: Report(v.report),
+            report: Report::live(v.report),
         }))
     }
 }

@@ -86,7 +86,7 @@ async fn report_in(app: &TestApp, status: ReportStatus, group: Group) -> Fixture
     }
     let unit_name = doc.unit_name.clone();
     let external_id = format!("ext-{}", uuid::Uuid::new_v4());
-    let report = service::create(&app.db, &admin, Some(external_id.clone()), doc, None)
+    let report = service::create(&app.db, &admin, None, Some(external_id.clone()), doc)
         .await
         .expect("create")
         .expect("valid")
@@ -128,13 +128,13 @@ async fn report_in(app: &TestApp, status: ReportStatus, group: Group) -> Fixture
             sign::sign(
                 &app.db,
                 &admin,
+                None,
                 rid,
                 SignInput {
                     role: *role,
                     expected_digest: None,
                     opinion: (group == Group::Dissent && *role == SignatureRole::GroupLeader)
                         .then(|| "不同意：产出指标未达成".to_owned()),
-                    idempotency: None,
                 },
             )
             .await
@@ -147,7 +147,7 @@ async fn report_in(app: &TestApp, status: ReportStatus, group: Group) -> Fixture
                 reason: Some("请修改".into()),
                 ..Default::default()
             };
-            workflow::transition(&app.db, &admin, rid, *step, input)
+            workflow::transition(&app.db, &admin, None, rid, *step, input)
                 .await
                 .expect("step")
                 .expect("stepped");
@@ -164,19 +164,19 @@ async fn report_in(app: &TestApp, status: ReportStatus, group: Group) -> Fixture
     let comment = jixiao::domain::comment::add(
         &app.db,
         &admin,
+        None,
         rid,
         jixiao::domain::comment::Anchor {
             kind: entity::CommentTargetKind::Report,
             path: None,
             indicator: None,
         },
-        None,
         "请核对",
-        None,
     )
     .await
     .expect("comment")
-    .expect("commented");
+    .expect("commented")
+    .comment;
     Fixture {
         report: id("Report", rid),
         external_id,

@@ -261,19 +261,14 @@ async fn a_deleted_reports_external_id_can_be_used_again() {
 }
 
 #[tokio::test]
-async fn another_departments_deleted_external_id_stays_taken() {
+async fn another_departments_external_ids_never_block_this_one() {
     let app = TestApp::spawn().await;
     let first = app.upsert_fixture().await;
     let id = first["report"]["id"].as_str().expect("id").to_owned();
-    app.gql(
-        Some(&app.preparer()),
-        "mutation($i: DeleteReportInput!) { deleteReport(input: $i) { deletedReportId } }",
-        json!({ "i": { "id": id } }),
-    )
-    .await;
     let mut doc = crate::support::fixture();
     doc["document"]["departmentCode"] = json!("YX-CZJ");
     let other = app.token(&["PREPARER"], &["YX-CZJ"]);
+    // Live in YX-KGJ: YX-CZJ files its own report under the same external ID.
     let body = app
         .gql(
             Some(&other),
@@ -281,8 +276,22 @@ async fn another_departments_deleted_external_id_stays_taken() {
             json!({ "input": doc }),
         )
         .await;
-    assert_eq!(
-        body["data"]["upsertReport"]["userErrors"][0]["code"], "DUPLICATE",
-        "{body}"
-    );
+    assert_eq!(body["data"]["upsertReport"]["result"], "CREATED", "{body}");
+    assert_ne!(body["data"]["upsertReport"]["report"]["id"], json!(id));
+    // Deleted in YX-KGJ: still nothing to YX-CZJ, whose report is updated as before.
+    app.gql(
+        Some(&app.preparer()),
+        "mutation($i: DeleteReportInput!) { deleteReport(input: $i) { deletedReportId } }",
+        json!({ "i": { "id": id } }),
+    )
+    .await;
+    doc["document"]["title"] = json!("改过的标题");
+    let body = app
+        .gql(
+            Some(&other),
+            crate::support::UPSERT,
+            json!({ "input": doc }),
+        )
+        .await;
+    assert_eq!(body["data"]["upsertReport"]["result"], "UPDATED", "{body}");
 }

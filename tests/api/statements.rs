@@ -22,7 +22,7 @@ async fn nested_page_statements_are_constant_in_the_page_size() {
     for i in 0..60 {
         let mut doc = fixture.clone();
         doc.unit_name = format!("单位{i}");
-        service::create(&app.db, &admin, None, doc, None)
+        service::create(&app.db, &admin, None, None, doc)
             .await
             .expect("create")
             .expect("valid");

@@ -314,12 +314,21 @@ async fn export_then_import_gives_an_identical_database() {
     let source = TestApp::with_reference().await;
     source.upsert_fixture().await;
     source.create_report(2024, "无外部编号", Some("88")).await;
+    // Another department uses the reference report's external ID for a report of its own.
+    let mut theirs = fixture();
+    theirs["document"]["departmentCode"] = json!("YX");
+    theirs["document"]["unitName"] = json!("岳阳市云溪区");
+    let admin = source.token(&["ADMIN"], &["*"]);
+    let up = source
+        .gql(Some(&admin), UPSERT, json!({ "input": theirs }))
+        .await;
+    assert_eq!(up["data"]["upsertReport"]["result"], "CREATED", "{up}");
     let mut first = Vec::new();
     assert_eq!(
         jixiao::cli::export(&source.db, &mut first)
             .await
             .expect("export"),
-        2
+        3
     );
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("export.jsonl");
@@ -328,7 +337,7 @@ async fn export_then_import_gives_an_identical_database() {
     let summary = jixiao::cli::import(&target.db, &file, false, false)
         .await
         .expect("import");
-    assert_eq!((summary.created, summary.failed), (2, 0));
+    assert_eq!((summary.created, summary.failed), (3, 0));
     let mut second = Vec::new();
     jixiao::cli::export(&target.db, &mut second)
         .await
@@ -341,7 +350,7 @@ async fn export_then_import_gives_an_identical_database() {
         .await
         .expect("import");
     assert_eq!(
-        again.unchanged, 2,
+        again.unchanged, 3,
         "importing the same file again changes nothing"
     );
 }

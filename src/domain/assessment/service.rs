@@ -4,6 +4,7 @@
 use super::finding::Finding;
 use super::profile::{self, Profile, Rules, Severity};
 use super::score::Assessment;
+use crate::domain::report::snapshot::Snapshot;
 use crate::domain::report::{ReportDocument, store};
 use crate::domain::{Db, FieldError, Outcome, Role, UserErrorCode, Viewer};
 use crate::error::AppError;
@@ -51,6 +52,22 @@ pub async fn review_stored(
         .ok_or_else(|| AppError::internal("report without department"))?;
     let doc = store::load(&db.conn, row, dept.code).await?;
     let profile = profile::for_report(db, dept.region.as_deref(), row.fiscal_year).await?;
+    let (assessment, findings) = super::review(&doc, &profile.rules);
+    Ok((doc, profile, assessment, findings))
+}
+
+/// [`review_stored`] of a report as a snapshot holds it: its document then, under the profile
+/// its department's region and its year select now.
+pub async fn review_snapshot(
+    db: &Db,
+    snapshot: &Snapshot,
+) -> Result<(ReportDocument, Profile, Assessment, Vec<Finding>), AppError> {
+    let region = department::Entity::find_by_id(snapshot.report.department_id)
+        .one(&db.conn)
+        .await?
+        .and_then(|d| d.region);
+    let doc = snapshot.document();
+    let profile = profile::for_report(db, region.as_deref(), snapshot.report.fiscal_year).await?;
     let (assessment, findings) = super::review(&doc, &profile.rules);
     Ok((doc, profile, assessment, findings))
 }

@@ -2,14 +2,17 @@
 //! finance cell or a field path; replied to, resolved and reopened.
 
 use crate::domain::change::Operation;
+use crate::domain::idempotency::{self, Answer, Call, Replay};
 use crate::domain::pagination::{self, KeyValue, Page, PageRequest, SortKey};
 use crate::domain::report::aggregate::{self, OpenReport};
+use crate::domain::report::snapshot::{Keep, Snapshot};
 use crate::domain::{Db, FieldError, Outcome, Role, UserErrorCode, Viewer};
 use crate::error::AppError;
 use chrono::Utc;
 use entity::{CommentTargetKind, finance_unit, indicator, narrative_section, review_comment};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Roles that may comment (ADMIN too).
@@ -191,16 +194,100 @@ fn ensure_commenter(viewer: &Viewer, code: &str) -> Result<Role, AppError> {
         })
 }
 
-/// Writes a comment (a reply when `parent` is given) on a report.
+/// A review comment written, and the report as writing it left it.
+#[derive(Debug, Clone)]
+pub struct Commented {
+    /// The comment.
+    pub comment: review_comment::Model,
+    /// The report as the comment left it, for a comment written under an idempotency key (see
+    /// [`Written::snapshot`](crate::domain::report::service::Written::snapshot)).
+    pub snapshot: Option<Arc<Snapshot>>,
+}
+
+impl Answer for Commented {
+    fn replayed(replay: Replay) -> Option<Self> {
+        match replay {
+            Replay::Comment { comment, snapshot } => Some(Commented {
+                comment,
+                snapshot: Some(Arc::new(*snapshot)),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Refuses unless the viewer may comment on the report `report_id` now: NOT_FOUND if they may
+/// not see it, FORBIDDEN if they may not comment in its department.
+async fn may_comment(db: &Db, viewer: &Viewer, report_id: Uuid) -> Result<(), AppError> {
+    let (_, code) = aggregate::visible(db, viewer, report_id).await?;
+    ensure_commenter(viewer, &code).map(|_| ())
+}
+
+/// Writes a comment on a report, under the call's idempotency key if it has one. A replay is
+/// refused as a fresh comment would refuse the caller now.
 pub async fn add(
+    db: &Db,
+    viewer: &Viewer,
+    call: Option<&Call>,
+    report_id: Uuid,
+    anchor: Anchor,
+    body: &str,
+) -> Result<Outcome<Commented>, AppError> {
+    idempotency::run(
+        db,
+        viewer,
+        call,
+        |c| async move { may_comment(db, viewer, report_id).await.map(|()| c) },
+        |claim| async move {
+            let keep = Keep::key(claim.as_ref());
+            write(db, viewer, report_id, anchor, None, body, keep).await
+        },
+    )
+    .await
+}
+
+/// Replies to a comment, in its thread and on its anchor, under the call's idempotency key if
+/// it has one. A replay is refused as a fresh reply would refuse the caller now.
+pub async fn reply(
+    db: &Db,
+    viewer: &Viewer,
+    call: Option<&Call>,
+    parent: Uuid,
+    body: &str,
+) -> Result<Outcome<Commented>, AppError> {
+    idempotency::run(
+        db,
+        viewer,
+        call,
+        |c| async move {
+            let p = visible(db, viewer, parent).await?;
+            may_comment(db, viewer, p.report_id).await.map(|()| c)
+        },
+        |claim| async move {
+            let p = visible(db, viewer, parent).await?;
+            let root = p.parent_id.unwrap_or(p.id);
+            let anchor = Anchor {
+                kind: p.target_kind,
+                path: p.target_path,
+                indicator: p.indicator_id,
+            };
+            let keep = Keep::key(claim.as_ref());
+            write(db, viewer, p.report_id, anchor, Some(root), body, keep).await
+        },
+    )
+    .await
+}
+
+/// Writes a comment (a reply when `parent` is given) on a report.
+async fn write(
     db: &Db,
     viewer: &Viewer,
     report_id: Uuid,
     anchor: Anchor,
     parent: Option<Uuid>,
     body: &str,
-    idem: Option<&crate::domain::idempotency::Claim>,
-) -> Result<Outcome<review_comment::Model>, AppError> {
+    keep: Keep<'_>,
+) -> Result<Outcome<Commented>, AppError> {
     let open = aggregate::open(db, viewer, report_id).await?;
     let role = ensure_commenter(viewer, &open.department_code)?;
     let body = match check_body(body) {
@@ -234,12 +321,6 @@ pub async fn add(
     review_comment::Entity::insert(review_comment::ActiveModel::from(row.clone()).reset_all())
         .exec_without_returning(&open.txn.txn)
         .await?;
-    crate::domain::idempotency::remember(
-        &open.txn.txn,
-        idem,
-        serde_json::json!({ "commentId": row.id }),
-    )
-    .await?;
     aggregate::record(
         &open,
         viewer,
@@ -248,8 +329,24 @@ pub async fn add(
         open.row.version,
     )
     .await?;
+    let snapshot = keep
+        .keep(&open.txn.txn, report_id, |snapshot| Replay::Comment {
+            comment: row.clone(),
+            snapshot,
+        })
+        .await?;
     open.txn.commit().await?;
-    Ok(Ok(row))
+    Ok(Ok(Commented {
+        comment: row,
+        snapshot,
+    }))
+}
+
+/// A visible comment by id, or NOT_FOUND.
+async fn visible(db: &Db, viewer: &Viewer, id: Uuid) -> Result<review_comment::Model, AppError> {
+    find(db, viewer, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("批注 {id} 不存在或您无权查看")))
 }
 
 /// A visible comment by id (with its report's visibility).
@@ -281,28 +378,6 @@ pub async fn replies(db: &Db, id: Uuid) -> Result<Vec<review_comment::Model>, Ap
         .await?)
 }
 
-/// Replies to a comment, in its thread and on its anchor.
-pub async fn reply(
-    db: &Db,
-    viewer: &Viewer,
-    parent: Uuid,
-    body: &str,
-    idem: Option<&crate::domain::idempotency::Claim>,
-) -> Result<Outcome<review_comment::Model>, AppError> {
-    let Some(p) = find(db, viewer, parent).await? else {
-        return Err(AppError::NotFound(format!(
-            "批注 {parent} 不存在或您无权查看"
-        )));
-    };
-    let root = p.parent_id.unwrap_or(p.id);
-    let anchor = Anchor {
-        kind: p.target_kind,
-        path: p.target_path,
-        indicator: p.indicator_id,
-    };
-    add(db, viewer, p.report_id, anchor, Some(root), body, idem).await
-}
-
 /// Resolves (or reopens) a comment thread.
 pub async fn set_resolved(
     db: &Db,
@@ -310,9 +385,7 @@ pub async fn set_resolved(
     id: Uuid,
     resolved: bool,
 ) -> Result<Outcome<review_comment::Model>, AppError> {
-    let Some(comment) = find(db, viewer, id).await? else {
-        return Err(AppError::NotFound(format!("批注 {id} 不存在或您无权查看")));
-    };
+    let comment = visible(db, viewer, id).await?;
     let open = aggregate::open(db, viewer, comment.report_id).await?;
     ensure_commenter(viewer, &open.department_code)?;
     if comment.resolved == resolved {
@@ -396,18 +469,31 @@ pub fn select(report_id: Uuid, filter: &CommentFilter) -> Select<review_comment:
     s
 }
 
+/// The order of comments: oldest first (then by id).
+fn order() -> [SortKey<review_comment::Model>; 1] {
+    [SortKey::<review_comment::Model> {
+        expr: Expr::col(review_comment::Column::CreatedAt),
+        kind: pagination::KeyKind::Time,
+        descending: false,
+        value: |m| KeyValue::T(m.created_at),
+    }]
+}
+
+/// A page of comments already loaded (all of a report's, or a snapshot's), oldest first.
+pub fn page_of(
+    rows: Vec<review_comment::Model>,
+    request: &PageRequest,
+) -> Result<Page<review_comment::Model>, AppError> {
+    pagination::slice(rows, &order(), |m| m.id, request)
+}
+
 /// A page of comments, oldest first.
 pub async fn page(
     db: &Db,
     select: Select<review_comment::Entity>,
     request: &PageRequest,
 ) -> Result<Page<review_comment::Model>, AppError> {
-    let keys = [SortKey::<review_comment::Model> {
-        expr: Expr::col(review_comment::Column::CreatedAt),
-        kind: pagination::KeyKind::Time,
-        descending: false,
-        value: |m| KeyValue::T(m.created_at),
-    }];
+    let keys = order();
     pagination::fetch(
         &db.conn,
         select,

@@ -35,7 +35,7 @@ pub async fn open(db: &Db, viewer: &Viewer, id: Uuid) -> Result<OpenReport, AppE
         .one(&txn.txn)
         .await?
     else {
-        return Err(AppError::NotFound(format!("报告 {id} 不存在或您无权查看")));
+        return Err(not_found());
     };
     let department_code = department::Entity::find_by_id(row.department_id)
         .one(&txn.txn)
@@ -47,6 +47,31 @@ pub async fn open(db: &Db, viewer: &Viewer, id: Uuid) -> Result<OpenReport, AppE
         row,
         department_code,
     })
+}
+
+/// The refusal for a report that does not exist or that the caller may not see: the same
+/// for both, and naming no report.
+pub fn not_found() -> AppError {
+    AppError::NotFound("报告不存在或您无权查看".into())
+}
+
+/// The report `id` as the viewer may see it now, with its department's code; NOT_FOUND as
+/// [`open`] refuses. For checking a caller again without opening the report for writing (a
+/// replayed write).
+pub async fn visible(
+    db: &Db,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<(report::Model, String), AppError> {
+    let row = super::query::find(db, viewer, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let code = department::Entity::find_by_id(row.department_id)
+        .one(&db.conn)
+        .await?
+        .map(|d| d.code)
+        .ok_or_else(|| AppError::internal(format!("department of report {id} missing")))?;
+    Ok((row, code))
 }
 
 /// The STALE_VERSION error, if the caller's version is not the current one.

@@ -3,9 +3,12 @@
 //! for tests and benchmarks.
 
 use super::document::*;
+use super::policy;
 use super::service::{self, WriteKind, Written};
+use super::snapshot::Keep;
 use super::store;
-use crate::domain::{Db, FieldError, UserErrorCode, Viewer};
+use crate::domain::idempotency::{self, Answer, Call, ImportedItem, Replay};
+use crate::domain::{Db, FieldError, Outcome, UserErrorCode, Viewer};
 use crate::error::AppError;
 use entity::{IndicatorCategory, IndicatorSubcategory, ReportStatus, department, report};
 use rust_decimal::Decimal;
@@ -59,30 +62,152 @@ fn refusal(e: AppError) -> Result<Vec<FieldError>, AppError> {
     Ok(vec![FieldError::new("", code, message)])
 }
 
-/// Imports documents one by one, each in its own transaction.
+/// The results of an import, one per document, in order.
+#[derive(Debug, Clone)]
+pub struct Imported(pub Vec<ItemResult>);
+
+impl Answer for Imported {
+    fn replayed(replay: Replay) -> Option<Self> {
+        let Replay::Import { items } = replay else {
+            return None;
+        };
+        Some(Imported(
+            items
+                .into_iter()
+                .map(|item| match item {
+                    ImportedItem::Written { kind, snapshot, .. } => {
+                        ItemResult::Written(Box::new(Written::recorded(kind, snapshot)))
+                    }
+                    ImportedItem::Refused { errors, .. } => ItemResult::Refused(errors),
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// Imports up to [`MAX_BATCH`] documents one by one, each in its own transaction, under the
+/// call's idempotency key if it has one (then each document's answer is made from the snapshot
+/// its write kept, and the batch's answers are recorded together after the last document).
 pub async fn import(
     db: &Db,
     viewer: &Viewer,
+    call: Option<&Call>,
     lines: Vec<Line>,
-) -> Result<Vec<ItemResult>, AppError> {
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        out.push(match import_one(db, viewer, line).await {
-            Ok(item) => item,
-            Err(e) => ItemResult::Refused(refusal(e)?),
-        });
+) -> Result<Outcome<Imported>, AppError> {
+    if lines.len() > MAX_BATCH {
+        return Ok(Err(vec![FieldError::new(
+            "documents",
+            UserErrorCode::OutOfRange,
+            format!("一次最多导入 {MAX_BATCH} 份报告，收到 {} 份", lines.len()),
+        )]));
     }
-    Ok(out)
+    let departments: Vec<String> = lines
+        .iter()
+        .map(|l| l.document.department_code.clone())
+        .collect();
+    idempotency::run(
+        db,
+        viewer,
+        call,
+        |imported| async move { admit(viewer, imported, &departments) },
+        |claim| async move {
+            let keep = if claim.is_some() {
+                Keep::Snapshot
+            } else {
+                Keep::Nothing
+            };
+            let mut ids = Vec::with_capacity(lines.len());
+            let mut items = Vec::with_capacity(lines.len());
+            for line in lines {
+                ids.push(line.external_id.clone());
+                items.push(match import_with(db, viewer, line, keep).await {
+                    Ok(item) => item,
+                    Err(e) => ItemResult::Refused(refusal(e)?),
+                });
+            }
+            // A batch with items to retry is not recorded, so that retrying it under the same
+            // key writes those items (the others come back unchanged).
+            let retry = items.iter().any(|item| {
+                matches!(item, ItemResult::Refused(errors)
+                    if errors.iter().any(|e| e.code == UserErrorCode::Unavailable))
+            });
+            if let Some(claim) = claim.filter(|_| !retry) {
+                let record = Replay::Import {
+                    items: ids
+                        .into_iter()
+                        .zip(&items)
+                        .map(|(external_id, item)| recorded(external_id, item))
+                        .collect::<Result<_, _>>()?,
+                };
+                let txn = db.begin_write().await?;
+                idempotency::remember(&txn.txn, &claim, &record).await?;
+                txn.commit().await?;
+            }
+            Ok(Ok(Imported(items)))
+        },
+    )
+    .await
+}
+
+/// An item's answer as recorded under the batch's key.
+fn recorded(external_id: String, item: &ItemResult) -> Result<ImportedItem, AppError> {
+    Ok(match item {
+        ItemResult::Written(w) => ImportedItem::Written {
+            external_id,
+            kind: w.kind,
+            snapshot: Box::new(
+                w.snapshot
+                    .as_deref()
+                    .cloned()
+                    .ok_or_else(|| AppError::internal("keyed import item without snapshot"))?,
+            ),
+        },
+        ItemResult::Refused(errors) => ImportedItem::Refused {
+            external_id,
+            errors: errors.clone(),
+        },
+    })
+}
+
+/// A replayed import as the caller may have it now: a document of a department they may no
+/// longer write is refused as a fresh import would refuse it, the others answered as at first.
+fn admit(
+    viewer: &Viewer,
+    imported: Imported,
+    departments: &[String],
+) -> Result<Imported, AppError> {
+    let items = imported
+        .0
+        .into_iter()
+        .zip(departments)
+        .map(
+            |(item, code)| match (item, policy::ensure_writer(viewer, code)) {
+                (ItemResult::Written(_), Err(e)) => refusal(e).map(ItemResult::Refused),
+                (item, _) => Ok(item),
+            },
+        )
+        .collect::<Result<_, _>>()?;
+    Ok(Imported(items))
 }
 
 /// Imports one document (and its workflow state, for ADMIN).
 pub async fn import_one(db: &Db, viewer: &Viewer, line: Line) -> Result<ItemResult, AppError> {
-    let written =
-        match service::upsert(db, viewer, line.external_id, None, line.document, None).await {
-            Ok(Ok(w)) => w,
-            Ok(Err(errors)) => return Ok(ItemResult::Refused(errors)),
-            Err(e) => return refusal(e).map(ItemResult::Refused),
-        };
+    import_with(db, viewer, line, Keep::Nothing).await
+}
+
+async fn import_with(
+    db: &Db,
+    viewer: &Viewer,
+    line: Line,
+    keep: Keep<'_>,
+) -> Result<ItemResult, AppError> {
+    let upserted =
+        service::upsert_with(db, viewer, line.external_id, None, line.document, keep).await;
+    let written = match upserted {
+        Ok(Ok(w)) => w,
+        Ok(Err(errors)) => return Ok(ItemResult::Refused(errors)),
+        Err(e) => return refusal(e).map(ItemResult::Refused),
+    };
     match line.status {
         Some(status) if status != written.report.status => {
             if !viewer.has_role(crate::domain::Role::Admin) {
@@ -92,21 +217,24 @@ pub async fn import_one(db: &Db, viewer: &Viewer, line: Line) -> Result<ItemResu
                     "只有 ADMIN 导入时可以恢复报告状态",
                 )]));
             }
-            service::set_status(db, viewer, written.report.id, status).await?;
-            let report = super::aggregate::reload(db, written.report.id).await?;
+            let id = written.report.id;
+            let snapshot = service::set_status(db, viewer, id, status, keep).await?;
             let kind = if written.kind == WriteKind::Unchanged {
                 WriteKind::Updated
             } else {
                 written.kind
             };
-            Ok(ItemResult::Written(Box::new(Written { report, kind })))
+            let written = Written::of(db, id, kind, snapshot).await?;
+            Ok(ItemResult::Written(Box::new(written)))
         }
         _ => Ok(ItemResult::Written(Box::new(written))),
     }
 }
 
-/// Every live report as export lines, ordered by external id (reports without one get
-/// `jixiao:<id>`).
+/// Every live report as export lines, ordered by external id then department (external ids
+/// are per department; reports without one get `jixiao:<id>`). Import reads them back into
+/// the same reports: each line is upserted by its external id within its document's
+/// department.
 pub async fn export(db: &Db) -> Result<Vec<Line>, AppError> {
     let departments = department::Entity::find().all(&db.conn).await?;
     let rows = report::Entity::find()
@@ -133,7 +261,10 @@ pub async fn export(db: &Db) -> Result<Vec<Line>, AppError> {
             document,
         });
     }
-    lines.sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    lines.sort_by(|a, b| {
+        (&a.external_id, &a.document.department_code)
+            .cmp(&(&b.external_id, &b.document.department_code))
+    });
     Ok(lines)
 }
 

@@ -6,6 +6,7 @@ pub mod exchange;
 pub mod policy;
 pub mod query;
 pub mod service;
+pub mod snapshot;
 pub mod standards;
 pub mod statistics;
 pub mod store;

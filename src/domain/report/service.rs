@@ -2,19 +2,25 @@
 //! soft delete. Each runs in one transaction with its version bump and change event.
 
 use super::document::ReportDocument;
+use super::snapshot::{Keep, Snapshot};
 use super::{aggregate, policy, store};
 use crate::domain::change::{self, Change, Operation};
-use crate::domain::idempotency::{self, Claim};
+use crate::domain::db::WriteTxn;
+use crate::domain::idempotency::{self, Answer, Call, Replay};
 use crate::domain::{Db, FieldError, Outcome, UserErrorCode, Viewer};
 use crate::error::AppError;
 use chrono::Utc;
 use entity::{ReportStatus, department, report};
+use sea_orm::sea_query::Query;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tracing::instrument;
 use uuid::Uuid;
 
 /// What a write did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum WriteKind {
     /// A new report.
     Created,
@@ -31,6 +37,49 @@ pub struct Written {
     pub report: report::Model,
     /// What happened.
     pub kind: WriteKind,
+    /// Every row of the report as the write left it, read in its transaction: kept by writes
+    /// under an idempotency key (and the items of a keyed import), whose answers, first and
+    /// replayed, are made from it. `None`: the answer reads the report as it is.
+    pub snapshot: Option<Arc<Snapshot>>,
+}
+
+impl Written {
+    /// The answer of a committed write to report `id`: from the snapshot it kept, or from the
+    /// report read after it.
+    pub async fn of(
+        db: &Db,
+        id: Uuid,
+        kind: WriteKind,
+        snapshot: Option<Arc<Snapshot>>,
+    ) -> Result<Self, AppError> {
+        let report = match &snapshot {
+            Some(s) => s.report.clone(),
+            None => aggregate::reload(db, id).await?,
+        };
+        Ok(Written {
+            report,
+            kind,
+            snapshot,
+        })
+    }
+
+    /// A recorded write.
+    pub fn recorded(kind: WriteKind, snapshot: Box<Snapshot>) -> Self {
+        Written {
+            report: snapshot.report.clone(),
+            kind,
+            snapshot: Some(Arc::new(*snapshot)),
+        }
+    }
+}
+
+impl Answer for Written {
+    fn replayed(replay: Replay) -> Option<Self> {
+        match replay {
+            Replay::Report { kind, snapshot } => Some(Written::recorded(kind, snapshot)),
+            _ => None,
+        }
+    }
 }
 
 fn refuse<T>(
@@ -65,14 +114,67 @@ async fn computed(
     ))
 }
 
-/// Creates a report from a whole document.
-#[instrument(skip_all, fields(external_id = external_id.as_deref().unwrap_or("")))]
+/// Takes `external_id` for a report of department `department_id`, in the write's
+/// transaction: free if no report of the department has it, or if the one that had it was
+/// deleted (a deleted report gives its external ID up to the next report its department files
+/// under it; it stays a tombstone under its own id). `false` if a live report of the
+/// department has it. Other departments' IDs are never looked at: each department has its own.
+async fn take_external_id<C: ConnectionTrait>(
+    db: &C,
+    department_id: Uuid,
+    external_id: &str,
+) -> Result<bool, AppError> {
+    let holder = report::Entity::find()
+        .filter(report::Column::DepartmentId.eq(department_id))
+        .filter(report::Column::ExternalId.eq(external_id))
+        .one(db)
+        .await?;
+    match holder {
+        None => Ok(true),
+        Some(old) if old.deleted_at.is_some() => {
+            report::Entity::update_many()
+                .col_expr(
+                    report::Column::ExternalId,
+                    sea_orm::sea_query::Expr::value(Option::<String>::None),
+                )
+                .filter(report::Column::Id.eq(old.id))
+                .exec(db)
+                .await?;
+            Ok(true)
+        }
+        Some(_) => Ok(false),
+    }
+}
+
+/// Creates a report from a whole document, under the call's idempotency key if it has one.
 pub async fn create(
+    db: &Db,
+    viewer: &Viewer,
+    call: Option<&Call>,
+    external_id: Option<String>,
+    doc: ReportDocument,
+) -> Result<Outcome<Written>, AppError> {
+    let department = doc.department_code.clone();
+    idempotency::run(
+        db,
+        viewer,
+        call,
+        |w| async move { policy::ensure_writer(viewer, &department).map(|()| w) },
+        |claim| async move {
+            create_with(db, viewer, external_id, doc, Keep::key(claim.as_ref())).await
+        },
+    )
+    .await
+}
+
+/// [`create`], keeping what `keep` asks.
+#[instrument(skip_all, fields(external_id = external_id.as_deref().unwrap_or("")))]
+async fn create_with(
     db: &Db,
     viewer: &Viewer,
     external_id: Option<String>,
     doc: ReportDocument,
-    idem: Option<&Claim>,
+    keep: Keep<'_>,
 ) -> Result<Outcome<Written>, AppError> {
     policy::ensure_writer(viewer, &doc.department_code)?;
     let mut doc = match doc.normalize() {
@@ -90,40 +192,14 @@ pub async fn create(
             format!("部门编码 {} 不存在", doc.department_code),
         );
     };
-    if let Some(ext) = &external_id {
-        let taken = report::Entity::find()
-            .filter(report::Column::ExternalId.eq(ext.as_str()))
-            .one(&txn.txn)
-            .await?;
-        match taken {
-            // A deleted report gives its external ID up: the ID names the new report from now on
-            // (the deleted one stays a tombstone under its own id).
-            // ...when the caller may write the deleted report's department too.
-            Some(old)
-                if old.deleted_at.is_some()
-                    && department::Entity::find_by_id(old.department_id)
-                        .one(&txn.txn)
-                        .await?
-                        .is_some_and(|d| policy::ensure_writer(viewer, &d.code).is_ok()) =>
-            {
-                report::Entity::update_many()
-                    .col_expr(
-                        report::Column::ExternalId,
-                        sea_orm::sea_query::Expr::value(Option::<String>::None),
-                    )
-                    .filter(report::Column::Id.eq(old.id))
-                    .exec(&txn.txn)
-                    .await?;
-            }
-            Some(_) => {
-                return refuse(
-                    "externalId",
-                    UserErrorCode::Duplicate,
-                    format!("外部编号 {ext} 已被其他报告使用"),
-                );
-            }
-            None => {}
-        }
+    if let Some(ext) = &external_id
+        && !take_external_id(&txn.txn, dept.id, ext).await?
+    {
+        return refuse(
+            "externalId",
+            UserErrorCode::Duplicate,
+            format!("本部门已有外部编号为 {ext} 的报告"),
+        );
     }
     doc.adopt_ids(&ReportDocument::default());
     let now = Utc::now();
@@ -153,17 +229,26 @@ pub async fn create(
         report_change(id, dept.id, Operation::Create, 1, viewer),
     )
     .await?;
-    idempotency::remember(
-        &txn.txn,
-        idem,
-        serde_json::json!({ "reportId": id, "kind": "CREATED" }),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(Written {
-        report: aggregate::reload(db, id).await?,
-        kind: WriteKind::Created,
-    }))
+    finish(db, txn, keep, id, WriteKind::Created).await
+}
+
+/// Keeps what `keep` asks of report `id` after a write (its snapshot, and the answer under the
+/// key), commits, and answers. A write that changed nothing commits only to record its key.
+pub(crate) async fn finish(
+    db: &Db,
+    txn: WriteTxn,
+    keep: Keep<'_>,
+    id: Uuid,
+    kind: WriteKind,
+) -> Result<Outcome<Written>, AppError> {
+    let snapshot =
+        Box::pin(keep.keep(&txn.txn, id, |snapshot| Replay::Report { kind, snapshot })).await?;
+    if kind != WriteKind::Unchanged || keep.records() {
+        txn.commit().await?;
+    } else {
+        drop(txn);
+    }
+    Written::of(db, id, kind, snapshot).await.map(Ok)
 }
 
 fn check_external_id(ext: &str) -> Option<FieldError> {
@@ -202,17 +287,44 @@ fn report_change(
     }
 }
 
-/// Writes the whole document under `external_id`: creates the report, or replaces its content.
-/// The same document again changes nothing and keeps the version.
-#[instrument(skip_all, fields(external_id = %external_id))]
+/// Writes the whole document under `external_id` in the document's department: creates the
+/// report, or replaces its content. The same document again changes nothing and keeps the
+/// version. Under the call's idempotency key if it has one.
 pub async fn upsert(
+    db: &Db,
+    viewer: &Viewer,
+    call: Option<&Call>,
+    external_id: String,
+    expected_version: Option<i32>,
+    doc: ReportDocument,
+) -> Result<Outcome<Written>, AppError> {
+    let department = doc.department_code.clone();
+    idempotency::run(
+        db,
+        viewer,
+        call,
+        |w| async move { policy::ensure_writer(viewer, &department).map(|()| w) },
+        |claim| async move {
+            let keep = Keep::key(claim.as_ref());
+            upsert_with(db, viewer, external_id, expected_version, doc, keep).await
+        },
+    )
+    .await
+}
+
+/// [`upsert`], keeping what `keep` asks. The report is looked up among the document's
+/// department's only, after the caller was checked against that department: a caller learns
+/// nothing of other departments' external IDs, which are theirs to use too.
+#[instrument(skip_all, fields(external_id = %external_id))]
+pub async fn upsert_with(
     db: &Db,
     viewer: &Viewer,
     external_id: String,
     expected_version: Option<i32>,
     doc: ReportDocument,
-    idem: Option<&Claim>,
+    keep: Keep<'_>,
 ) -> Result<Outcome<Written>, AppError> {
+    policy::ensure_writer(viewer, &doc.department_code)?;
     if let Some(e) = check_external_id(&external_id) {
         return Ok(Err(vec![e]));
     }
@@ -224,19 +336,42 @@ pub async fn upsert(
     let find = || {
         report::Entity::find()
             .filter(report::Column::ExternalId.eq(external_id.as_str()))
+            .filter(
+                report::Column::DepartmentId.in_subquery(
+                    Query::select()
+                        .column(department::Column::Id)
+                        .from(department::Entity)
+                        .and_where(department::Column::Code.eq(doc.department_code.as_str()))
+                        .to_owned(),
+                ),
+            )
             .filter(report::Column::DeletedAt.is_null())
             .one(&db.conn)
     };
     let replace = |row: report::Model, doc: ReportDocument| {
-        edit_with(db, viewer, row.id, expected_version, idem, |stored| {
-            let mut doc = doc;
-            doc.adopt_ids(stored);
-            *stored = doc;
-            Ok(())
-        })
+        Box::pin(edit_with(
+            db,
+            viewer,
+            row.id,
+            expected_version,
+            keep,
+            |stored| {
+                let mut doc = doc;
+                doc.adopt_ids(stored);
+                *stored = doc;
+                Ok(())
+            },
+        ))
     };
     let Some(row) = find().await? else {
-        let created = create(db, viewer, Some(external_id.clone()), doc.clone(), idem).await;
+        let created = Box::pin(create_with(
+            db,
+            viewer,
+            Some(external_id.clone()),
+            doc.clone(),
+            keep,
+        ))
+        .await;
         // Another upsert of the same new external ID won the race (a unique-key conflict on
         // PostgreSQL, the in-transaction check on SQLite): this one becomes an update.
         let lost = match &created {
@@ -266,17 +401,17 @@ pub async fn edit<F>(
 where
     F: FnOnce(&mut ReportDocument) -> Outcome<()>,
 {
-    edit_with(db, viewer, id, expected_version, None, change).await
+    edit_with(db, viewer, id, expected_version, Keep::Nothing, change).await
 }
 
-/// [`edit`], recording an idempotency key with the write.
+/// [`edit`], keeping what `keep` asks.
 #[instrument(skip_all, fields(report.id = %id))]
-pub async fn edit_with<F>(
+async fn edit_with<F>(
     db: &Db,
     viewer: &Viewer,
     id: Uuid,
     expected_version: Option<i32>,
-    idem: Option<&Claim>,
+    keep: Keep<'_>,
     change: F,
 ) -> Result<Outcome<Written>, AppError>
 where
@@ -297,10 +432,14 @@ where
         Err(errors) => return Ok(Err(errors)),
     };
     if doc.same_as(&stored) {
-        return Ok(Ok(Written {
-            report: open.row,
-            kind: WriteKind::Unchanged,
-        }));
+        if let Keep::Nothing = keep {
+            return Ok(Ok(Written {
+                report: open.row,
+                kind: WriteKind::Unchanged,
+                snapshot: None,
+            }));
+        }
+        return finish(db, open.txn, keep, id, WriteKind::Unchanged).await;
     }
     if !policy::content_editable(open.row.status) {
         return refuse(
@@ -329,16 +468,27 @@ where
         open.row.department_id
     } else {
         policy::ensure_writer(viewer, &doc.department_code)?;
-        match department_by_code(&open.txn.txn, &doc.department_code).await? {
-            Some(d) => d.id,
-            None => {
-                return refuse(
-                    "departmentCode",
-                    UserErrorCode::NotFound,
-                    format!("部门编码 {} 不存在", doc.department_code),
-                );
-            }
+        let Some(d) = department_by_code(&open.txn.txn, &doc.department_code).await? else {
+            return refuse(
+                "departmentCode",
+                UserErrorCode::NotFound,
+                format!("部门编码 {} 不存在", doc.department_code),
+            );
+        };
+        // The report takes its external ID along, into the new department's namespace.
+        if let Some(ext) = &open.row.external_id
+            && !take_external_id(&open.txn.txn, d.id, ext).await?
+        {
+            return refuse(
+                "departmentCode",
+                UserErrorCode::Duplicate,
+                format!(
+                    "部门 {} 已有外部编号为 {ext} 的报告，本报告不能移入",
+                    doc.department_code
+                ),
+            );
         }
+        d.id
     };
     doc.adopt_ids(&ReportDocument::default());
     let region = department::Entity::find_by_id(department_id)
@@ -356,17 +506,7 @@ where
         return Ok(Err(vec![e]));
     }
     store::replace_children(&open.txn.txn, id, &doc).await?;
-    idempotency::remember(
-        &open.txn.txn,
-        idem,
-        serde_json::json!({ "reportId": id, "kind": "UPDATED" }),
-    )
-    .await?;
-    open.txn.commit().await?;
-    Ok(Ok(Written {
-        report: aggregate::reload(db, id).await?,
-        kind: WriteKind::Updated,
-    }))
+    finish(db, open.txn, keep, id, WriteKind::Updated).await
 }
 
 /// Soft-deletes a report, leaving a tombstone event.
@@ -401,26 +541,37 @@ pub async fn delete(
 }
 
 /// Sets a report's workflow state directly, without the workflow's checks: only for loading
-/// documents that were already published elsewhere (the reference report).
+/// documents that were already published elsewhere (the reference report). Returns the snapshot
+/// `keep` asks for (never recorded under a key).
 pub async fn set_status(
     db: &Db,
     viewer: &Viewer,
     id: Uuid,
     status: ReportStatus,
-) -> Result<(), AppError> {
+    keep: Keep<'_>,
+) -> Result<Option<Arc<Snapshot>>, AppError> {
     let open = aggregate::open(db, viewer, id).await?;
-    if open.row.status == status {
-        return Ok(());
+    let changed = open.row.status != status;
+    if changed {
+        let operation = if status == ReportStatus::Published {
+            Operation::Publish
+        } else {
+            Operation::Update
+        };
+        aggregate::bump(&open, viewer, ("Report", id), operation, |row| {
+            row.status = Set(status)
+        })
+        .await?
+        .map_err(|e| AppError::Conflict(e.message))?;
     }
-    let operation = if status == ReportStatus::Published {
-        Operation::Publish
-    } else {
-        Operation::Update
-    };
-    aggregate::bump(&open, viewer, ("Report", id), operation, |row| {
-        row.status = Set(status)
-    })
-    .await?
-    .map_err(|e| AppError::Conflict(e.message))?;
-    open.txn.commit().await
+    let snapshot = keep
+        .keep(&open.txn.txn, id, |snapshot| Replay::Report {
+            kind: WriteKind::Updated,
+            snapshot,
+        })
+        .await?;
+    if changed {
+        open.txn.commit().await?;
+    }
+    Ok(snapshot)
 }

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 fn h(v: Option<Decimal>) -> Option<Hundredths> {
@@ -148,141 +149,166 @@ fn value_doc(
     }
 }
 
+/// The rows of a report's content (everything of its document that lives in child tables),
+/// each list in filed order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Content {
+    /// Finance rows: the filed summary (if any) and the units.
+    pub finance_units: Vec<finance_unit::Model>,
+    /// The funding block (PROJECT reports).
+    pub funding_lines: Vec<funding_line::Model>,
+    /// Qualitative goals.
+    pub qualitative_goals: Vec<qualitative_goal::Model>,
+    /// Indicators.
+    pub indicators: Vec<indicator::Model>,
+    /// Evaluators.
+    pub evaluators: Vec<evaluator::Model>,
+    /// Opinions.
+    pub opinions: Vec<opinion::Model>,
+    /// Narrative sections.
+    pub sections: Vec<narrative_section::Model>,
+}
+
+impl Content {
+    /// Reads the content rows of report `id`.
+    pub async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Self, AppError> {
+        macro_rules! rows {
+            ($module:ident) => {
+                $module::Entity::find()
+                    .filter($module::Column::ReportId.eq(id))
+                    .order_by_asc($module::Column::Ordinal)
+                    .all(db)
+                    .await?
+            };
+        }
+        Ok(Content {
+            finance_units: rows!(finance_unit),
+            funding_lines: rows!(funding_line),
+            qualitative_goals: rows!(qualitative_goal),
+            indicators: rows!(indicator),
+            evaluators: rows!(evaluator),
+            opinions: rows!(opinion),
+            sections: rows!(narrative_section),
+        })
+    }
+
+    /// The document of the report `row` with this content, filed under `department_code`.
+    pub fn document(&self, row: &report::Model, department_code: String) -> ReportDocument {
+        let units = &self.finance_units;
+        let summary = units.iter().find(|u| u.is_summary).map(finance_doc);
+        let units = units
+            .iter()
+            .filter(|u| !u.is_summary)
+            .map(finance_doc)
+            .collect();
+        let funding = self
+            .funding_lines
+            .iter()
+            .map(|f| FundingLine {
+                id: Some(f.id),
+                line: f.line,
+                initial_budget: d(f.initial_budget),
+                adjusted_budget: d(f.adjusted_budget),
+                executed: d(f.executed),
+                weight: d(f.weight),
+                declared_score: d(f.declared_score),
+            })
+            .collect();
+        let qualitative_goals = self
+            .qualitative_goals
+            .iter()
+            .map(|g| Goal {
+                id: Some(g.id),
+                expected: g.expected.clone(),
+                actual: g.actual.clone(),
+            })
+            .collect();
+        let indicators = self.indicators.iter().cloned().map(indicator_doc).collect();
+        let evaluators = self
+            .evaluators
+            .iter()
+            .map(|e| EvaluatorDoc {
+                id: Some(e.id),
+                name: e.name.clone(),
+                position: e.position.clone(),
+                unit: e.unit.clone(),
+                role: e.role,
+                subject: e.subject.clone(),
+            })
+            .collect();
+        let opinions = self
+            .opinions
+            .iter()
+            .map(|o| OpinionDoc {
+                id: Some(o.id),
+                kind: o.kind,
+                text: o.text.clone(),
+                person: o.person.clone(),
+                date: o.date,
+            })
+            .collect();
+        let sections = self
+            .sections
+            .iter()
+            .map(|s| Section {
+                id: Some(s.id),
+                key: s.key.clone(),
+                title: s.title.clone(),
+                body: s.body.clone(),
+            })
+            .collect();
+        let preparer =
+            (row.preparer_name.is_some() || row.preparer_phone.is_some()).then(|| Person {
+                name: row.preparer_name.clone(),
+                phone: row.preparer_phone.clone(),
+            });
+        ReportDocument {
+            department_code,
+            fiscal_year: row.fiscal_year,
+            kind: ReportKindDoc(row.kind),
+            series_title: row.series_title.clone(),
+            title: row.title.clone(),
+            unit_name: row.unit_name.clone(),
+            project_name: row.project_name.clone(),
+            competent_department: row.competent_department.clone(),
+            implementing_unit: row.implementing_unit.clone(),
+            budget_code: row.budget_code.clone(),
+            evaluation_method: row.evaluation_method.clone(),
+            evaluating_body: row.evaluating_body.clone(),
+            report_date: row.report_date,
+            issuer: row.issuer.clone(),
+            profile: Profile {
+                contact_name: row.contact_name.clone(),
+                contact_phone: row.contact_phone.clone(),
+                authorised_headcount: row.authorised_headcount,
+                actual_headcount: row.actual_headcount,
+                duties: row.duties.clone(),
+                annual_tasks: serde_json::from_value(row.annual_tasks.clone()).unwrap_or_default(),
+                achievements: row.achievements.clone(),
+            },
+            finance: Finance { summary, units },
+            funding,
+            qualitative_goals,
+            indicators,
+            declared_score: d(row.declared_score),
+            declared_grade: row.declared_grade.clone(),
+            evaluators,
+            opinions,
+            preparer,
+            sections,
+        }
+    }
+}
+
 /// Loads the whole document of a stored report.
 pub async fn load<C: ConnectionTrait>(
     db: &C,
     row: &report::Model,
     department_code: String,
 ) -> Result<ReportDocument, AppError> {
-    let id = row.id;
-    let units = finance_unit::Entity::find()
-        .filter(finance_unit::Column::ReportId.eq(id))
-        .order_by_asc(finance_unit::Column::Ordinal)
-        .all(db)
-        .await?;
-    let summary = units.iter().find(|u| u.is_summary).map(finance_doc);
-    let units = units
-        .iter()
-        .filter(|u| !u.is_summary)
-        .map(finance_doc)
-        .collect();
-    let funding = funding_line::Entity::find()
-        .filter(funding_line::Column::ReportId.eq(id))
-        .order_by_asc(funding_line::Column::Ordinal)
-        .all(db)
+    Ok(Content::load(db, row.id)
         .await?
-        .into_iter()
-        .map(|f| FundingLine {
-            id: Some(f.id),
-            line: f.line,
-            initial_budget: d(f.initial_budget),
-            adjusted_budget: d(f.adjusted_budget),
-            executed: d(f.executed),
-            weight: d(f.weight),
-            declared_score: d(f.declared_score),
-        })
-        .collect();
-    let qualitative_goals = qualitative_goal::Entity::find()
-        .filter(qualitative_goal::Column::ReportId.eq(id))
-        .order_by_asc(qualitative_goal::Column::Ordinal)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|g| Goal {
-            id: Some(g.id),
-            expected: g.expected,
-            actual: g.actual,
-        })
-        .collect();
-    let indicators = indicator::Entity::find()
-        .filter(indicator::Column::ReportId.eq(id))
-        .order_by_asc(indicator::Column::Ordinal)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(indicator_doc)
-        .collect();
-    let evaluators = evaluator::Entity::find()
-        .filter(evaluator::Column::ReportId.eq(id))
-        .order_by_asc(evaluator::Column::Ordinal)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| EvaluatorDoc {
-            id: Some(e.id),
-            name: e.name,
-            position: e.position,
-            unit: e.unit,
-            role: e.role,
-            subject: e.subject,
-        })
-        .collect();
-    let opinions = opinion::Entity::find()
-        .filter(opinion::Column::ReportId.eq(id))
-        .order_by_asc(opinion::Column::Ordinal)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| OpinionDoc {
-            id: Some(o.id),
-            kind: o.kind,
-            text: o.text,
-            person: o.person,
-            date: o.date,
-        })
-        .collect();
-    let sections = narrative_section::Entity::find()
-        .filter(narrative_section::Column::ReportId.eq(id))
-        .order_by_asc(narrative_section::Column::Ordinal)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| Section {
-            id: Some(s.id),
-            key: s.key,
-            title: s.title,
-            body: s.body,
-        })
-        .collect();
-    let preparer = (row.preparer_name.is_some() || row.preparer_phone.is_some()).then(|| Person {
-        name: row.preparer_name.clone(),
-        phone: row.preparer_phone.clone(),
-    });
-    Ok(ReportDocument {
-        department_code,
-        fiscal_year: row.fiscal_year,
-        kind: ReportKindDoc(row.kind),
-        series_title: row.series_title.clone(),
-        title: row.title.clone(),
-        unit_name: row.unit_name.clone(),
-        project_name: row.project_name.clone(),
-        competent_department: row.competent_department.clone(),
-        implementing_unit: row.implementing_unit.clone(),
-        budget_code: row.budget_code.clone(),
-        evaluation_method: row.evaluation_method.clone(),
-        evaluating_body: row.evaluating_body.clone(),
-        report_date: row.report_date,
-        issuer: row.issuer.clone(),
-        profile: Profile {
-            contact_name: row.contact_name.clone(),
-            contact_phone: row.contact_phone.clone(),
-            authorised_headcount: row.authorised_headcount,
-            actual_headcount: row.actual_headcount,
-            duties: row.duties.clone(),
-            annual_tasks: serde_json::from_value(row.annual_tasks.clone()).unwrap_or_default(),
-            achievements: row.achievements.clone(),
-        },
-        finance: Finance { summary, units },
-        funding,
-        qualitative_goals,
-        indicators,
-        declared_score: d(row.declared_score),
-        declared_grade: row.declared_grade.clone(),
-        evaluators,
-        opinions,
-        preparer,
-        sections,
-    })
+        .document(row, department_code))
 }
 
 /// Reads a stored indicator back as a document row.

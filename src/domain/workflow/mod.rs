@@ -21,7 +21,10 @@ pub mod sign;
 use entity::signature;
 
 use crate::domain::change::Operation;
+use crate::domain::idempotency::{self, Call};
 use crate::domain::report::aggregate::{self, OpenReport};
+use crate::domain::report::service::{self, WriteKind, Written};
+use crate::domain::report::snapshot::Keep;
 use crate::domain::{Db, FieldError, Outcome, Role, UserErrorCode, Viewer};
 use crate::error::AppError;
 use binding::{OpinionText, Verdict};
@@ -112,8 +115,6 @@ pub struct StepInput {
     pub person: Option<String>,
     /// Reason for returning; becomes a review comment.
     pub reason: Option<String>,
-    /// Idempotency key to record with the step.
-    pub idempotency: Option<crate::domain::idempotency::Claim>,
 }
 
 fn refuse<T>(
@@ -207,28 +208,60 @@ pub(crate) fn required_text(
     }
 }
 
-/// Takes a workflow step.
-#[instrument(skip_all, fields(report.id = %id, step = ?step))]
+/// Refuses unless the viewer may take `step` on a report of department `code`.
+fn may_take(viewer: &Viewer, step: Transition, code: &str) -> Result<(), AppError> {
+    if viewer.is_anonymous() {
+        return Err(AppError::Unauthenticated("需要登录".into()));
+    }
+    if !viewer.acts_as_any(step.roles(), code) {
+        let roles: Vec<&str> = step.roles().iter().map(|r| r.as_str()).collect();
+        return Err(AppError::Forbidden(format!(
+            "“{}”需要部门 {} 的 {} 角色",
+            step.label(),
+            code,
+            roles.join(" 或 ")
+        )));
+    }
+    Ok(())
+}
+
+/// Takes a workflow step, under the call's idempotency key if it has one. A replay is refused
+/// as the step itself would refuse the caller now: NOT_FOUND if they may no longer see the
+/// report, FORBIDDEN if they may no longer take the step in its department.
 pub async fn transition(
+    db: &Db,
+    viewer: &Viewer,
+    call: Option<&Call>,
+    id: Uuid,
+    step: Transition,
+    input: StepInput,
+) -> Result<Outcome<Written>, AppError> {
+    idempotency::run(
+        db,
+        viewer,
+        call,
+        |w| async move {
+            let (_, code) = aggregate::visible(db, viewer, id).await?;
+            may_take(viewer, step, &code).map(|()| w)
+        },
+        |claim| async move {
+            transition_with(db, viewer, id, step, input, Keep::key(claim.as_ref())).await
+        },
+    )
+    .await
+}
+
+#[instrument(skip_all, fields(report.id = %id, step = ?step))]
+async fn transition_with(
     db: &Db,
     viewer: &Viewer,
     id: Uuid,
     step: Transition,
     input: StepInput,
-) -> Result<Outcome<report::Model>, AppError> {
+    keep: Keep<'_>,
+) -> Result<Outcome<Written>, AppError> {
     let open = aggregate::open(db, viewer, id).await?;
-    if viewer.is_anonymous() {
-        return Err(AppError::Unauthenticated("需要登录".into()));
-    }
-    if !viewer.acts_as_any(step.roles(), &open.department_code) {
-        let roles: Vec<&str> = step.roles().iter().map(|r| r.as_str()).collect();
-        return Err(AppError::Forbidden(format!(
-            "“{}”需要部门 {} 的 {} 角色",
-            step.label(),
-            open.department_code,
-            roles.join(" 或 ")
-        )));
-    }
+    may_take(viewer, step, &open.department_code)?;
     if let Some(e) = aggregate::stale(&open.row, input.expected_version) {
         return Ok(Err(vec![e]));
     }
@@ -339,12 +372,6 @@ pub async fn transition(
         Transition::Publish => {}
     }
     let to = step.to();
-    crate::domain::idempotency::remember(
-        &open.txn.txn,
-        input.idempotency.as_ref(),
-        serde_json::json!({ "reportId": id, "kind": "UPDATED" }),
-    )
-    .await?;
     let entity = ("Report", open.row.id);
     if let Err(e) = aggregate::bump(&open, viewer, entity, step.operation(), |row| {
         row.status = Set(to)
@@ -353,8 +380,7 @@ pub async fn transition(
     {
         return Ok(Err(vec![e]));
     }
-    open.txn.commit().await?;
-    Ok(Ok(aggregate::reload(db, id).await?))
+    service::finish(db, open.txn, keep, id, WriteKind::Updated).await
 }
 
 /// The result of checking a report's integrity.

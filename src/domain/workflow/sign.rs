@@ -3,7 +3,9 @@
 
 use super::binding::{self, CURRENT_SCHEME, OpinionText};
 use crate::domain::change::Operation;
+use crate::domain::idempotency::{self, Answer, Call, Replay};
 use crate::domain::report::aggregate::{self, OpenReport};
+use crate::domain::report::snapshot::{Keep, Snapshot};
 use crate::domain::{Db, FieldError, Outcome, Role, UserErrorCode, Viewer};
 use crate::error::AppError;
 use chrono::Utc;
@@ -13,6 +15,7 @@ use entity::{
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
+use std::sync::Arc;
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -25,8 +28,34 @@ pub struct SignInput {
     pub expected_digest: Option<String>,
     /// Opinion to record with the signature (the group leader's 评价组组长意见).
     pub opinion: Option<String>,
-    /// Idempotency key to record with the signature.
-    pub idempotency: Option<crate::domain::idempotency::Claim>,
+}
+
+/// A signature given, and the report after it.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// The signature.
+    pub signature: signature::Model,
+    /// The report after signing.
+    pub report: report::Model,
+    /// The report as signing left it, for a signature given under an idempotency key (see
+    /// [`Written::snapshot`](crate::domain::report::service::Written::snapshot)).
+    pub snapshot: Option<Arc<Snapshot>>,
+}
+
+impl Answer for Signed {
+    fn replayed(replay: Replay) -> Option<Self> {
+        match replay {
+            Replay::Signature {
+                signature,
+                snapshot,
+            } => Some(Signed {
+                signature,
+                report: snapshot.report.clone(),
+                snapshot: Some(Arc::new(*snapshot)),
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// Token role needed to sign in each capacity.
@@ -51,30 +80,63 @@ fn signs_in(capacity: SignatureRole) -> &'static [ReportStatus] {
     }
 }
 
-/// Signs the report's current content.
-#[instrument(skip_all, fields(report.id = %id, role = ?input.role))]
-pub async fn sign(
-    db: &Db,
+/// The signer's subject and name, if the viewer may sign in `capacity` for department `code`.
+fn may_sign(
     viewer: &Viewer,
-    id: Uuid,
-    input: SignInput,
-) -> Result<Outcome<(signature::Model, report::Model)>, AppError> {
-    let open = aggregate::open(db, viewer, id).await?;
+    capacity: SignatureRole,
+    code: &str,
+) -> Result<(String, String), AppError> {
     let (Some(subject), Some(name)) = (
         viewer.subject.clone(),
         viewer.name.clone().or_else(|| viewer.subject.clone()),
     ) else {
         return Err(AppError::Unauthenticated("签名需要登录".into()));
     };
-    let needed = role_for(input.role);
-    if !viewer.acts_as(needed, &open.department_code) {
+    let needed = role_for(capacity);
+    if !viewer.acts_as(needed, code) {
         return Err(AppError::Forbidden(format!(
             "以 {} 身份签名需要部门 {} 的 {} 角色",
-            input.role.as_str(),
-            open.department_code,
+            capacity.as_str(),
+            code,
             needed.as_str()
         )));
     }
+    Ok((subject, name))
+}
+
+/// Signs the report's current content, under the call's idempotency key if it has one. A
+/// replay is refused as signing would refuse the caller now (NOT_FOUND, FORBIDDEN).
+pub async fn sign(
+    db: &Db,
+    viewer: &Viewer,
+    call: Option<&Call>,
+    id: Uuid,
+    input: SignInput,
+) -> Result<Outcome<Signed>, AppError> {
+    let capacity = input.role;
+    idempotency::run(
+        db,
+        viewer,
+        call,
+        |signed| async move {
+            let (_, code) = aggregate::visible(db, viewer, id).await?;
+            may_sign(viewer, capacity, &code).map(|_| signed)
+        },
+        |claim| async move { sign_with(db, viewer, id, input, Keep::key(claim.as_ref())).await },
+    )
+    .await
+}
+
+#[instrument(skip_all, fields(report.id = %id, role = ?input.role))]
+async fn sign_with(
+    db: &Db,
+    viewer: &Viewer,
+    id: Uuid,
+    input: SignInput,
+    keep: Keep<'_>,
+) -> Result<Outcome<Signed>, AppError> {
+    let open = aggregate::open(db, viewer, id).await?;
+    let (subject, name) = may_sign(viewer, input.role, &open.department_code)?;
     if let Some(expected) = &input.expected_digest
         && expected != &open.row.content_digest
     {
@@ -128,12 +190,6 @@ pub async fn sign(
         _ => None,
     };
     let row = record(&open, subject, name, input.role, opinion).await?;
-    crate::domain::idempotency::remember(
-        &open.txn.txn,
-        input.idempotency.as_ref(),
-        serde_json::json!({ "reportId": id, "signatureId": row.id }),
-    )
-    .await?;
     let bumped = aggregate::bump(
         &open,
         viewer,
@@ -145,8 +201,22 @@ pub async fn sign(
     if let Err(e) = bumped {
         return Ok(Err(vec![e]));
     }
+    let snapshot = keep
+        .keep(&open.txn.txn, id, |snapshot| Replay::Signature {
+            signature: row.clone(),
+            snapshot,
+        })
+        .await?;
     open.txn.commit().await?;
-    Ok(Ok((row, aggregate::reload(db, id).await?)))
+    let report = match &snapshot {
+        Some(s) => s.report.clone(),
+        None => aggregate::reload(db, id).await?,
+    };
+    Ok(Ok(Signed {
+        signature: row,
+        report,
+        snapshot,
+    }))
 }
 
 /// Why the caller may not sign for the evaluation group in `capacity`, if they may not.
