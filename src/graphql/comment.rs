@@ -148,7 +148,10 @@ impl ReviewComment {
         .map(|c| self.sibling(c)))
     }
 
-    /// Replies, oldest first.
+    /// Replies, oldest first (at most 100 in a thread).
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::comment::MAX_REPLIES, child_complexity)"
+    )]
     async fn replies(&self, ctx: &Context<'_>) -> Result<Vec<ReviewComment>> {
         let replies = match &self.1 {
             // Snapshot comments are oldest first already.

@@ -234,3 +234,41 @@ async fn comments_are_anchored_threaded_and_resolved() {
         .await;
     assert_eq!(node["data"]["node"]["__typename"], "ReviewComment");
 }
+
+/// A thread holds at most 100 replies (so `replies`, a list without paging, has a real bound
+/// for the query cost); the 101st is refused with OUT_OF_RANGE.
+#[tokio::test]
+async fn a_thread_holds_at_most_a_hundred_replies() {
+    let app = TestApp::spawn().await;
+    let written = app.upsert_fixture().await;
+    let id = written["report"]["id"].as_str().expect("id").to_owned();
+    let finance = app.token_for("f-1", "财政股室负责人", &["FINANCE_REVIEWER"], &["YX-KGJ"]);
+    let r = app
+        .gql(
+            Some(&finance),
+            ADD,
+            json!({ "i": { "reportId": id, "target": { "kind": "REPORT" }, "body": "请说明" } }),
+        )
+        .await;
+    let root = r["data"]["addReviewComment"]["comment"]["id"].clone();
+    let reply = "mutation($i: ReplyToReviewCommentInput!) { replyToReviewComment(input: $i) { comment { id } userErrors { field code } } }";
+    for n in 0..101 {
+        let r = app
+            .gql(
+                Some(&finance),
+                reply,
+                json!({ "i": { "commentId": root, "body": format!("第 {n} 条") } }),
+            )
+            .await;
+        let errors = &r["data"]["replyToReviewComment"]["userErrors"];
+        if n < 100 {
+            assert_eq!(errors, &json!([]), "{r}");
+        } else {
+            assert_eq!(
+                errors,
+                &json!([{ "field": ["parentId"], "code": "OUT_OF_RANGE" }]),
+                "{r}"
+            );
+        }
+    }
+}

@@ -278,6 +278,9 @@ pub async fn reply(
     .await
 }
 
+/// Most replies in one comment thread.
+pub const MAX_REPLIES: usize = 100;
+
 /// Writes a comment (a reply when `parent` is given) on a report.
 async fn write(
     db: &Db,
@@ -296,6 +299,22 @@ async fn write(
     };
     if let Err(e) = check_anchor(&open, &anchor).await? {
         return Ok(Err(e));
+    }
+    // A thread holds at most MAX_REPLIES replies, so `replies` (a list without paging) is
+    // costed by a real bound.
+    if let Some(root) = parent {
+        use sea_orm::PaginatorTrait;
+        let replies = review_comment::Entity::find()
+            .filter(review_comment::Column::ParentId.eq(root))
+            .count(&open.txn.txn)
+            .await?;
+        if replies >= MAX_REPLIES as u64 {
+            return Ok(Err(vec![FieldError::new(
+                "parentId",
+                UserErrorCode::OutOfRange,
+                format!("一条批注最多 {MAX_REPLIES} 条回复；请新建批注继续讨论"),
+            )]));
+        }
     }
     let now = Utc::now();
     let row = review_comment::Model {
