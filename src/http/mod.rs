@@ -4,8 +4,18 @@
 pub mod auth;
 pub mod body;
 pub mod cache;
+mod call;
+mod log;
+mod ops;
 pub mod rate;
 pub mod serve;
+mod ws;
+
+use call::Call;
+pub use log::Escaped;
+use log::safe_request_id;
+use ops::{health, metrics, ready};
+use ws::graphql_ws;
 
 use crate::config::Introspection;
 use crate::domain::{Db, Viewer};
@@ -155,44 +165,6 @@ pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(axum::middleware::map_request(safe_request_id))
-}
-
-/// A caller-supplied value as it is logged: control characters (line breaks, escape sequences)
-/// are written as escapes, so no value can start a log line of its own or colour a terminal.
-pub struct Escaped<'a>(pub &'a str);
-
-impl std::fmt::Display for Escaped<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use std::fmt::Write;
-        for c in self.0.chars() {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                f.write_char(c)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Keeps a caller's `x-request-id` only when it is short and of a safe character set (letters,
-/// digits, `-`, `_`, `.`, `:`); any other is dropped, so a new one is made. A caller therefore
-/// cannot write line breaks or look-alike log entries through it.
-async fn safe_request_id(mut request: Request) -> Request {
-    let safe = |v: &HeaderValue| {
-        let bytes = v.as_bytes();
-        (1..=64).contains(&bytes.len())
-            && bytes
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
-    };
-    let ids = request.headers().get_all(REQUEST_ID);
-    let count = ids.iter().count();
-    let unsafe_id = count > 1 || (count == 1 && !ids.iter().all(safe));
-    if unsafe_id {
-        request.headers_mut().remove(REQUEST_ID);
-    }
-    request
 }
 
 /// POSTs to /graphql must be JSON: a browser form (urlencoded, multipart, text/plain) can be
@@ -656,153 +628,6 @@ fn json_response(status: StatusCode, format: Format, body: axum::body::Bytes) ->
         .into_response()
 }
 
-/// One GraphQL operation of a caller: runs it, codes its errors, records and logs it.
-struct Call<'a> {
-    viewer: &'a Viewer,
-    operation: String,
-    introspection: bool,
-    started: Instant,
-}
-
-impl<'a> Call<'a> {
-    fn new(
-        state: &AppState,
-        viewer: &'a Viewer,
-        request: &mut async_graphql::Request,
-        started: Instant,
-    ) -> Self {
-        use async_graphql::parser::types::DocumentOperations;
-        let name = request.operation_name.clone().or_else(|| {
-            match &request.parsed_query().ok()?.operations {
-                DocumentOperations::Multiple(ops) if ops.len() == 1 => {
-                    ops.keys().next().map(ToString::to_string)
-                }
-                _ => None,
-            }
-        });
-        let introspection = match state.edge.introspection {
-            Introspection::All => true,
-            Introspection::Authenticated => !viewer.is_anonymous(),
-            Introspection::Off => false,
-        };
-        Self {
-            viewer,
-            operation: crate::metrics::get().operation_label(name.as_deref()),
-            introspection,
-            started,
-        }
-    }
-
-    /// The cache key of a query (None for mutations, subscriptions, unparsable documents, or
-    /// with the cache off): everything of the caller a resolver can read (subject, name, roles,
-    /// departments, introspection), and the request itself.
-    fn cache_key(&self, state: &AppState, request: &mut async_graphql::Request) -> Option<String> {
-        use async_graphql::parser::types::OperationType;
-        if !state.cache.enabled() {
-            return None;
-        }
-        let name = request.operation_name.clone();
-        let doc = request.parsed_query().ok()?;
-        let op = crate::graphql::chosen_operation(doc, name.as_deref())?;
-        if op.node.ty != OperationType::Query {
-            return None;
-        }
-        let variables = serde_json::to_string(&request.variables).ok()?;
-        let v = self.viewer;
-        let roles: Vec<&str> = v.roles.iter().map(|r| r.as_str()).collect();
-        serde_json::to_string(&(
-            &v.subject,
-            &v.name,
-            roles,
-            &v.departments,
-            self.introspection,
-            &name,
-            variables,
-            &request.query,
-        ))
-        .ok()
-    }
-
-    async fn execute(
-        &self,
-        state: &AppState,
-        mut request: async_graphql::Request,
-    ) -> async_graphql::Response {
-        let viewer = self.viewer.clone();
-        let name = request.operation_name.clone();
-        let doc = request.parsed_query().ok().cloned();
-        let shape = doc.as_ref().map_or(Ok(()), |d| {
-            crate::graphql::limits::check_shape(d, &state.limits)
-        });
-        let shape = shape.and_then(|()| crate::graphql::input_guard::check(&mut request));
-        let mut response = if let Err(refused) = shape {
-            async_graphql::Response::from_errors(vec![refused])
-        } else if self.introspection {
-            let request = crate::graphql::with_loaders(request.data(viewer), &state.db);
-            state.schema.execute(request).await
-        } else if request
-            .parsed_query()
-            .is_ok_and(crate::graphql::limits::introspects)
-        {
-            async_graphql::Response::from_errors(vec![
-                crate::graphql::limits::introspection_refused(),
-            ])
-        } else {
-            let request = request.disable_introspection().data(viewer);
-            state
-                .schema
-                .execute(crate::graphql::with_loaders(request, &state.db))
-                .await
-        };
-        // Errors raised by async-graphql itself (limits, parse, validation, input coercion)
-        // carry no code.
-        response.errors = std::mem::take(&mut response.errors)
-            .into_iter()
-            .map(|e| state.limits.code(e))
-            .collect();
-        for error in &mut response.errors {
-            let ext = error.extensions.get_or_insert_with(Default::default);
-            if ext.get("code").is_none() {
-                ext.set("code", "BAD_USER_INPUT");
-            }
-        }
-        crate::graphql::limits::truncate_errors(&mut response.errors, state.limits.errors);
-        if let Some(doc) = &doc
-            && response.data != async_graphql::Value::Null
-            && let Some(op) = crate::graphql::chosen_operation(doc, name.as_deref())
-        {
-            crate::graphql::order::by_selection(&mut response.data, doc, &op.node);
-        }
-        let metrics = crate::metrics::get();
-        let mut outcome = "ok";
-        for error in &response.errors {
-            if let Some(async_graphql::Value::String(code)) =
-                error.extensions.as_ref().and_then(|e| e.get("code"))
-            {
-                metrics.error(code);
-                if outcome == "ok" {
-                    outcome = code;
-                }
-            }
-        }
-        self.finish(outcome);
-        response
-    }
-
-    /// Records and logs the answered operation.
-    fn finish(&self, outcome: &str) {
-        let seconds = self.started.elapsed().as_secs_f64();
-        crate::metrics::get().request(&self.operation, outcome, seconds);
-        tracing::info!(
-            operation = %self.operation,
-            subject = %Escaped(self.viewer.subject.as_deref().unwrap_or("anonymous")),
-            outcome = %outcome,
-            duration_ms = (seconds * 1000.0 * 1000.0).round() / 1000.0,
-            "graphql"
-        );
-    }
-}
-
 /// GraphiQL for browsers (when enabled); queries (never mutations) via the query string.
 async fn graphql_get(State(state): State<AppState>, request: Request) -> Response {
     let started = Instant::now();
@@ -859,78 +684,6 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
     .await
 }
 
-/// GraphQL subscriptions over WebSocket (graphql-transport-ws); the token comes in
-/// `connection_init` as `{"Authorization": "Bearer …"}`.
-async fn graphql_ws(
-    State(state): State<AppState>,
-    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
-    protocol: async_graphql_axum::GraphQLProtocol,
-    upgrade: axum::extract::ws::WebSocketUpgrade,
-) -> Response {
-    // Opening a socket costs a token of the peer address's bucket.
-    let key = peer.map_or_else(|| "ip:unknown".to_owned(), |p| format!("ip:{}", p.0.0.ip()));
-    if let Err(wait) = state.rate.take(&key, 1) {
-        return rate_limited(wait);
-    }
-    let registry = state.subscriptions.clone();
-    let schema = state.ws_schema.clone();
-    upgrade
-        .max_message_size(state.edge.body_limit)
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| async move {
-            use axum::extract::ws::{CloseFrame, Message};
-            use futures_util::{SinkExt, StreamExt};
-            let _session = state.lifecycle.sessions.token();
-            let auth = state.auth.clone();
-            let db = state.db.clone();
-            let shutdown = state.lifecycle.shutdown.clone();
-            let (mut sink, stream) = socket.split();
-            // At shutdown, subscriptions end first (the client gets `complete`); a moment later
-            // the session stops reading and the socket closes with 1001 (going away).
-            let stop = shutdown.clone();
-            let stream = stream.take_until(async move {
-                stop.cancelled().await;
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            });
-            async_graphql_axum::GraphQLWebSocket::new_with_pair(
-                &mut sink, stream, schema, protocol,
-            )
-            .on_connection_init(move |payload| async move {
-                let address = key;
-                let header = ["Authorization", "authorization"]
-                    .iter()
-                    .find_map(|k| payload.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
-                    .or_else(|| {
-                        payload
-                            .get("token")
-                            .and_then(|v| v.as_str())
-                            .map(|t| format!("Bearer {t}"))
-                    });
-                let viewer = auth
-                    .viewer(header.as_deref())
-                    .map_err(async_graphql::Error::from)?;
-                let caller = match &viewer.subject {
-                    Some(subject) => format!("sub:{subject}"),
-                    None => address,
-                };
-                let mut data = async_graphql::Data::default();
-                data.insert(registry.socket(&caller));
-                data.insert(viewer);
-                data.insert(db);
-                Ok(data)
-            })
-            .serve()
-            .await;
-            if shutdown.is_cancelled() {
-                let close = CloseFrame {
-                    code: 1001,
-                    reason: "服务正在停止，请稍后重连".into(),
-                };
-                let _ = sink.send(Message::Close(Some(close))).await;
-            }
-        })
-}
-
 /// Whether the operation to run is not a query.
 fn is_mutation(request: &mut async_graphql::Request) -> bool {
     use async_graphql::parser::types::OperationType;
@@ -939,58 +692,4 @@ fn is_mutation(request: &mut async_graphql::Request) -> bool {
         crate::graphql::chosen_operation(doc, name.as_deref())
             .is_some_and(|op| op.node.ty != OperationType::Query)
     })
-}
-
-/// Prometheus metrics (see [`crate::metrics`]).
-async fn metrics(State(state): State<AppState>) -> Response {
-    let (in_use, idle) = state.db.pool_state();
-    let body = crate::metrics::get().encode(state.db.statements(), in_use, idle);
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        body,
-    )
-        .into_response()
-}
-
-/// Ready to serve: the database answers and no migration is pending.
-async fn ready(State(state): State<AppState>) -> Response {
-    use migration::MigratorTrait;
-    let pending = migration::Migrator::get_pending_migrations(&state.db.conn)
-        .await
-        .map(|p| p.len());
-    match (state.db.ping().await, pending) {
-        (true, Ok(0)) => (
-            StatusCode::OK,
-            Json(serde_json::json!({ "status": "ready" })),
-        )
-            .into_response(),
-        (reachable, pending) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({
-                "status": "not ready",
-                "database": if reachable { "ok" } else { "unreachable" },
-                "pendingMigrations": pending.ok(),
-            })),
-        )
-            .into_response(),
-    }
-}
-
-async fn health(State(state): State<AppState>) -> Response {
-    if state.db.ping().await {
-        (
-            StatusCode::OK,
-            Json(serde_json::json!({ "status": "ok", "database": "ok" })),
-        )
-            .into_response()
-    } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({ "status": "unavailable", "database": "unreachable" })),
-        )
-            .into_response()
-    }
 }
