@@ -4,7 +4,7 @@ use crate::error::AppError;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    TransactionTrait,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -205,7 +205,18 @@ impl Db {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
         };
-        let txn = self.conn.begin().await?;
+        // SQLite: take the write lock as the transaction begins, where a busy lock is waited
+        // for. A deferred transaction that has read cannot wait: it fails at its first write
+        // while the writer before it still holds the lock (a writer that gave up releases it
+        // only when its connection rolls back, after the gate has passed on).
+        let txn = self
+            .conn
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: (self.backend() == DbBackend::Sqlite)
+                    .then_some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await?;
         Ok(WriteTxn {
             txn,
             _gate: gate,
@@ -264,5 +275,57 @@ impl Db {
     /// Whether the database answers.
     pub async fn ping(&self) -> bool {
         self.conn.execute_unprepared("SELECT 1").await.is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Db;
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    use std::time::Duration;
+
+    /// A write transaction waits for a write lock held elsewhere (another process, or a writer
+    /// that gave up and whose connection has not yet rolled back after the gate passed on)
+    /// instead of failing with `SQLITE_BUSY`: a deferred transaction that has read cannot wait
+    /// for the lock at its first write, so every write transaction takes the lock as it begins.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_writer_waits_for_a_lock_held_elsewhere() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let db = Db::connect_with(&url, 4).await.expect("connect");
+        for sql in [
+            "CREATE TABLE t (n INTEGER NOT NULL)",
+            "CREATE TABLE data_version (id INTEGER PRIMARY KEY, version INTEGER, stamp INTEGER)",
+        ] {
+            db.conn.execute_unprepared(sql).await.expect("table");
+        }
+        // Another handle on the file: its writes do not pass our gate.
+        let elsewhere = Db::connect_with(&url, 2).await.expect("connect");
+        let holder = elsewhere.conn.begin().await.expect("begin");
+        holder
+            .execute_unprepared("INSERT INTO t (n) VALUES (1)")
+            .await
+            .expect("holds the write lock");
+        let release = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            holder.commit().await.expect("commits");
+        });
+        let ours = db
+            .begin_write()
+            .await
+            .expect("begins once the lock is free");
+        let count = ours
+            .txn
+            .execute_unprepared("SELECT count(*) FROM t")
+            .await
+            .map(|_| ());
+        let wrote = ours
+            .txn
+            .execute_unprepared("INSERT INTO t (n) VALUES (2)")
+            .await
+            .map(|_| ());
+        assert!(count.is_ok() && wrote.is_ok(), "{count:?} {wrote:?}");
+        ours.commit().await.expect("commits");
+        release.await.expect("released");
     }
 }

@@ -51,6 +51,17 @@ pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
     }
 }
 
+/// Warnings and errors the app logs go to the test's captured output, shown when it fails.
+fn log_warnings() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+            .try_init();
+    });
+}
+
 impl TestApp {
     /// An application on a fresh database with the reference departments (YX, YX-KGJ) and no report.
     pub async fn spawn() -> Self {
@@ -72,6 +83,7 @@ impl TestApp {
     }
 
     async fn start_with(load_reference: bool, adjust: impl FnOnce(&mut Config)) -> Self {
+        log_warnings();
         let (url, dir) = fresh_database().await;
         let mut config = Config::defaults();
         config.database_url = url.clone();
