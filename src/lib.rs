@@ -79,6 +79,9 @@ pub fn authenticator(config: &Config) -> Result<http::auth::Authenticator, AppEr
     }
 }
 
+/// Query text held by the parsed-document cache (see [`graphql::documents`]).
+const DOCUMENT_CACHE_BYTES: usize = 1024 * 1024;
+
 /// Connects, migrates, loads the reference report if configured, and builds the router.
 pub async fn build(config: &Config) -> Result<App, AppError> {
     let db = Db::connect_with(&config.database_url, config.db_pool_size).await?;
@@ -109,7 +112,7 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             transport,
         )
     };
-    let state = http::AppState {
+    let state = Arc::new(http::Shared {
         schema: schema(graphql::Transport::Http),
         ws_schema: schema(graphql::Transport::WebSocket),
         limits,
@@ -139,7 +142,8 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             config.max_subscriptions_per_socket,
             config.max_subscriptions_per_caller,
         )),
-    };
+        documents: graphql::documents::Documents::new(DOCUMENT_CACHE_BYTES),
+    });
     let rate = state.rate.clone();
     loops.spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));

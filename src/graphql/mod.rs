@@ -5,6 +5,7 @@ mod assessment;
 mod comment;
 mod connection;
 mod department;
+pub mod documents;
 mod enums;
 mod exchange;
 mod finance;

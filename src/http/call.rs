@@ -2,31 +2,36 @@
 //! codes its errors, orders its keys, records and logs it.
 
 use super::*;
+use async_graphql::parser::types::ExecutableDocument;
 
 /// One GraphQL operation of a caller: runs it, codes its errors, records and logs it.
 pub(super) struct Call<'a> {
-    pub(super) viewer: &'a Viewer,
-    pub(super) operation: String,
-    pub(super) introspection: bool,
-    pub(super) started: Instant,
+    viewer: &'a Viewer,
+    operation: String,
+    introspection: bool,
+    started: Instant,
+    /// The parsed document, from the document cache (`None` if it does not parse).
+    doc: Option<Arc<ExecutableDocument>>,
 }
 
 impl<'a> Call<'a> {
     pub(super) fn new(
         state: &AppState,
         viewer: &'a Viewer,
-        request: &mut async_graphql::Request,
+        request: &async_graphql::Request,
         started: Instant,
     ) -> Self {
         use async_graphql::parser::types::DocumentOperations;
-        let name = request.operation_name.clone().or_else(|| {
-            match &request.parsed_query().ok()?.operations {
+        let doc = state.documents.parse(&request.query);
+        let name = request
+            .operation_name
+            .clone()
+            .or_else(|| match &doc.as_ref()?.operations {
                 DocumentOperations::Multiple(ops) if ops.len() == 1 => {
                     ops.keys().next().map(ToString::to_string)
                 }
                 _ => None,
-            }
-        });
+            });
         let introspection = match state.edge.introspection {
             Introspection::All => true,
             Introspection::Authenticated => !viewer.is_anonymous(),
@@ -37,6 +42,18 @@ impl<'a> Call<'a> {
             operation: crate::metrics::get().operation_label(name.as_deref()),
             introspection,
             started,
+            doc,
+        }
+    }
+
+    /// A call refused before its document was parsed.
+    pub(super) fn unparsed(viewer: &'a Viewer, started: Instant) -> Self {
+        Self {
+            viewer,
+            operation: crate::metrics::get().operation_label(None),
+            introspection: false,
+            started,
+            doc: None,
         }
     }
 
@@ -46,15 +63,14 @@ impl<'a> Call<'a> {
     pub(super) fn cache_key(
         &self,
         state: &AppState,
-        request: &mut async_graphql::Request,
+        request: &async_graphql::Request,
     ) -> Option<String> {
         use async_graphql::parser::types::OperationType;
         if !state.cache.enabled() {
             return None;
         }
         let name = request.operation_name.clone();
-        let doc = request.parsed_query().ok()?;
-        let op = crate::graphql::chosen_operation(doc, name.as_deref())?;
+        let op = crate::graphql::chosen_operation(self.doc.as_deref()?, name.as_deref())?;
         if op.node.ty != OperationType::Query {
             return None;
         }
@@ -81,8 +97,11 @@ impl<'a> Call<'a> {
     ) -> async_graphql::Response {
         let viewer = self.viewer.clone();
         let name = request.operation_name.clone();
-        let doc = request.parsed_query().ok().cloned();
-        let shape = doc.as_ref().map_or(Ok(()), |d| {
+        let doc = self.doc.clone();
+        if let Some(doc) = &doc {
+            request.set_parsed_query(ExecutableDocument::clone(doc));
+        }
+        let shape = doc.as_deref().map_or(Ok(()), |d| {
             crate::graphql::limits::check_shape(d, &state.limits)
         });
         let shape = shape.and_then(|()| crate::graphql::input_guard::check(&mut request));

@@ -44,9 +44,11 @@ use tower_http::trace::TraceLayer;
 /// Request-id header, set when absent and echoed in every response.
 pub const REQUEST_ID: &str = "x-request-id";
 
+/// What handlers share, cloned (one reference count) for each request.
+pub type AppState = Arc<Shared>;
+
 /// What handlers share.
-#[derive(Clone)]
-pub struct AppState {
+pub struct Shared {
     /// The GraphQL schema of POST/GET /graphql.
     pub schema: AppSchema,
     /// The same schema with the limits as an extension, for /graphql/ws.
@@ -65,6 +67,8 @@ pub struct AppState {
     pub cache: Arc<cache::ResponseCache>,
     /// Open subscriptions per caller.
     pub subscriptions: Arc<crate::graphql::limits::SubscriptionRegistry>,
+    /// Parsed documents by text.
+    pub documents: crate::graphql::documents::Documents,
     /// Cancelled when the service shuts down; WebSocket sessions are tracked so that shutdown
     /// can wait for them to close.
     pub lifecycle: Lifecycle,
@@ -473,13 +477,13 @@ async fn respond(
     // A single query may be answered from, and kept in, the response cache.
     let mut keep = None;
     let response = match batch {
-        BatchRequest::Single(mut request) => {
+        BatchRequest::Single(request) => {
             if let Err(refused) = crate::graphql::precheck::check(&request.query, &state.limits) {
                 return refused_document(&viewer, format, refused, started);
             }
-            let call = Call::new(state, &viewer, &mut request, started);
+            let call = Call::new(state, &viewer, &request, started);
             // Its key and the current data version, when it is a cacheable query.
-            if let Some(key) = call.cache_key(state, &mut request) {
+            if let Some(key) = call.cache_key(state, &request) {
                 match state.db.data_version().await {
                     Ok(version) => keep = Some((version, key)),
                     Err(e) => {
@@ -497,14 +501,14 @@ async fn respond(
         }
         BatchRequest::Batch(requests) => {
             let mut out = Vec::with_capacity(requests.len());
-            for mut request in requests {
+            for request in requests {
                 // Nothing parses a document before it passes the pre-check.
                 if let Err(refused) = crate::graphql::precheck::check(&request.query, &state.limits)
                 {
                     out.push(async_graphql::Response::from_errors(vec![refused]));
                     continue;
                 }
-                let call = Call::new(state, &viewer, &mut request, started);
+                let call = Call::new(state, &viewer, &request, started);
                 out.push(call.execute(state, request).await);
             }
             BatchResponse::Batch(out)
@@ -564,13 +568,7 @@ fn refused_document(
         _ => String::new(),
     };
     crate::metrics::get().error(&code);
-    let call = Call {
-        viewer,
-        operation: crate::metrics::get().operation_label(None),
-        introspection: false,
-        started,
-    };
-    call.finish(&code);
+    Call::unparsed(viewer, started).finish(&code);
     let status = if format == Format::GraphqlResponse {
         StatusCode::BAD_REQUEST
     } else {
@@ -654,7 +652,7 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
         Ok(v) => v,
         Err(response) => return response,
     };
-    let mut request = match async_graphql::http::parse_query_string(query) {
+    let request = match async_graphql::http::parse_query_string(query) {
         Ok(r) => r,
         Err(e) => {
             return error_response(
@@ -666,7 +664,7 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
     if let Err(refused) = crate::graphql::precheck::check(&request.query, &state.limits) {
         return refused_document(&viewer, format, refused, started);
     }
-    if is_mutation(&mut request) {
+    if is_mutation(&state, &request) {
         let err = AppError::BadUserInput("变更操作（mutation）只能用 POST 发送".into());
         let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &err);
         response
@@ -685,11 +683,10 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
 }
 
 /// Whether the operation to run is not a query.
-fn is_mutation(request: &mut async_graphql::Request) -> bool {
+fn is_mutation(state: &AppState, request: &async_graphql::Request) -> bool {
     use async_graphql::parser::types::OperationType;
-    let name = request.operation_name.clone();
-    request.parsed_query().is_ok_and(|doc| {
-        crate::graphql::chosen_operation(doc, name.as_deref())
+    state.documents.parse(&request.query).is_some_and(|doc| {
+        crate::graphql::chosen_operation(&doc, request.operation_name.as_deref())
             .is_some_and(|op| op.node.ty != OperationType::Query)
     })
 }
