@@ -33,6 +33,24 @@ string_enum!(
 );
 
 string_enum!(
+    /// The unit a report's amounts were filed in (金额单位).
+    AmountUnit {
+        /// 万元, the unit of the national forms.
+        WanYuan = "WAN_YUAN",
+        /// 元, as some forms are filed.
+        Yuan = "YUAN",
+    }
+);
+
+// The enums share one macro, which derives no `Default`.
+#[allow(clippy::derivable_impls)]
+impl Default for AmountUnit {
+    fn default() -> Self {
+        Self::WanYuan
+    }
+}
+
+string_enum!(
     /// Where a report is in its lifecycle.
     ReportStatus {
         /// Being prepared.

@@ -1,9 +1,9 @@
 //! A row of a project report's funding block (万元).
 
-use crate::{FundingLineKind, Hundredths};
+use crate::{FundingLineKind, Hundredths, Millionths};
 use sea_orm::entity::prelude::*;
 
-/// A funding row: budgets, execution, weight and declared score.
+/// A funding row: budgets and execution in millionths of 万元 (fen), weight and declared score.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "funding_line")]
 pub struct Model {
@@ -17,15 +17,17 @@ pub struct Model {
     /// Which row.
     pub line: FundingLineKind,
     /// 年初预算数.
-    pub initial_budget: Option<Hundredths>,
+    pub initial_budget: Option<Millionths>,
     /// 全年预算数.
-    pub adjusted_budget: Option<Hundredths>,
+    pub adjusted_budget: Option<Millionths>,
     /// 全年执行数.
-    pub executed: Option<Hundredths>,
+    pub executed: Option<Millionths>,
     /// 分值.
     pub weight: Option<Hundredths>,
     /// 得分 as declared.
     pub declared_score: Option<Hundredths>,
+    /// How the amounts were written (see `finance_unit::Model::amount_format`).
+    pub amount_format: Option<Json>,
 }
 
 /// No declared relations: look-ups go by key.

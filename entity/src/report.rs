@@ -1,6 +1,6 @@
 //! 绩效评价自评报告: the aggregate root.
 
-use crate::{Hundredths, ReportKind, ReportStatus};
+use crate::{AmountUnit, Hundredths, ReportKind, ReportStatus};
 use sea_orm::entity::prelude::*;
 
 /// A report row: cover, profile and declared result; lists live in child tables.
@@ -63,6 +63,8 @@ pub struct Model {
     pub declared_score: Option<Hundredths>,
     /// 评价等次.
     pub declared_grade: Option<String>,
+    /// The unit the report's amounts were filed in.
+    pub amount_unit: AmountUnit,
     /// 填报人.
     pub preparer_name: Option<String>,
     /// 填报人联系电话.

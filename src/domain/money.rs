@@ -11,10 +11,10 @@
 //! an `OUT_OF_RANGE` user error on the field); the grammar itself reads at most
 //! [`READABLE_INTEGER_DIGITS`] integer digits, the most an exact decimal holds at [`MAX_DECIMALS`].
 
-use entity::{Hundredths, Millionths};
+use entity::{AmountUnit, Hundredths, Millionths, ScaleError};
 use rust_decimal::Decimal;
 
-/// Decimals kept for amounts (万元), scores, weights and percentages.
+/// Decimals kept for scores, weights and percentages.
 pub const AMOUNT_DECIMALS: u32 = Hundredths::SCALE;
 /// Decimals kept for values parsed from indicator texts.
 pub const VALUE_DECIMALS: u32 = Millionths::SCALE;
@@ -76,7 +76,61 @@ pub fn accepted_form(max_decimals: u32) -> String {
 
 /// The range, for messages.
 pub fn range() -> String {
-    format!("绝对值须小于 10^{INTEGER_DIGITS}（即不超过 999999999999.99 万元）")
+    format!("绝对值须小于 10^{INTEGER_DIGITS}（即不超过 999999999999.999999 万元）")
+}
+
+/// Decimals an amount may be written with in `unit`: to the fen (0.000001 万元, 0.01 元).
+pub fn amount_decimals(unit: AmountUnit) -> u32 {
+    match unit {
+        AmountUnit::WanYuan => 6,
+        AmountUnit::Yuan => 2,
+    }
+}
+
+/// An amount written in `unit`, as stored: fen (millionths of 万元), exactly. More decimals
+/// than a fen, or a magnitude of 10^[`INTEGER_DIGITS`] 万元 or more, is an error.
+pub fn to_fen(written: Decimal, unit: AmountUnit) -> Result<Millionths, ScaleError> {
+    let max = amount_decimals(unit);
+    if written.normalize().scale() > max {
+        return Err(ScaleError::TooManyDecimals { scale: max });
+    }
+    let wan = match unit {
+        AmountUnit::WanYuan => written,
+        // Exact: moving the point four places (the scale stays far below 28).
+        AmountUnit::Yuan => {
+            let mut w = written.normalize();
+            w.set_scale(w.scale() + 4)
+                .map_err(|_| ScaleError::TooLarge)?;
+            w
+        }
+    };
+    Millionths::from_decimal(wan)
+}
+
+/// A stored amount (fen) in `unit`, written with `decimals` decimals (at most the fen's).
+pub fn from_fen(fen: Millionths, unit: AmountUnit, decimals: u32) -> Decimal {
+    let mut value = match unit {
+        AmountUnit::WanYuan => Decimal::new(fen.0, 6),
+        AmountUnit::Yuan => Decimal::new(fen.0, 2),
+    };
+    let decimals = decimals.min(amount_decimals(unit));
+    // The stored value has no digits past its written decimals unless they were trimmed as
+    // zeros, so this only drops zeros.
+    if value.normalize().scale() <= decimals {
+        value.rescale(decimals);
+    }
+    value
+}
+
+/// An amount as written, kept at the decimals it was written with, trailing zeros past a fen
+/// dropped (`1.1000000` 万元 is `1.100000`).
+pub fn written_amount(value: Decimal, unit: AmountUnit) -> Decimal {
+    let max = amount_decimals(unit);
+    let mut v = value;
+    if v.scale() > max {
+        v.rescale(max);
+    }
+    v
 }
 
 /// At most 40 characters of `text`, with control characters escaped.

@@ -12,6 +12,17 @@ pub enum ReportKind {
     Project,
 }
 
+/// The unit a report's amounts are written in (金额单位). Amounts are exact to the fen in
+/// either: at most six decimals of 万元, two of 元.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::AmountUnit")]
+pub enum AmountUnit {
+    /// 万元, the unit of the national forms.
+    WanYuan,
+    /// 元, as some forms are filed.
+    Yuan,
+}
+
 /// Where a report is in its lifecycle.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "entity::ReportStatus")]

@@ -1,4 +1,5 @@
-//! The finance tables (收支情况) and a project's funding block, in 万元.
+//! The finance tables (收支情况) and a project's funding block, in the report's `amountUnit`
+//! (万元 unless the form was filed in 元), each figure as written, exact to the fen.
 
 use super::enums::FundingLineKind;
 use super::scalars::Decimal;
@@ -14,7 +15,7 @@ fn raw(v: Option<Decimal>) -> Option<Dec> {
     v.map(|d| d.0)
 }
 
-/// The four finance tables of a report, one row per unit, in 万元. A blank cell is null, never 0.
+/// The four finance tables of a report, one row per unit, in the report's `amountUnit` (万元 unless filed in 元), each figure as written. A blank cell is null, never 0.
 pub struct FinanceTables {
     /// The units' rows.
     pub units: Vec<FinanceRow>,
@@ -22,7 +23,7 @@ pub struct FinanceTables {
     pub filed: Option<FinanceRow>,
 }
 
-/// The four finance tables of a report, one row per unit, in 万元. A blank cell is null, never 0.
+/// The four finance tables of a report, one row per unit, in the report's `amountUnit` (万元 unless filed in 元), each figure as written. A blank cell is null, never 0.
 #[Object]
 impl FinanceTables {
     /// One row per unit (局机关, 二级机构…), in filed order.
@@ -48,7 +49,7 @@ impl FinanceTables {
 /// One unit's row across the four tables.
 pub struct FinanceUnit(pub FinanceRow);
 
-/// One unit's row across the four finance tables (万元).
+/// One unit's row across the four finance tables (in the report's `amountUnit`).
 #[Object]
 impl FinanceUnit {
     /// Unit name as filed, e.g. 局机关.
@@ -96,7 +97,7 @@ macro_rules! money_object {
 }
 
 money_object!(
-    /// 年度收入 (万元).
+    /// 年度收入 (`amountUnit`).
     Income(doc::Income) {
         /// 收入合计.
         total,
@@ -114,7 +115,7 @@ money_object!(
 );
 
 money_object!(
-    /// 年度支出和结余 (万元).
+    /// 年度支出和结余 (`amountUnit`).
     Expenditure(doc::Expenditure) {
         /// 支出合计.
         total,
@@ -134,7 +135,7 @@ money_object!(
 );
 
 money_object!(
-    /// 三公经费 (万元).
+    /// 三公经费 (`amountUnit`).
     ThreePublic(doc::ThreePublic) {
         /// 三公经费合计.
         total,
@@ -150,7 +151,7 @@ money_object!(
 );
 
 money_object!(
-    /// 固定资产 (万元).
+    /// 固定资产 (`amountUnit`).
     FixedAssets(doc::FixedAssets) {
         /// 固定资产合计.
         total,
@@ -163,7 +164,7 @@ money_object!(
     }
 );
 
-/// One unit's row of the finance tables, in 万元 (at most two decimals); omit or null a blank cell.
+/// One unit's row of the finance tables, in the document's `amountUnit`, exact to the fen (at most six decimals of 万元, two of 元) and kept as written; omit or null a blank cell.
 #[derive(InputObject, Clone, Default)]
 pub struct FinanceUnitInput {
     /// Unit name, e.g. 局机关.
@@ -221,7 +222,7 @@ impl From<FinanceUnitInput> for FinanceRow {
     }
 }
 
-/// 年度收入 (万元).
+/// 年度收入 (`amountUnit`).
 #[derive(InputObject, Clone, Default)]
 pub struct IncomeInput {
     /// 收入合计.
@@ -238,7 +239,7 @@ pub struct IncomeInput {
     pub other: Option<Decimal>,
 }
 
-/// 年度支出和结余 (万元).
+/// 年度支出和结余 (`amountUnit`).
 #[derive(InputObject, Clone, Default)]
 pub struct ExpenditureInput {
     /// 支出合计.
@@ -257,7 +258,7 @@ pub struct ExpenditureInput {
     pub accumulated_balance: Option<Decimal>,
 }
 
-/// 三公经费 (万元).
+/// 三公经费 (`amountUnit`).
 #[derive(InputObject, Clone, Default)]
 pub struct ThreePublicInput {
     /// 合计.
@@ -272,7 +273,7 @@ pub struct ThreePublicInput {
     pub overseas_travel: Option<Decimal>,
 }
 
-/// 固定资产 (万元).
+/// 固定资产 (`amountUnit`).
 #[derive(InputObject, Clone, Default)]
 pub struct FixedAssetsInput {
     /// 合计.
@@ -304,7 +305,7 @@ impl From<FinanceTablesInput> for doc::Finance {
     }
 }
 
-/// A row of a project's funding block (万元).
+/// A row of a project's funding block (`amountUnit`).
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct FundingLine {
@@ -344,7 +345,7 @@ impl From<doc::FundingLine> for FundingLine {
     }
 }
 
-/// A row of a project's funding block (万元).
+/// A row of a project's funding block (`amountUnit`).
 #[derive(InputObject, Clone)]
 pub struct FundingLineInput {
     /// Which row.

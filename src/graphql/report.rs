@@ -233,17 +233,7 @@ impl Report {
             .rows::<funding_line::Entity>(ctx)
             .await?
             .iter()
-            .map(|f| {
-                FundingLine::from(doc::FundingLine {
-                    id: Some(f.id),
-                    line: f.line,
-                    initial_budget: f.initial_budget.map(|v| v.to_decimal()),
-                    adjusted_budget: f.adjusted_budget.map(|v| v.to_decimal()),
-                    executed: f.executed.map(|v| v.to_decimal()),
-                    weight: f.weight.map(|v| v.to_decimal()),
-                    declared_score: f.declared_score.map(|v| v.to_decimal()),
-                })
-            })
+            .map(|f| FundingLine::from(store::funding_doc(f)))
             .collect())
     }
 
@@ -293,6 +283,11 @@ impl Report {
     /// 评价等次 as filed, e.g. 优秀.
     async fn declared_grade(&self) -> Option<&str> {
         self.0.declared_grade.as_deref()
+    }
+
+    /// The unit the report's amounts (finance tables, funding block) are written in, as filed.
+    async fn amount_unit(&self) -> AmountUnit {
+        self.0.amount_unit.into()
     }
 
     /// 四、评价人员, in filed order.
@@ -786,7 +781,9 @@ pub struct ReportDocumentInput {
     pub series_title: Option<String>,
     /// Report title.
     pub title: Option<String>,
-    /// 部门（单位）名称 as on the cover.
+    /// 部门（单位）名称 as on the cover. A draft may leave it out (an illegible cover): validation
+    /// then reports UNIT_NAME_MISSING, which blocks submission.
+    #[graphql(default)]
     pub unit_name: String,
     /// 项目名称 (PROJECT).
     pub project_name: Option<String>,
@@ -807,6 +804,10 @@ pub struct ReportDocumentInput {
     /// 一、基本概况.
     #[graphql(default)]
     pub profile: ProfileInput,
+    /// The unit the amounts (finance tables, funding block) are written in; 万元 if not given.
+    /// Each amount comes back as written (89.974 stays 89.974).
+    #[graphql(default_with = "AmountUnit::WanYuan")]
+    pub amount_unit: AmountUnit,
     /// 二、收支情况.
     #[graphql(default)]
     pub finance: FinanceTablesInput,
@@ -909,6 +910,7 @@ impl From<ReportDocumentInput> for ReportDocument {
             report_date: i.report_date.map(|d| d.0),
             issuer: i.issuer,
             profile,
+            amount_unit: i.amount_unit.into(),
             finance: i.finance.into(),
             funding: i.funding.into_iter().map(Into::into).collect(),
             qualitative_goals: goals(i.qualitative_goals),
@@ -990,6 +992,8 @@ pub struct UpdateReportInput {
     pub issuer: MaybeUndefined<String>,
     /// Profile fields to change.
     pub profile: Option<ProfileInput>,
+    /// The unit the amounts are written in (the figures stay as written).
+    pub amount_unit: Option<AmountUnit>,
     /// 绩效自评综合得分.
     pub declared_score: MaybeUndefined<Decimal>,
     /// 评价等次.
@@ -1035,6 +1039,9 @@ impl UpdateReportInput {
         patch(&mut d.issuer, self.issuer);
         if let Some(p) = self.profile {
             p.apply(&mut d.profile);
+        }
+        if let Some(unit) = self.amount_unit {
+            d.amount_unit = unit.into();
         }
         patch(
             &mut d.declared_score,

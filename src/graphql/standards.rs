@@ -45,7 +45,7 @@ pub struct IatiResult {
     pub indicators: Vec<IatiIndicator>,
 }
 
-/// An amount in Fiscal Data Package form: in 万元, so multiply by `factor` for CNY.
+/// An amount in Fiscal Data Package form: in the report's unit, so multiply by `factor` for CNY.
 #[derive(SimpleObject)]
 pub struct FiscalAmount {
     /// Unit or funding line.
@@ -56,11 +56,11 @@ pub struct FiscalAmount {
     pub column: String,
     /// Budget phase: proposed (年初预算数), adjusted (全年预算数) or executed.
     pub phase: String,
-    /// Amount as filed, in 万元.
+    /// Amount as filed, in the report's unit (`amountUnit`).
     pub amount: Decimal,
     /// Currency: CNY.
     pub currency: String,
-    /// Factor to yuan: 10000.
+    /// Factor to yuan: 10000 for a report in 万元, 1 for one in 元.
     pub factor: i32,
 }
 
@@ -107,7 +107,7 @@ pub fn fiscal(amounts: Vec<std_::FiscalAmount>) -> Vec<FiscalAmount> {
             phase: a.phase.to_owned(),
             amount: Decimal(a.amount),
             currency: "CNY".into(),
-            factor: 10_000,
+            factor: a.factor,
         })
         .collect()
 }

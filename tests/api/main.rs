@@ -22,6 +22,7 @@ mod input;
 mod limits;
 mod live;
 mod migrations;
+mod money;
 mod operations;
 mod pagination;
 mod ranges;

@@ -23,6 +23,7 @@ async fn amounts_out_of_range_are_refused_at_write_time() {
     for (value, ok) in [
         (EDGE, true),
         ("-999999999999.99", true),
+        ("999999999999.999999", true),
         ("1000000000000", false),
         ("-1000000000000.00", false),
         ("9999999999999999.99", false),
@@ -115,7 +116,7 @@ async fn statistics_sum_without_overflow() {
     assert!(stats["errors"].is_null(), "{stats}");
     let s = &stats["data"]["reportStatistics"];
     let n = (reports * units) as i128;
-    let edge_total = format_hundredths(n * 99_999_999_999_999);
+    let edge_total = format_fen(n * 999_999_999_999_990_000);
     assert_eq!(s["count"], reports, "{stats}");
     assert_eq!(s["money"]["income"], edge_total.as_str(), "{stats}");
     assert_eq!(s["money"]["fixedAssets"], edge_total.as_str(), "{stats}");
@@ -146,17 +147,17 @@ async fn statistics_sum_without_overflow() {
     let s = &stats["data"]["reportStatistics"];
     assert_eq!(
         s["money"]["income"],
-        format_hundredths(n * i128::from(big)).as_str(),
+        format_fen(n * i128::from(big)).as_str(),
         "{stats}"
     );
     assert_eq!(
         s["money"]["currentBalance"],
-        format_hundredths(-n * i128::from(big)).as_str(),
+        format_fen(-n * i128::from(big)).as_str(),
         "{stats}"
     );
     assert_eq!(
         s["money"]["expenditure"],
-        format_hundredths(n * i128::from(i64::MAX)).as_str(),
+        format_fen(n * i128::from(i64::MAX)).as_str(),
         "{stats}"
     );
     // Anyone whose scope holds these reports gets the answer, not an error.
@@ -166,10 +167,13 @@ async fn statistics_sum_without_overflow() {
 }
 
 /// A hundredths count as a decimal string with two decimals.
-fn format_hundredths(v: i128) -> String {
-    let sign = if v < 0 { "-" } else { "" };
-    let a = v.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
+/// A sum of fen in 万元, as statistics show it: exact, at least two decimals.
+fn format_fen(v: i128) -> String {
+    let mut d = rust_decimal::Decimal::from_i128_with_scale(v, 6).normalize();
+    if d.scale() < 2 {
+        d.rescale(2);
+    }
+    d.to_string()
 }
 
 /// Ratios with huge or tiny figures, and zero or negative denominators, never panic or fail:

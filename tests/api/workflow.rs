@@ -380,3 +380,61 @@ async fn the_reference_report_goes_round_the_whole_workflow() {
         .await;
     assert_eq!(public["data"]["report"]["status"], "PUBLISHED");
 }
+
+/// A draft may be saved without the cover's unit name (an illegible scan): it is stored, its
+/// validation reports UNIT_NAME_MISSING as an error, and that blocks submission until filled.
+#[tokio::test]
+async fn an_incomplete_draft_is_stored_and_cannot_be_submitted() {
+    let app = TestApp::spawn().await;
+    let preparer = app.token_for("u-1024", "葛咏芳", &["PREPARER"], &["YX-KGJ"]);
+    let mut input = fixture();
+    input["document"]["evaluators"][0]["role"] = json!("GROUP_LEADER");
+    for (i, (sub, _)) in EVALUATORS.iter().enumerate() {
+        input["document"]["evaluators"][i]["subject"] = json!(sub);
+    }
+    input["document"]
+        .as_object_mut()
+        .expect("document")
+        .remove("unitName");
+    let created = app
+        .gql(Some(&preparer), UPSERT, json!({ "input": input }))
+        .await;
+    let report = &created["data"]["upsertReport"];
+    assert_eq!(report["userErrors"], json!([]), "stored: {created}");
+    let id = report["report"]["id"].as_str().expect("id").to_owned();
+    let digest = report["report"]["contentDigest"].clone();
+    let validation = app
+        .gql(
+            Some(&preparer),
+            "query($id: ID!) { report(id: $id) { unitName validation { errorCount findings { code severity path } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let stored = &validation["data"]["report"];
+    assert_eq!(stored["unitName"], "", "{validation}");
+    let missing: Vec<&Value> = stored["validation"]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["code"] == "UNIT_NAME_MISSING")
+        .collect();
+    assert_eq!(
+        missing,
+        vec![&json!({ "code": "UNIT_NAME_MISSING", "severity": "ERROR", "path": "unitName" })],
+        "{validation}"
+    );
+    sign_all(&app, &id, &digest).await;
+    let refused = app
+        .gql(Some(&preparer), SUBMIT, json!({ "i": { "reportId": id } }))
+        .await;
+    let errors = &refused["data"]["submitReport"]["userErrors"];
+    assert_eq!(errors[0]["code"], "VALIDATION_FAILED", "{refused}");
+    assert!(
+        errors.as_array().into_iter().flatten().any(|e| e["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("UNIT_NAME_MISSING")),
+        "{refused}"
+    );
+    assert_eq!(state(&app, &id).await["status"], "DRAFT");
+}

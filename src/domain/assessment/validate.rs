@@ -375,7 +375,12 @@ fn check_funding(out: &mut Findings<'_>, tolerance: Decimal, funding: &[FundingL
 
 /// Runs the checks that need no indicator reading.
 pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
-    let tolerance = rules.arithmetic_tolerance;
+    // The profile states the tolerance in 万元; figures are compared in the unit they were
+    // filed in.
+    let tolerance = match doc.amount_unit {
+        entity::AmountUnit::WanYuan => rules.arithmetic_tolerance,
+        entity::AmountUnit::Yuan => rules.arithmetic_tolerance * Decimal::from(10_000),
+    };
     for (i, unit) in doc.finance.units.iter().enumerate() {
         check_row(out, tolerance, &format!("finance.units[{i}]"), unit);
     }
@@ -396,6 +401,16 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
     }
 
     // Completeness of the cover and the declared result.
+    if doc.unit_name.trim().is_empty() {
+        out.add(
+            "UNIT_NAME_MISSING",
+            Severity::Error,
+            "unitName",
+            "封面“部门（单位）名称”未填写：可先保存草稿，提交前须补全",
+            None,
+            None,
+        );
+    }
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
     if blank(&doc.budget_code) {
         out.add(

@@ -4,13 +4,17 @@
 use crate::domain::{FieldError, UserErrorCode};
 use chrono::NaiveDate;
 use entity::{
-    Comparator, EvaluatorRole, FundingLineKind, Hundredths, IndicatorCategory,
+    AmountUnit, Comparator, EvaluatorRole, FundingLineKind, Hundredths, IndicatorCategory,
     IndicatorSubcategory, Millionths, OpinionKind, ReportKind, ScaleError,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use uuid::Uuid;
+
+fn is_wan_yuan(unit: &AmountUnit) -> bool {
+    *unit == AmountUnit::WanYuan
+}
 
 /// Longest short text (names, titles, codes): characters.
 pub const SHORT_TEXT: usize = 200;
@@ -80,6 +84,11 @@ pub struct ReportDocument {
     pub issuer: Option<String>,
     /// 一、基本概况.
     pub profile: Profile,
+    /// The unit the amounts (finance tables, funding block) are written in; 万元 unless the
+    /// form says otherwise. Left out of the canonical form when 万元, so digests of reports
+    /// filed in 万元 are as they were before the unit was recorded.
+    #[serde(skip_serializing_if = "is_wan_yuan")]
+    pub amount_unit: AmountUnit,
     /// 二、收支情况.
     pub finance: Finance,
     /// Project funding block.
@@ -411,6 +420,8 @@ pub struct Section {
 #[derive(Default)]
 struct Checker {
     errors: Vec<FieldError>,
+    /// The unit the document's amounts are written in.
+    unit: AmountUnit,
 }
 
 impl Checker {
@@ -478,6 +489,18 @@ impl Checker {
             }
         }
         true
+    }
+
+    /// Checks an amount written in the document's unit: exact to the fen and in range. It keeps
+    /// the decimals it was written with (zeros past a fen dropped).
+    fn amount(&mut self, path: &str, label: &str, value: &mut Option<Decimal>) {
+        use crate::domain::money;
+        if let Some(v) = *value {
+            match money::to_fen(v, self.unit) {
+                Ok(_) => *value = Some(money::written_amount(v, self.unit)),
+                Err(e) => self.scale_error(path, label, v, e),
+            }
+        }
     }
 
     /// Rewrites `value` at six decimals (parsed indicator values).
@@ -618,7 +641,7 @@ impl Checker {
             ),
         ];
         for (field, label, value) in cells {
-            let _ = self.hundredths(&format!("{path}.{field}"), label, value);
+            self.amount(&format!("{path}.{field}"), label, value);
         }
     }
 
@@ -633,7 +656,10 @@ impl ReportDocument {
     /// Checks every field and rewrites numbers in their canonical scale. Returns the field
     /// errors (paths relative to the document) if any.
     pub fn normalize(mut self) -> Result<Self, Vec<FieldError>> {
-        let mut c = Checker::default();
+        let mut c = Checker {
+            unit: self.amount_unit,
+            ..Checker::default()
+        };
         c.required("departmentCode", "部门编码", &self.department_code, 64);
         if !YEARS.contains(&self.fiscal_year) {
             c.push(
@@ -647,7 +673,9 @@ impl ReportDocument {
                 ),
             );
         }
-        c.required("unitName", "部门（单位）名称", &self.unit_name, SHORT_TEXT);
+        // A draft may leave the cover's name blank (an illegible scan); validation reports it
+        // (UNIT_NAME_MISSING) and it blocks submission.
+        c.len("unitName", "部门（单位）名称", &self.unit_name, SHORT_TEXT);
         for (path, label, value, max) in [
             (
                 "seriesTitle",
@@ -762,17 +790,17 @@ impl ReportDocument {
                     format!("资金行 {} 重复", f.line.as_str()),
                 );
             }
-            let _ = c.hundredths(
+            c.amount(
                 &format!("{p}.initialBudget"),
                 "年初预算数",
                 &mut f.initial_budget,
             );
-            let _ = c.hundredths(
+            c.amount(
                 &format!("{p}.adjustedBudget"),
                 "全年预算数",
                 &mut f.adjusted_budget,
             );
-            let _ = c.hundredths(&format!("{p}.executed"), "全年执行数", &mut f.executed);
+            c.amount(&format!("{p}.executed"), "全年执行数", &mut f.executed);
             c.score(&format!("{p}.weight"), "分值", &mut f.weight);
             c.score(&format!("{p}.declaredScore"), "得分", &mut f.declared_score);
         }

@@ -1,6 +1,6 @@
 //! Exchange standards: indicators as IATI results (result → indicator with measure and
 //! ascending flag → period → target / actual with comments), and amounts as Fiscal Data Package
-//! rows (currency CNY, factor 10000 for 万元, budget phase).
+//! rows (currency CNY, factor 10000 for 万元 or 1 for 元, budget phase).
 
 use super::document::{FinanceRow, ReportDocument};
 use crate::domain::assessment::parse::{self, Dimension};
@@ -177,13 +177,19 @@ pub struct FiscalAmount {
     pub column: &'static str,
     /// Budget phase: proposed (年初预算数), approved/adjusted (全年预算数), executed.
     pub phase: &'static str,
-    /// Amount in 万元 (multiply by `factor` for yuan).
+    /// Amount as filed, in the report's unit (multiply by `factor` for yuan).
     pub amount: Decimal,
+    /// Yuan per unit of `amount`: 10000 for 万元, 1 for 元.
+    pub factor: i32,
 }
 
 /// Every filled amount of a document (units, not the summary; funding lines), for exchange.
 pub fn fiscal_amounts(doc: &ReportDocument) -> Vec<FiscalAmount> {
     let mut out = Vec::new();
+    let factor = match doc.amount_unit {
+        entity::AmountUnit::WanYuan => 10_000,
+        entity::AmountUnit::Yuan => 1,
+    };
     let cells = |r: &FinanceRow| -> Vec<(&'static str, &'static str, Option<Decimal>)> {
         let (i, e, t, f) = (&r.income, &r.expenditure, &r.three_public, &r.fixed_assets);
         vec![
@@ -220,6 +226,7 @@ pub fn fiscal_amounts(doc: &ReportDocument) -> Vec<FiscalAmount> {
                     column,
                     phase: "executed",
                     amount,
+                    factor,
                 });
             }
         }
@@ -243,6 +250,7 @@ pub fn fiscal_amounts(doc: &ReportDocument) -> Vec<FiscalAmount> {
                     column: "amount",
                     phase,
                     amount,
+                    factor,
                 });
             }
         }

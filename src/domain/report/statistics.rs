@@ -33,7 +33,8 @@ pub struct ScoreStats {
     pub grades: Vec<(Option<String>, i64)>,
 }
 
-/// Money totals over the units of the reports (万元).
+/// Money totals over the units of the reports, in 万元 whatever unit each report was filed in,
+/// exact to the fen.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MoneyTotals {
     /// 收入合计.
@@ -92,14 +93,30 @@ fn joined((quotient, remainder): Split) -> Option<i128> {
     Some(i128::from(q) * i128::from(SPLIT) + i128::from(r))
 }
 
-/// A sum of hundredths as a decimal. Every `BIGINT` sum of fewer than 2^32 rows is below 2^96,
-/// the largest decimal mantissa; anything beyond is an error, never a wrong figure.
-fn hundredths(sum: Option<i128>) -> Result<Option<Decimal>, AppError> {
+/// A sum of fixed-point values at `scale` as a decimal. Every `BIGINT` sum of fewer than 2^32
+/// rows is below 2^96, the largest decimal mantissa; anything beyond is an error, never a
+/// wrong figure.
+fn at_scale(sum: Option<i128>, scale: u32) -> Result<Option<Decimal>, AppError> {
     sum.map(|v| {
-        Decimal::try_from_i128_with_scale(v, entity::Hundredths::SCALE)
+        Decimal::try_from_i128_with_scale(v, scale)
             .map_err(|_| AppError::internal(format!("sum {v} beyond the decimal range")))
     })
     .transpose()
+}
+
+fn hundredths(sum: Option<i128>) -> Result<Option<Decimal>, AppError> {
+    at_scale(sum, entity::Hundredths::SCALE)
+}
+
+/// A sum of amounts (fen) in 万元: exact, with the decimals it needs and at least two.
+fn wan_yuan(sum: Option<i128>) -> Result<Option<Decimal>, AppError> {
+    Ok(at_scale(sum, entity::Millionths::SCALE)?.map(|v| {
+        let mut v = v.normalize();
+        if v.scale() < 2 {
+            v.rescale(2);
+        }
+        v
+    }))
 }
 
 fn scale(v: Option<entity::Hundredths>) -> Option<Decimal> {
@@ -223,7 +240,7 @@ pub async fn compute(
     if let Some(row) = row {
         for (i, total) in totals.iter_mut().enumerate() {
             let part = |p: &str| row.try_get::<Option<i64>>("", &format!("c{i}_{p}"));
-            *total = hundredths(joined((part("q")?, part("r")?)))?;
+            *total = wan_yuan(joined((part("q")?, part("r")?)))?;
         }
     }
     let [

@@ -3,8 +3,8 @@
 use super::document::*;
 use crate::error::AppError;
 use entity::{
-    Hundredths, Millionths, evaluator, finance_unit, funding_line, indicator, narrative_section,
-    opinion, qualitative_goal, report,
+    AmountUnit, Hundredths, Millionths, evaluator, finance_unit, funding_line, indicator,
+    narrative_section, opinion, qualitative_goal, report,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -55,6 +55,7 @@ pub fn apply(row: &mut report::ActiveModel, doc: &ReportDocument, department_id:
     row.achievements = Set(p.achievements.clone());
     row.declared_score = Set(h(doc.declared_score));
     row.declared_grade = Set(doc.declared_grade.clone());
+    row.amount_unit = Set(doc.amount_unit);
     row.preparer_name = Set(doc.preparer.as_ref().and_then(|p| p.name.clone()));
     row.preparer_phone = Set(doc.preparer.as_ref().and_then(|p| p.phone.clone()));
     row.content_digest = Set(doc.digest());
@@ -65,73 +66,171 @@ fn finance_row(
     ordinal: i32,
     is_summary: bool,
     r: &FinanceRow,
+    unit: AmountUnit,
 ) -> finance_unit::ActiveModel {
+    let mut w = FigureWriter::new(unit);
     finance_unit::ActiveModel {
         id: Set(r.id.unwrap_or_else(Uuid::now_v7)),
         report_id: Set(report_id),
         ordinal: Set(ordinal),
         is_summary: Set(is_summary),
         name: Set(r.name.clone()),
-        income_total: Set(h(r.income.total)),
-        income_carryover: Set(h(r.income.carryover)),
-        income_public_finance: Set(h(r.income.public_finance)),
-        income_government_fund: Set(h(r.income.government_fund)),
-        income_special_account_non_tax: Set(h(r.income.special_account_non_tax)),
-        income_other: Set(h(r.income.other)),
-        expenditure_total: Set(h(r.expenditure.total)),
-        expenditure_basic: Set(h(r.expenditure.basic)),
-        expenditure_personnel: Set(h(r.expenditure.personnel)),
-        expenditure_operating: Set(h(r.expenditure.operating)),
-        expenditure_project: Set(h(r.expenditure.project)),
-        balance_current: Set(h(r.expenditure.current_balance)),
-        balance_accumulated: Set(h(r.expenditure.accumulated_balance)),
-        three_public_total: Set(h(r.three_public.total)),
-        three_public_reception: Set(h(r.three_public.reception)),
-        three_public_vehicle_operation: Set(h(r.three_public.vehicle_operation)),
-        three_public_vehicle_purchase: Set(h(r.three_public.vehicle_purchase)),
-        three_public_overseas_travel: Set(h(r.three_public.overseas_travel)),
-        fixed_assets_total: Set(h(r.fixed_assets.total)),
-        fixed_assets_in_use: Set(h(r.fixed_assets.in_use)),
-        fixed_assets_leased: Set(h(r.fixed_assets.leased)),
-        fixed_assets_other: Set(h(r.fixed_assets.other)),
+        income_total: Set(w.put("income.total", r.income.total)),
+        income_carryover: Set(w.put("income.carryover", r.income.carryover)),
+        income_public_finance: Set(w.put("income.publicFinance", r.income.public_finance)),
+        income_government_fund: Set(w.put("income.governmentFund", r.income.government_fund)),
+        income_special_account_non_tax: Set(w.put(
+            "income.specialAccountNonTax",
+            r.income.special_account_non_tax,
+        )),
+        income_other: Set(w.put("income.other", r.income.other)),
+        expenditure_total: Set(w.put("expenditure.total", r.expenditure.total)),
+        expenditure_basic: Set(w.put("expenditure.basic", r.expenditure.basic)),
+        expenditure_personnel: Set(w.put("expenditure.personnel", r.expenditure.personnel)),
+        expenditure_operating: Set(w.put("expenditure.operating", r.expenditure.operating)),
+        expenditure_project: Set(w.put("expenditure.project", r.expenditure.project)),
+        balance_current: Set(w.put("expenditure.currentBalance", r.expenditure.current_balance)),
+        balance_accumulated: Set(w.put(
+            "expenditure.accumulatedBalance",
+            r.expenditure.accumulated_balance,
+        )),
+        three_public_total: Set(w.put("threePublic.total", r.three_public.total)),
+        three_public_reception: Set(w.put("threePublic.reception", r.three_public.reception)),
+        three_public_vehicle_operation: Set(w.put(
+            "threePublic.vehicleOperation",
+            r.three_public.vehicle_operation,
+        )),
+        three_public_vehicle_purchase: Set(w.put(
+            "threePublic.vehiclePurchase",
+            r.three_public.vehicle_purchase,
+        )),
+        three_public_overseas_travel: Set(
+            w.put("threePublic.overseasTravel", r.three_public.overseas_travel)
+        ),
+        fixed_assets_total: Set(w.put("fixedAssets.total", r.fixed_assets.total)),
+        fixed_assets_in_use: Set(w.put("fixedAssets.inUse", r.fixed_assets.in_use)),
+        fixed_assets_leased: Set(w.put("fixedAssets.leased", r.fixed_assets.leased)),
+        fixed_assets_other: Set(w.put("fixedAssets.other", r.fixed_assets.other)),
+        amount_format: Set(w.finish()),
     }
 }
 
 /// Reads a stored finance row back as a document row.
 pub fn finance_doc(r: &finance_unit::Model) -> FinanceRow {
+    let f = FigureReader::of(r.amount_format.as_ref());
     FinanceRow {
         id: Some(r.id),
         name: r.name.clone(),
         income: Income {
-            total: d(r.income_total),
-            carryover: d(r.income_carryover),
-            public_finance: d(r.income_public_finance),
-            government_fund: d(r.income_government_fund),
-            special_account_non_tax: d(r.income_special_account_non_tax),
-            other: d(r.income_other),
+            total: f.get("income.total", r.income_total),
+            carryover: f.get("income.carryover", r.income_carryover),
+            public_finance: f.get("income.publicFinance", r.income_public_finance),
+            government_fund: f.get("income.governmentFund", r.income_government_fund),
+            special_account_non_tax: f.get(
+                "income.specialAccountNonTax",
+                r.income_special_account_non_tax,
+            ),
+            other: f.get("income.other", r.income_other),
         },
         expenditure: Expenditure {
-            total: d(r.expenditure_total),
-            basic: d(r.expenditure_basic),
-            personnel: d(r.expenditure_personnel),
-            operating: d(r.expenditure_operating),
-            project: d(r.expenditure_project),
-            current_balance: d(r.balance_current),
-            accumulated_balance: d(r.balance_accumulated),
+            total: f.get("expenditure.total", r.expenditure_total),
+            basic: f.get("expenditure.basic", r.expenditure_basic),
+            personnel: f.get("expenditure.personnel", r.expenditure_personnel),
+            operating: f.get("expenditure.operating", r.expenditure_operating),
+            project: f.get("expenditure.project", r.expenditure_project),
+            current_balance: f.get("expenditure.currentBalance", r.balance_current),
+            accumulated_balance: f.get("expenditure.accumulatedBalance", r.balance_accumulated),
         },
         three_public: ThreePublic {
-            total: d(r.three_public_total),
-            reception: d(r.three_public_reception),
-            vehicle_operation: d(r.three_public_vehicle_operation),
-            vehicle_purchase: d(r.three_public_vehicle_purchase),
-            overseas_travel: d(r.three_public_overseas_travel),
+            total: f.get("threePublic.total", r.three_public_total),
+            reception: f.get("threePublic.reception", r.three_public_reception),
+            vehicle_operation: f.get(
+                "threePublic.vehicleOperation",
+                r.three_public_vehicle_operation,
+            ),
+            vehicle_purchase: f.get(
+                "threePublic.vehiclePurchase",
+                r.three_public_vehicle_purchase,
+            ),
+            overseas_travel: f.get("threePublic.overseasTravel", r.three_public_overseas_travel),
         },
         fixed_assets: FixedAssets {
-            total: d(r.fixed_assets_total),
-            in_use: d(r.fixed_assets_in_use),
-            leased: d(r.fixed_assets_leased),
-            other: d(r.fixed_assets_other),
+            total: f.get("fixedAssets.total", r.fixed_assets_total),
+            in_use: f.get("fixedAssets.inUse", r.fixed_assets_in_use),
+            leased: f.get("fixedAssets.leased", r.fixed_assets_leased),
+            other: f.get("fixedAssets.other", r.fixed_assets_other),
         },
+    }
+}
+
+/// Reads a stored funding row back as a document row.
+pub fn funding_doc(f: &funding_line::Model) -> FundingLine {
+    let r = FigureReader::of(f.amount_format.as_ref());
+    FundingLine {
+        id: Some(f.id),
+        line: f.line,
+        initial_budget: r.get("initialBudget", f.initial_budget),
+        adjusted_budget: r.get("adjustedBudget", f.adjusted_budget),
+        executed: r.get("executed", f.executed),
+        weight: d(f.weight),
+        declared_score: d(f.declared_score),
+    }
+}
+
+/// How a money row's figures were written (its `amount_format` column): the unit, and the
+/// decimals of each figure written with other than two. Null in the column for 万元 at two
+/// decimals throughout, as every figure was stored before amounts were kept to the fen.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AmountFormat {
+    #[serde(default)]
+    unit: AmountUnit,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    decimals: std::collections::BTreeMap<String, u32>,
+}
+
+/// Writes a row's figures: each as fen, its written decimals noted where not two.
+struct FigureWriter(AmountFormat);
+
+impl FigureWriter {
+    fn new(unit: AmountUnit) -> Self {
+        Self(AmountFormat {
+            unit,
+            decimals: Default::default(),
+        })
+    }
+
+    /// The figure `key` as stored (the document was normalized: it fits).
+    fn put(&mut self, key: &str, value: Option<Decimal>) -> Option<Millionths> {
+        let value = value?;
+        if value.scale() != 2 {
+            self.0.decimals.insert(key.to_owned(), value.scale());
+        }
+        crate::domain::money::to_fen(value, self.0.unit).ok()
+    }
+
+    /// The row's `amount_format`.
+    fn finish(self) -> Option<serde_json::Value> {
+        (self.0.unit != AmountUnit::WanYuan || !self.0.decimals.is_empty())
+            .then(|| serde_json::to_value(&self.0).unwrap_or_default())
+    }
+}
+
+/// Reads a row's figures back as written.
+struct FigureReader(AmountFormat);
+
+impl FigureReader {
+    fn of(format: Option<&serde_json::Value>) -> Self {
+        Self(
+            format
+                .and_then(|f| serde_json::from_value(f.clone()).ok())
+                .unwrap_or_default(),
+        )
+    }
+
+    fn get(&self, key: &str, fen: Option<Millionths>) -> Option<Decimal> {
+        let decimals = self.0.decimals.get(key).copied().unwrap_or(2);
+        fen.map(|f| crate::domain::money::from_fen(f, self.0.unit, decimals))
     }
 }
 
@@ -201,19 +300,7 @@ impl Content {
             .filter(|u| !u.is_summary)
             .map(finance_doc)
             .collect();
-        let funding = self
-            .funding_lines
-            .iter()
-            .map(|f| FundingLine {
-                id: Some(f.id),
-                line: f.line,
-                initial_budget: d(f.initial_budget),
-                adjusted_budget: d(f.adjusted_budget),
-                executed: d(f.executed),
-                weight: d(f.weight),
-                declared_score: d(f.declared_score),
-            })
-            .collect();
+        let funding = self.funding_lines.iter().map(funding_doc).collect();
         let qualitative_goals = self
             .qualitative_goals
             .iter()
@@ -286,6 +373,7 @@ impl Content {
                 annual_tasks: serde_json::from_value(row.annual_tasks.clone()).unwrap_or_default(),
                 achievements: row.achievements.clone(),
             },
+            amount_unit: row.amount_unit,
             finance: Finance { summary, units },
             funding,
             qualitative_goals,
@@ -362,14 +450,14 @@ pub async fn replace_children<C: ConnectionTrait>(
             .finance
             .summary
             .iter()
-            .map(|s| finance_row(report_id, 0, true, s))
+            .map(|s| finance_row(report_id, 0, true, s, doc.amount_unit))
             .collect();
         rows.extend(
             doc.finance
                 .units
                 .iter()
                 .enumerate()
-                .map(|(i, u)| finance_row(report_id, ord(i), false, u)),
+                .map(|(i, u)| finance_row(report_id, ord(i), false, u, doc.amount_unit)),
         );
         rows
     });
@@ -378,16 +466,20 @@ pub async fn replace_children<C: ConnectionTrait>(
         doc.funding
             .iter()
             .enumerate()
-            .map(|(i, f)| funding_line::ActiveModel {
-                id: Set(new_id(f.id)),
-                report_id: Set(report_id),
-                ordinal: Set(ord(i)),
-                line: Set(f.line),
-                initial_budget: Set(h(f.initial_budget)),
-                adjusted_budget: Set(h(f.adjusted_budget)),
-                executed: Set(h(f.executed)),
-                weight: Set(h(f.weight)),
-                declared_score: Set(h(f.declared_score)),
+            .map(|(i, f)| {
+                let mut w = FigureWriter::new(doc.amount_unit);
+                funding_line::ActiveModel {
+                    id: Set(new_id(f.id)),
+                    report_id: Set(report_id),
+                    ordinal: Set(ord(i)),
+                    line: Set(f.line),
+                    initial_budget: Set(w.put("initialBudget", f.initial_budget)),
+                    adjusted_budget: Set(w.put("adjustedBudget", f.adjusted_budget)),
+                    executed: Set(w.put("executed", f.executed)),
+                    weight: Set(h(f.weight)),
+                    declared_score: Set(h(f.declared_score)),
+                    amount_format: Set(w.finish()),
+                }
             })
             .collect()
     );
