@@ -159,9 +159,23 @@ impl Db {
         Database::connect(options).await.map_err(AppError::from)
     }
 
-    /// Applies pending migrations.
+    /// Applies pending migrations. After an upgrade (any migration applied), the stored computed
+    /// score and grade of every report are recomputed under the current scoring code, so that a
+    /// release that changes how scores are computed never leaves old figures in lists and
+    /// statistics.
     pub async fn migrate(&self) -> Result<(), AppError> {
-        Migrator::up(&self.conn, None).await.map_err(AppError::from)
+        let pending = Migrator::get_pending_migrations(&self.conn).await?.len();
+        Migrator::up(&self.conn, None).await?;
+        if pending > 0 {
+            let changed = crate::domain::assessment::service::refresh_all(self).await?;
+            if changed > 0 {
+                tracing::info!(
+                    reports = changed,
+                    "recomputed stored scores after the upgrade"
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Statements executed since start (for tests and benchmarks).

@@ -110,8 +110,13 @@ pub struct Assessment {
     pub applicable_weight: Decimal,
     /// Sum of the scores earned.
     pub raw_score: Decimal,
-    /// Total rescaled to 100 over the applicable weight; null when nothing could be assessed.
+    /// Total rescaled to 100 over the applicable weight (rounded once, from the exact row
+    /// scores), at most 100; null when less than the profile's `minAssessedWeight` could be
+    /// assessed (see `computedScoreWithheld`).
     pub computed_score: Option<Decimal>,
+    /// Why there is no computed total, when there is none: e.g. only budget execution (10
+    /// points) could be assessed. A grade follows only from a total.
+    pub computed_score_withheld: Option<String>,
     /// Grade of the computed total.
     pub computed_grade: Option<String>,
     /// Declared score as filed.
@@ -215,6 +220,7 @@ pub fn assessment(
         applicable_weight: d(a.applicable_weight),
         raw_score: d(a.raw_score),
         computed_score: a.total.map(d),
+        computed_score_withheld: a.withheld,
         computed_grade: a.grade,
         declared_score: doc.declared_score.map(d),
         declared_grade: doc.declared_grade.clone(),
@@ -363,6 +369,12 @@ pub struct ScoringRules {
     pub severities: Vec<SeverityOverride>,
     /// Words marking partial-year data, e.g. 截止, 1-11月.
     pub partial_year_markers: Vec<String>,
+    /// Least weight (points of 100) that must be assessable for a computed total; 50 if not
+    /// given.
+    #[graphql(
+        default_with = "Decimal(crate::domain::assessment::profile::default_min_assessed_weight())"
+    )]
+    pub min_assessed_weight: Decimal,
 }
 
 impl Serialize for Decimal {
@@ -401,6 +413,7 @@ fn to_domain(r: ScoringRules) -> std::result::Result<domain_profile::Rules, Stri
         "arithmeticTolerance": r.arithmetic_tolerance,
         "severities": r.severities.into_iter().map(|s| (s.code, serde_json::to_value(s.severity).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
         "partialYearMarkers": r.partial_year_markers,
+        "minAssessedWeight": r.min_assessed_weight,
     });
     serde_json::from_value(value).map_err(|e| e.to_string())
 }
@@ -431,6 +444,7 @@ fn from_domain(r: &domain_profile::Rules) -> std::result::Result<ScoringRules, A
             })
             .collect(),
         partial_year_markers: r.partial_year_markers.clone(),
+        min_assessed_weight: Decimal(r.min_assessed_weight),
     })
 }
 

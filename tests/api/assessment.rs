@@ -297,12 +297,13 @@ async fn assessing_the_reference_report() {
         ind(0)
     );
     // The declared 95 against the evidence: the nine output indicators that can be checked
-    // support 95.14 (50 points shared among them, rescaled to 100), but 效益 and 满意度 were
+    // support 95.09 (50 points shared among them, exactly, rescaled to 100 and rounded once;
+    // rounding row by row gave 95.14), but 效益 and 满意度 were
     // filed empty and three output rows cannot be checked.
     assert_eq!(a["declaredScore"], "95.00");
-    assert_eq!(a["computedScore"], "95.14", "{a}");
+    assert_eq!(a["computedScore"], "95.09", "{a}");
     assert_eq!(a["computedGrade"], "优");
-    assert_eq!(a["scoreDifference"], "-0.14");
+    assert_eq!(a["scoreDifference"], "-0.09");
     assert_eq!(a["applicableWeight"], "50.00");
     let not_assessable = a["indicators"]
         .as_array()
@@ -650,4 +651,59 @@ async fn each_check_has_its_own_case() {
         assert!(!found.is_empty(), "{code} not found: {body}");
         assert_eq!(found[0]["path"], path, "{code}: {body}");
     }
+}
+
+/// A project form published with every outcome blank scored 100 / 优 from budget execution
+/// alone: now it has no computed score or grade, and says why; its stored score is null too.
+#[tokio::test]
+async fn a_form_with_nothing_assessable_but_execution_gets_no_score() {
+    let app = TestApp::spawn().await;
+    let document = json!({
+        "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "空表局", "kind": "PROJECT",
+        "indicators": [
+            { "category": "OUTPUT", "subcategory": "QUANTITY", "name": "培训人次", "target": { "text": "≥500人次" } },
+            { "category": "OUTCOME", "subcategory": "SOCIAL", "name": "群众满意", "target": { "text": "≥95%" } }
+        ],
+        "funding": [{ "line": "TOTAL", "adjustedBudget": "100", "executed": "100", "weight": "10" }]
+    });
+    let body = app
+        .gql(
+            Some(&app.preparer()),
+            "mutation($d: ReportDocumentInput!) { createReport(input: { document: $d }) { report { computedScore computedGrade assessment { applicableWeight computedScore computedGrade computedScoreWithheld } } userErrors { code } } }",
+            json!({ "d": document }),
+        )
+        .await;
+    let report = &body["data"]["createReport"]["report"];
+    assert_eq!(report["computedScore"], Value::Null, "{body}");
+    assert_eq!(report["computedGrade"], Value::Null, "{body}");
+    let a = &report["assessment"];
+    assert_eq!(a["applicableWeight"], "10.00", "{body}");
+    assert_eq!(a["computedScore"], Value::Null);
+    assert_eq!(a["computedGrade"], Value::Null);
+    let why = a["computedScoreWithheld"].as_str().unwrap_or_default();
+    assert!(why.contains("不计算总分") && why.contains("50"), "{why}");
+    // As an older release stored it: 100 / 优. An upgrade recomputes the stored score.
+    use migration::MigratorTrait;
+    use sea_orm::ConnectionTrait;
+    app.db
+        .conn
+        .execute_unprepared("UPDATE report SET computed_score = 10000, computed_grade = '优'")
+        .await
+        .expect("old score");
+    migration::Migrator::down(&app.db.conn, Some(1))
+        .await
+        .expect("down");
+    app.db.migrate().await.expect("upgrade");
+    let listed = app
+        .gql(
+            Some(&app.preparer()),
+            "{ reports(first: 5) { nodes { computedScore computedGrade } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        listed["data"]["reports"]["nodes"],
+        json!([{ "computedScore": null, "computedGrade": null }]),
+        "{listed}"
+    );
 }

@@ -137,6 +137,15 @@ pub struct Rules {
     /// Words that mark partial-year data.
     #[serde(default)]
     pub partial_year_markers: Vec<String>,
+    /// Least weight (points of 100) that must be assessable for a computed total: with less,
+    /// the total is withheld (null, with the reason) rather than extrapolated from a few rows.
+    #[serde(default = "default_min_assessed_weight")]
+    pub min_assessed_weight: Decimal,
+}
+
+/// Half the score: a total needs at least 50 of its 100 points assessable.
+pub fn default_min_assessed_weight() -> Decimal {
+    Decimal::from(50)
 }
 
 impl Rules {
@@ -193,6 +202,15 @@ impl Rules {
             if v < Decimal::ZERO || v > limit {
                 out.push(format!("{label}须在 0 到 1000000（%）之间，实际为 {v}"));
             }
+        }
+        let least = self.min_assessed_weight;
+        if least < Decimal::ZERO
+            || least > hundred
+            || entity::Hundredths::from_decimal(least).is_err()
+        {
+            out.push(format!(
+                "计算总分所需的最低可评价分值须在 0 到 100 之间、最多两位小数，实际为 {least}"
+            ));
         }
         let tolerance = self.arithmetic_tolerance;
         if tolerance < Decimal::ZERO || entity::Hundredths::from_decimal(tolerance).is_err() {

@@ -106,8 +106,11 @@ pub struct Assessment {
     pub applicable_weight: Decimal,
     /// Sum of the scores earned.
     pub raw_score: Decimal,
-    /// Total rescaled to 100 over the applicable weight; none when nothing could be assessed.
+    /// Total rescaled to 100 over the applicable weight, at most 100; none when less than the
+    /// profile's least assessable weight could be assessed (see `withheld`).
     pub total: Option<Decimal>,
+    /// Why no total was computed, when none was.
+    pub withheld: Option<String>,
     /// Grade of the total.
     pub grade: Option<String>,
     /// Declared score minus computed total.
@@ -465,18 +468,18 @@ pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
     for (index, (ind, (achievement, reason, comparisons, ratio, explanation))) in
         doc.indicators.iter().zip(judged).enumerate()
     {
-        let (weight, score) = match (achievement, ratio) {
+        // The row's score exactly (a shared weight such as 50/3 has no end); it is shown to
+        // 0.01, and the total adds the exact scores and rounds once.
+        let (weight, exact) = match (achievement, ratio) {
             (Achievement::NotAssessable, _) | (_, None) => (None, None),
             (_, Some(ratio)) => {
                 let weight = ind.weight.or_else(|| shared(ind.category));
-                let score = weight.and_then(|w| {
-                    w.checked_mul(ratio.min(cap.max(Decimal::ZERO)))
-                        .map(|s| s.round_dp(2))
-                });
+                let score = weight.and_then(|w| w.checked_mul(ratio.min(cap.max(Decimal::ZERO))));
                 (weight, score)
             }
         };
-        if let (Some(w), Some(s)) = (weight, score)
+        let score = exact.map(|s| s.round_dp(2));
+        if let (Some(w), Some(s)) = (weight, exact)
             && let (Some(a), Some(r)) = (applicable.checked_add(w), raw.checked_add(s))
         {
             (applicable, raw) = (a, r);
@@ -520,13 +523,24 @@ pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
     {
         (applicable, raw) = (a, r);
     }
-    let total = (applicable > Decimal::ZERO)
+    let least = rules.min_assessed_weight;
+    let withheld = (applicable < least || applicable <= Decimal::ZERO).then(|| {
+        format!(
+            "可评价的分值合计 {}，少于计算总分所需的 {}（满分 100），不计算总分与等次",
+            applicable.round_dp(2).normalize(),
+            least.normalize()
+        )
+    });
+    // Rounded once, from the exact scores; never above 100 (a row's score is capped by the
+    // profile's over-achievement cap, which may exceed its weight).
+    let total = withheld
+        .is_none()
         .then(|| {
             raw.checked_mul(Decimal::ONE_HUNDRED)
                 .and_then(|r| r.checked_div(applicable))
         })
         .flatten()
-        .map(|t| t.round_dp(2));
+        .map(|t| t.round_dp(2).min(Decimal::ONE_HUNDRED));
     let grade = total
         .and_then(|t| rules.grade_of(t))
         .map(|b| b.grade.clone());
@@ -546,6 +560,7 @@ pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
         applicable_weight: applicable.round_dp(2),
         raw_score: raw.round_dp(2),
         total,
+        withheld,
         grade,
         score_difference,
         grade_matches,
@@ -638,5 +653,66 @@ mod tests {
             r.band_in("达成年度指标").map(|b| b.achievement),
             Some(Achievement::Met)
         );
+    }
+
+    fn doc(value: serde_json::Value) -> ReportDocument {
+        serde_json::from_value(value).expect("document")
+    }
+
+    fn output(target: &str, actual: &str) -> serde_json::Value {
+        serde_json::json!({ "category": "OUTPUT", "subcategory": "QUANTITY",
+            "target": { "text": target }, "actual": { "text": actual } })
+    }
+
+    #[test]
+    fn shared_weights_add_exactly_and_round_once() {
+        // 50 points over three rows: 16.666… each; rounded row by row (16.67 × 3) the total
+        // was 100.02.
+        let a = assess(
+            &doc(serde_json::json!({ "indicators": [
+                output("≥1个", "1个"), output("≥2个", "2个"), output("≥3个", "3个")
+            ] })),
+            &national(),
+        );
+        assert_eq!(a.total, Some(d("100")));
+        assert_eq!(a.indicators[0].score, Some(d("16.67")));
+        assert_eq!(a.withheld, None);
+        assert_eq!(a.grade.as_deref(), Some("优"));
+    }
+
+    #[test]
+    fn a_total_is_never_above_a_hundred() {
+        let mut rules = national();
+        rules.over_achievement.score_cap_percent = d("150");
+        let a = assess(
+            &doc(serde_json::json!({ "indicators": [output("≥10个", "30个")] })),
+            &rules,
+        );
+        assert_eq!(a.total, Some(d("100")));
+    }
+
+    #[test]
+    fn no_total_and_no_grade_from_too_little() {
+        // A project form with every outcome blank: only budget execution (10 points).
+        let a = assess(
+            &doc(serde_json::json!({ "kind": "PROJECT", "indicators": [
+                { "category": "OUTPUT", "subcategory": "QUANTITY", "target": { "text": "≥5个" } },
+                { "category": "OUTCOME", "subcategory": "SOCIAL", "target": { "text": "≥95%" } }
+            ], "funding": [{ "line": "TOTAL", "adjustedBudget": "100", "executed": "100" }] })),
+            &national(),
+        );
+        assert_eq!(a.applicable_weight, d("10"));
+        assert_eq!((a.total, a.grade), (None, None));
+        let reason = a.withheld.expect("a reason");
+        assert!(reason.contains("10") && reason.contains("50"), "{reason}");
+        // The profile decides the least weight.
+        let mut rules = national();
+        rules.min_assessed_weight = d("10");
+        let a = assess(
+            &doc(serde_json::json!({ "kind": "PROJECT",
+                "funding": [{ "line": "TOTAL", "adjustedBudget": "100", "executed": "100" }] })),
+            &rules,
+        );
+        assert_eq!(a.total, Some(d("100")));
     }
 }
