@@ -161,6 +161,9 @@ pub struct ValidationReport {
     pub info_count: i32,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
+    /// From `validateReport`: the assessment the document would have once saved (null when it
+    /// has INVALID_INPUT findings). Null on `Report.validation`: see `Report.assessment`.
+    pub assessment: Option<Assessment>,
 }
 
 fn d(v: rust_decimal::Decimal) -> Decimal {
@@ -250,6 +253,7 @@ pub fn validation(findings: Vec<DomainFinding>, profile: &Profile) -> Validation
                 actual: f.actual,
             })
             .collect(),
+        assessment: None,
     }
 }
 
@@ -545,8 +549,10 @@ impl AssessmentQuery {
         #[graphql(desc = "The document to check.")] input: ReportDocumentInput,
     ) -> Result<ValidationReport> {
         let doc: ReportDocument = input.into();
-        let (profile, findings) = service::validate_unsaved(db(ctx), doc).await?;
-        Ok(validation(findings, &profile))
+        let (profile, findings, reviewed) = service::validate_unsaved(db(ctx), doc).await?;
+        let mut report = validation(findings, &profile);
+        report.assessment = reviewed.map(|(doc, a)| assessment(a, &profile, &doc, &[]));
+        Ok(report)
     }
 }
 

@@ -9,6 +9,7 @@ use super::payload::{UserError, user_errors};
 use super::report::{Report, patch};
 use super::scalars::Decimal;
 use super::{db, load, viewer};
+use crate::domain::assessment::parse::Measure;
 use crate::domain::pagination::PageRequest;
 use crate::domain::report::document::{IndicatorDoc, ValueDoc};
 use crate::domain::report::query::{self, IndicatorFilter as Filter};
@@ -30,17 +31,64 @@ impl Indicator {
     }
 }
 
-/// A target or outcome: the verbatim text, plus comparator, value and unit where they could be read.
-#[derive(SimpleObject, Clone)]
+/// A target or outcome: the verbatim text, plus comparator, value and unit — as given with the
+/// document, or else read from the text when it holds exactly one figure ("≥50个": GTE, 50, 个);
+/// null where neither.
 pub struct IndicatorValue {
+    text: String,
+    /// The parts given with the document, if any was.
+    given: Option<(Option<entity::Comparator>, Option<Decimal>, Option<String>)>,
+    /// The one figure of the text, read on first use (only when nothing was given).
+    read: std::sync::OnceLock<Option<Measure>>,
+}
+
+impl IndicatorValue {
+    /// The figure the text holds, when it holds exactly one.
+    fn figure(&self) -> Option<&Measure> {
+        self.read
+            .get_or_init(
+                || match crate::domain::assessment::parse::read(&self.text).measures() {
+                    [one] => Some(one.clone()),
+                    _ => None,
+                },
+            )
+            .as_ref()
+    }
+}
+
+/// A target or outcome: the verbatim text, plus comparator, value and unit — as given with the
+/// document, or else read from the text when it holds exactly one figure ("≥50个": GTE, 50, 个);
+/// null where neither.
+#[Object]
+impl IndicatorValue {
     /// The text exactly as filed.
-    pub text: String,
-    /// Comparator read from the text.
-    pub comparator: Option<Comparator>,
-    /// Number read from the text.
-    pub value: Option<Decimal>,
-    /// Unit read from the text, e.g. 亿元, %, 个.
-    pub unit: Option<String>,
+    async fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Comparator, as given or read from the text.
+    async fn comparator(&self) -> Option<Comparator> {
+        match &self.given {
+            Some((c, _, _)) => c.map(Into::into),
+            None => self.figure().and_then(|m| m.comparator).map(Into::into),
+        }
+    }
+
+    /// Number, as given or read from the text (as written: 500 for "500亿元").
+    async fn value(&self) -> Option<Decimal> {
+        match &self.given {
+            Some((_, v, _)) => *v,
+            None => self.figure().map(|m| Decimal(m.value.normalize())),
+        }
+    }
+
+    /// Unit, as given or read from the text, e.g. 亿元, %, 个.
+    async fn unit(&self) -> Option<&str> {
+        match &self.given {
+            Some((_, _, u)) => u.as_deref(),
+            None => self.figure().and_then(|m| m.unit.as_deref()),
+        }
+    }
 }
 
 fn value(
@@ -49,11 +97,17 @@ fn value(
     v: Option<Millionths>,
     unit: Option<String>,
 ) -> IndicatorValue {
+    let given = (comparator.is_some() || v.is_some() || unit.is_some()).then(|| {
+        (
+            comparator,
+            v.map(|x| Decimal(x.to_decimal().normalize())),
+            unit,
+        )
+    });
     IndicatorValue {
         text,
-        comparator: comparator.map(Into::into),
-        value: v.map(|x| Decimal(x.to_decimal().normalize())),
-        unit,
+        given,
+        read: std::sync::OnceLock::new(),
     }
 }
 

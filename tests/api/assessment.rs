@@ -707,3 +707,63 @@ async fn a_form_with_nothing_assessable_but_execution_gets_no_score() {
         "{listed}"
     );
 }
+
+/// `validateReport` assesses the unsaved document as it would be once saved; a saved
+/// indicator's target and actual give the comparator, value and unit read from the text.
+#[tokio::test]
+async fn unsaved_documents_are_assessed_and_saved_figures_are_read() {
+    let app = TestApp::spawn().await;
+    let doc = json!({
+        "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "读数局",
+        "indicators": [
+            { "category": "OUTPUT", "subcategory": "QUANTITY", "name": "企业数", "target": { "text": "≥50个" }, "actual": { "text": "52个" } },
+            { "category": "OUTPUT", "subcategory": "QUANTITY", "name": "收入", "target": { "text": "技工贸收入≥500亿元，税收≥8.5亿元" }, "actual": { "text": "技工贸收入886.97亿元" } },
+            { "category": "OUTPUT", "subcategory": "QUALITY", "name": "合格率", "target": { "text": "≥95%", "comparator": "GT", "value": "95", "unit": "%" } }
+        ]
+    });
+    let q = "query($d: ReportDocumentInput!) { validateReport(input: $d) { valid assessment { computedScore applicableWeight indicators { index achievement computedScore } } } }";
+    let body = app.gql(None, q, json!({ "d": doc.clone() })).await;
+    let a = &body["data"]["validateReport"]["assessment"];
+    assert_eq!(a["indicators"][0]["achievement"], "MET", "{body}");
+    assert_eq!(a["applicableWeight"], "50", "{body}");
+    assert!(a["computedScore"].is_string(), "{body}");
+    // A document with field errors has findings and no assessment.
+    let mut bad = doc.clone();
+    bad["fiscalYear"] = json!(1900);
+    let body = app.gql(None, q, json!({ "d": bad })).await;
+    assert_eq!(body["data"]["validateReport"]["valid"], false, "{body}");
+    assert_eq!(
+        body["data"]["validateReport"]["assessment"],
+        Value::Null,
+        "{body}"
+    );
+    // Saved: parts read from a one-figure text, none from a text of several, given parts kept.
+    let created = app
+        .gql(
+            Some(&app.preparer()),
+            "mutation($d: ReportDocumentInput!) { createReport(input: { document: $d }) { report { indicators { target { text comparator value unit } actual { comparator value unit } } } } }",
+            json!({ "d": doc }),
+        )
+        .await;
+    let rows = &created["data"]["createReport"]["report"]["indicators"];
+    assert_eq!(
+        rows[0]["target"],
+        json!({ "text": "≥50个", "comparator": "GTE", "value": "50", "unit": "个" }),
+        "{created}"
+    );
+    assert_eq!(
+        rows[0]["actual"],
+        json!({ "comparator": null, "value": "52", "unit": "个" })
+    );
+    assert_eq!(
+        (
+            &rows[1]["target"]["comparator"],
+            &rows[1]["target"]["value"],
+            &rows[1]["target"]["unit"]
+        ),
+        (&Value::Null, &Value::Null, &Value::Null),
+        "two figures: none is the figure"
+    );
+    assert_eq!(rows[1]["actual"]["unit"], "亿元");
+    assert_eq!(rows[2]["target"]["comparator"], "GT", "as given");
+}

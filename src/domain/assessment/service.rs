@@ -13,16 +13,17 @@ use entity::{Hundredths, department, report, scoring_profile};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+/// An unsaved document reviewed: its profile, its findings, and (when it has no field errors)
+/// the document as it would be stored with its assessment.
+pub type Unsaved = (Profile, Vec<Finding>, Option<(ReportDocument, Assessment)>);
+
 /// Reviews an unsaved document: field errors become INVALID_INPUT findings.
-pub async fn validate_unsaved(
-    db: &Db,
-    doc: ReportDocument,
-) -> Result<(Profile, Vec<Finding>), AppError> {
+pub async fn validate_unsaved(db: &Db, doc: ReportDocument) -> Result<Unsaved, AppError> {
     let profile = super::profile_for(db, &doc).await?;
     match doc.normalize() {
         Ok(doc) => {
-            let (_, findings) = super::review(&doc, &profile.rules);
-            Ok((profile, findings))
+            let (assessment, findings) = super::review(&doc, &profile.rules);
+            Ok((profile, findings, Some((doc, assessment))))
         }
         Err(errors) => {
             let findings = errors
@@ -36,7 +37,7 @@ pub async fn validate_unsaved(
                     actual: None,
                 })
                 .collect();
-            Ok((profile, findings))
+            Ok((profile, findings, None))
         }
     }
 }
