@@ -379,6 +379,12 @@ pub struct ScoringRules {
         default_with = "Decimal(crate::domain::assessment::profile::default_min_assessed_weight())"
     )]
     pub min_assessed_weight: Decimal,
+    /// Words of an indicator's name that make a target stating no comparator lower-is-better
+    /// (控制率, 投诉率, 事故率…); the national list if not given.
+    #[graphql(
+        default_with = "crate::domain::assessment::profile::default_lower_is_better_words()"
+    )]
+    pub lower_is_better_words: Vec<String>,
 }
 
 impl Serialize for Decimal {
@@ -418,6 +424,7 @@ fn to_domain(r: ScoringRules) -> std::result::Result<domain_profile::Rules, Stri
         "severities": r.severities.into_iter().map(|s| (s.code, serde_json::to_value(s.severity).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
         "partialYearMarkers": r.partial_year_markers,
         "minAssessedWeight": r.min_assessed_weight,
+        "lowerIsBetterWords": r.lower_is_better_words,
     });
     serde_json::from_value(value).map_err(|e| e.to_string())
 }
@@ -449,6 +456,7 @@ fn from_domain(r: &domain_profile::Rules) -> std::result::Result<ScoringRules, A
             .collect(),
         partial_year_markers: r.partial_year_markers.clone(),
         min_assessed_weight: Decimal(r.min_assessed_weight),
+        lower_is_better_words: r.lower_is_better_words.clone(),
     })
 }
 

@@ -27,6 +27,13 @@
 //! - Comparators: symbols (≥ ＞ > = ＝ < ≤ and their variants) and words (不低于, 不少于, 至少,
 //!   达到, 以上 → ≥; 超过, 高于 → >; 不高于, 不超过, 控制在, 以下, 以内 → ≤; 低于 → <; 为,
 //!   等于 → =). A symbol wins over a trailing word (以上/以下/以内), which wins over a leading word.
+//! - Look-alikes are read as what they stand for: ═ ﹦ ⩵ and a scanned 二 directly before a
+//!   digit as `=`; traditional characters of comparator words and units (小於, 不超過, 萬元) as
+//!   simplified; 百分比 as `%`; Latin units after a number (25TB, 80M, 100Mbps) as units; 年
+//!   after a number that is not a calendar year and follows a comparator or a word of duration
+//!   (≥20年, 使用年限15年) as a duration.
+//! - A figure written without a unit takes the target's unit when that is unambiguous
+//!   ([`with_target_unit`]).
 //! - A figure whose fragment mentions 目标值 (市定目标值…), 全市, 全省 or 平均 before the number
 //!   is a reference (a benchmark), not an outcome.
 //!
@@ -163,6 +170,37 @@ pub fn read(text: &str) -> Reading {
     } else {
         Reading::Measures(measures)
     }
+}
+
+/// The figures of an actual text, where one written without a unit takes the target's unit when
+/// that is unambiguous: the target holds one figure with a unit and the actual one figure
+/// without ("≥95%" and "95", "≤90万元" and "90", "≥10万元" and "12万"). Such a figure is read as
+/// if the unit had been written, so it is compared like any other.
+pub fn with_target_unit(target: &[Measure], actual: &[Measure]) -> Vec<Measure> {
+    if let ([t], [a]) = (target, actual)
+        && a.dimension == Dimension::Plain
+        && t.dimension != Dimension::Plain
+        && let Some(unit) = t.unit.as_deref()
+    {
+        // A bare 万/亿 of the actual keeps its multiplier: 12万 against 万元 is 12万元.
+        let written = match (a.unit.as_deref(), &t.dimension) {
+            (None, _) => Some(format!("{}{unit}", a.value)),
+            (Some(big @ ("万" | "亿")), Dimension::Money) => Some(format!("{}{big}元", a.value)),
+            _ => None,
+        };
+        if let Some(written) = written
+            && let [read] = read(&written).measures()
+            && read.dimension == t.dimension
+        {
+            return vec![Measure {
+                comparator: a.comparator,
+                label: a.label.clone(),
+                is_reference: a.is_reference,
+                ..read.clone()
+            }];
+        }
+    }
+    actual.to_vec()
 }
 
 /// How many measures of a target, and of an actual, [`pair`] considers at most.
@@ -317,11 +355,41 @@ fn is_digit_at(chars: &[char], i: usize) -> bool {
 }
 
 fn normalise(text: &str) -> Vec<char> {
-    text.chars()
+    let chars: Vec<char> = text
+        .chars()
         .map(|c| match c {
             '０'..='９' => char::from_digit(u32::from(c) - u32::from('０'), 10).unwrap_or(c),
             '．' => '.',
+            // Look-alikes of "=" in typed and scanned forms: ═ (box drawing), ﹦ (small form), ⩵.
+            '═' | '﹦' | '⩵' => '=',
+            // Traditional characters of comparator words and units (小於, 不超過, 個, 萬元…).
+            '於' => '于',
+            '過' => '过',
+            '達' => '达',
+            '個' => '个',
+            '萬' => '万',
+            '億' => '亿',
+            '為' => '为',
+            '內' => '内',
+            '項' => '项',
+            '點' => '点',
+            '時' => '时',
+            '戶' => '户',
+            '臺' | '台' => '台',
             _ => c,
+        })
+        .collect();
+    // A scanned "=" often comes out as 二: "二100%" is "=100%" (二 directly before a digit,
+    // not in an ordinal such as 第二).
+    (0..chars.len())
+        .map(|i| match at(&chars, i) {
+            Some('二')
+                if is_digit_at(&chars, i + 1)
+                    && i.checked_sub(1).and_then(|j| at(&chars, j)) != Some('第') =>
+            {
+                '='
+            }
+            c => c.unwrap_or(' '),
         })
         .collect()
 }
@@ -455,6 +523,7 @@ const UNITS: &[(&str, Kind)] = &[
     ("元", Kind::Money(1, 4)),
     ("%", Kind::Percent),
     ("％", Kind::Percent),
+    ("百分比", Kind::Percent),
     ("个百分点", Kind::Other("百分点")),
     ("百分点", Kind::Other("百分点")),
     ("‰", Kind::Other("‰")),
@@ -483,6 +552,16 @@ const UNITS: &[(&str, Kind)] = &[
     ("千瓦", Kind::Count("千瓦")),
     ("兆瓦", Kind::Count("兆瓦")),
     ("吨", Kind::Count("吨")),
+    ("公斤", Kind::Count("公斤")),
+    ("千克", Kind::Count("千克")),
+    ("组", Kind::Count("组")),
+    ("单", Kind::Count("单")),
+    ("TB", Kind::Count("TB")),
+    ("GB", Kind::Count("GB")),
+    ("MB", Kind::Count("MB")),
+    ("Mbps", Kind::Count("Mbps")),
+    ("Gbps", Kind::Count("Gbps")),
+    ("M", Kind::Count("M")),
     ("亩", Kind::Count("亩")),
     ("米", Kind::Count("米")),
     ("人次", Kind::Count("人次")),
@@ -801,9 +880,14 @@ fn classify(frag: &[char], i: usize, drops: &[(usize, usize)]) -> Token {
     let before = num.start.checked_sub(1).and_then(|j| at(frag, j));
     let after = at(frag, num.end);
 
-    // Glued to Latin letters: an identifier such as PM2.5 or 5G.
+    // Glued to Latin letters: an identifier such as PM2.5 or 5G; but a Latin unit after the
+    // number ("25TB", "80M") is a unit.
+    let latin_unit = after.is_some_and(|c| c.is_ascii_alphabetic())
+        && unit_at(frag, num.end).is_some_and(|(_, _, len)| {
+            !at(frag, num.end + len).is_some_and(|c| c.is_ascii_alphanumeric())
+        });
     if before.is_some_and(|c| c.is_ascii_alphabetic())
-        || after.is_some_and(|c| c.is_ascii_alphabetic())
+        || (after.is_some_and(|c| c.is_ascii_alphabetic()) && !latin_unit)
     {
         let mut e = num.end;
         while at(frag, e).is_some_and(|c| c.is_ascii_alphanumeric() || c == '.') {
@@ -873,7 +957,22 @@ fn classify(frag: &[char], i: usize, drops: &[(usize, usize)]) -> Token {
     }
 
     let unit_pos = skip_spaces(frag, num.end);
-    let unit = unit_at(frag, unit_pos);
+    let mut unit = unit_at(frag, unit_pos);
+    // 年 after a number that is not a calendar year and follows a comparator or a word of
+    // duration ("≥20年", "使用年限15年") is a duration, not a date.
+    if let Some(("年", Kind::Period, len)) = unit
+        && !is_year(&num.text)
+        && (prefix_comparator(frag, num.start).0.is_some()
+            || ["年限", "寿命", "期限", "周期"].iter().any(|w| {
+                frag.get(..num.start)
+                    .unwrap_or(&[])
+                    .iter()
+                    .collect::<String>()
+                    .contains(w)
+            }))
+    {
+        unit = Some(("年", Kind::Count("年"), len));
+    }
     if let Some((_, Kind::Period, len)) = unit {
         return if is_year(&num.text) {
             Token::Drop(num.start, unit_pos + len)
@@ -1167,6 +1266,50 @@ mod tests {
             Reading::Qualitative(q) => vec![format!("Q:{q}")],
             Reading::NotAssessable => vec!["NA".to_string()],
         }
+    }
+
+    #[test]
+    fn variants_real_forms_write() {
+        let cases: &[(&str, &[&str])] = &[
+            ("﹦100%", &["=100 % P 100"]),
+            ("═100%", &["=100 % P 100"]),
+            ("二100%", &["=100 % P 100"]),
+            ("第二100%", &["100 % P 100 第二"]),
+            ("小於5%", &["<5 % P 5"]),
+            ("不超過10萬元", &["<=10 万元 M 10"]),
+            ("≥95百分比", &[">=95 百分比 P 95"]),
+            ("≥3组", &[">=3 组 C:组 3"]),
+            ("≥500公斤", &[">=500 公斤 C:公斤 500"]),
+            ("≥200单", &[">=200 单 C:单 200"]),
+            ("存储25TB", &["25 TB C:TB 25 存储"]),
+            ("带宽≥80M", &[">=80 M C:M 80 带宽"]),
+            ("≥20年", &[">=20 年 C:年 20"]),
+            ("设计使用年限50年", &["50 年 C:年 50 设计使用年限"]),
+            ("2019年完成8家", &["8 家 C:家 8 完成"]),
+            ("5G基站建成", &["Q:5G基站建成"]),
+            ("PM2.5浓度≤35", &["<=35 _ - 35 PM2.5浓度"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(&sigs(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_unitless_actual_takes_the_targets_unit() {
+        let take = |t: &str, a: &str| -> Vec<String> {
+            with_target_unit(read(t).measures(), read(a).measures())
+                .iter()
+                .map(sig)
+                .collect()
+        };
+        assert_eq!(take("≥95%", "95"), vec!["95 % P 95"]);
+        assert_eq!(take("﹦100%", "100"), vec!["100 % P 100"]);
+        assert_eq!(take("≤90万元", "90"), vec!["90 万元 M 90"]);
+        assert_eq!(take("3%", "0"), vec!["0 % P 0"]);
+        assert_eq!(take("≥10万元", "12万"), vec!["12 万元 M 12"]);
+        // Ambiguous: two target figures, or an actual with a unit of its own, stay as read.
+        assert_eq!(take("≥95%，≥3个", "95"), vec!["95 _ - 95"]);
+        assert_eq!(take("≥95%", "95个"), vec!["95 个 C:个 95"]);
     }
 
     #[test]
@@ -1611,10 +1754,49 @@ mod tests {
         "……",
         "无",
         "99999999999999999999999999999",
+        "═",
+        "﹦",
+        "二",
+        "小於",
+        "百分比",
+        "TB",
+        "M",
+        "年",
+        "年限",
+        "万",
     ];
 
     fn built() -> impl Strategy<Value = String> {
         prop::collection::vec(prop::sample::select(VOCAB), 0..24).prop_map(|parts| parts.concat())
+    }
+
+    /// The digits of a number as they must appear in the text (sign, point and leading zeros
+    /// aside).
+    fn digits(v: Decimal) -> String {
+        let s: String = v
+            .abs()
+            .to_string()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        let s = s.trim_start_matches('0').trim_end_matches('0');
+        s.to_owned()
+    }
+
+    /// Every figure read is in the text: its digits appear there (full-width digits and
+    /// thousands separators normalised).
+    fn in_text(text: &str, measures: &[Measure]) {
+        let plain: String = normalise(text)
+            .into_iter()
+            .filter(char::is_ascii_digit)
+            .collect();
+        for m in measures {
+            assert!(
+                plain.contains(&digits(m.value)),
+                "{} read from {text:?}",
+                m.value
+            );
+        }
     }
 
     fn check(t: &str, a: &str) {
@@ -1623,6 +1805,9 @@ mod tests {
         if let Reading::Measures(ms) = &rt {
             assert!(!ms.is_empty());
         }
+        in_text(t, rt.measures());
+        in_text(a, ra.measures());
+        in_text(a, &with_target_unit(rt.measures(), ra.measures()));
         for (x, y) in pair(rt.measures(), ra.measures()) {
             assert!(!y.is_reference);
             assert!(compatibility(&x.dimension, &y.dimension).is_some());

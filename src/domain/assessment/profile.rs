@@ -141,6 +141,40 @@ pub struct Rules {
     /// the total is withheld (null, with the reason) rather than extrapolated from a few rows.
     #[serde(default = "default_min_assessed_weight")]
     pub min_assessed_weight: Decimal,
+    /// Words of an indicator's name (or a figure's label) that make a target stating no
+    /// comparator lower-is-better: rates of what should be small (控制率, 投诉率, 事故率…).
+    #[serde(default = "default_lower_is_better_words")]
+    pub lower_is_better_words: Vec<String>,
+}
+
+/// Rates whose names say lower is better.
+pub fn default_lower_is_better_words() -> Vec<String> {
+    [
+        "控制率",
+        "超支率",
+        "投诉率",
+        "事故率",
+        "差错率",
+        "发生率",
+        "失误率",
+        "故障率",
+        "返工率",
+        "误差率",
+        "违规率",
+        "违约率",
+        "空置率",
+        "流失率",
+        "超标率",
+        "逾期率",
+        "不良率",
+        "发病率",
+        "死亡率",
+        "辍学率",
+        "失业率",
+    ]
+    .iter()
+    .map(|w| (*w).to_owned())
+    .collect()
 }
 
 /// Half the score: a total needs at least 50 of its 100 points assessable.
@@ -202,6 +236,14 @@ impl Rules {
             if v < Decimal::ZERO || v > limit {
                 out.push(format!("{label}须在 0 到 1000000（%）之间，实际为 {v}"));
             }
+        }
+        if self.lower_is_better_words.len() > 200
+            || self
+                .lower_is_better_words
+                .iter()
+                .any(|w| w.trim().is_empty() || w.chars().count() > 32)
+        {
+            out.push("“越低越好”的指标名称词最多 200 个，每个 1 到 32 个字".into());
         }
         let least = self.min_assessed_weight;
         if least < Decimal::ZERO

@@ -354,8 +354,22 @@ fn judge(
         );
     }
     let mut comparisons = Vec::new();
-    for (t, a) in parse::pair(target.measures(), actual.measures()) {
-        let c = t.comparator.unwrap_or(Comparator::Gte);
+    let actual_measures = parse::with_target_unit(target.measures(), actual.measures());
+    // A target that states no comparator: higher is better, unless the indicator's name (or the
+    // figure's label) is one the profile lists as lower-is-better (控制率, 投诉率…).
+    let named = |label: &str| {
+        let name = ind.name.as_deref().unwrap_or("");
+        rules
+            .lower_is_better_words
+            .iter()
+            .any(|w| name.contains(w.as_str()) || label.contains(w.as_str()))
+    };
+    for (t, a) in parse::pair(target.measures(), &actual_measures) {
+        let c = t.comparator.unwrap_or(if named(&t.label) {
+            Comparator::Lte
+        } else {
+            Comparator::Gte
+        });
         let label = if t.label.is_empty() {
             a.label.clone()
         } else {
@@ -714,5 +728,64 @@ mod tests {
             &rules,
         );
         assert_eq!(a.total, Some(d("100")));
+    }
+
+    fn named(name: &str, target: &str, actual: &str) -> serde_json::Value {
+        serde_json::json!({ "category": "OUTPUT", "subcategory": "COST", "name": name,
+            "target": { "text": target }, "actual": { "text": actual } })
+    }
+
+    #[test]
+    fn rates_named_lower_is_better_are_judged_so() {
+        let rules = national();
+        let judged = |name: &str, target: &str, actual: &str| {
+            let a = assess(
+                &doc(serde_json::json!({ "indicators": [named(name, target, actual)] })),
+                &rules,
+            );
+            (
+                a.indicators[0].achievement,
+                a.indicators[0].comparisons.first().map(|c| c.comparator),
+            )
+        };
+        // 控制率 with a bare target: at or under it is met.
+        assert_eq!(
+            judged("公用经费控制率", "100%", "95%"),
+            (Achievement::Met, Some(Comparator::Lte))
+        );
+        assert_eq!(
+            judged("财政供养人员控制率", "100%", "103%").0,
+            Achievement::NotMet
+        );
+        // Other names stay higher-is-better; a stated comparator always wins.
+        assert_eq!(
+            judged("项目完成率", "100%", "95%"),
+            (Achievement::NotMet, Some(Comparator::Gte))
+        );
+        assert_eq!(
+            judged("投诉率", "≥1%", "2%"),
+            (Achievement::Met, Some(Comparator::Gte))
+        );
+    }
+
+    #[test]
+    fn a_unitless_actual_is_compared_in_the_targets_unit() {
+        let rules = national();
+        for (target, actual) in [("≥95%", "95"), ("﹦100%", "100"), ("≤90万元", "90")] {
+            let a = assess(
+                &doc(serde_json::json!({ "indicators": [named("指标", target, actual)] })),
+                &rules,
+            );
+            assert_eq!(
+                a.indicators[0].achievement,
+                Achievement::Met,
+                "{target} {actual}"
+            );
+        }
+        let a = assess(
+            &doc(serde_json::json!({ "indicators": [named("增长", "3%", "0")] })),
+            &rules,
+        );
+        assert_eq!(a.indicators[0].achievement, Achievement::NotMet);
     }
 }
