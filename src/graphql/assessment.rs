@@ -385,6 +385,11 @@ pub struct ScoringRules {
         default_with = "crate::domain::assessment::profile::default_lower_is_better_words()"
     )]
     pub lower_is_better_words: Vec<String>,
+    /// Budget execution (percent) below which a report is flagged EXECUTION_LOW; 60 if not given.
+    #[graphql(
+        default_with = "Decimal(crate::domain::assessment::profile::default_low_execution_percent())"
+    )]
+    pub low_execution_percent: Decimal,
 }
 
 impl Serialize for Decimal {
@@ -425,6 +430,7 @@ fn to_domain(r: ScoringRules) -> std::result::Result<domain_profile::Rules, Stri
         "partialYearMarkers": r.partial_year_markers,
         "minAssessedWeight": r.min_assessed_weight,
         "lowerIsBetterWords": r.lower_is_better_words,
+        "lowExecutionPercent": r.low_execution_percent,
     });
     serde_json::from_value(value).map_err(|e| e.to_string())
 }
@@ -457,6 +463,7 @@ fn from_domain(r: &domain_profile::Rules) -> std::result::Result<ScoringRules, A
         partial_year_markers: r.partial_year_markers.clone(),
         min_assessed_weight: Decimal(r.min_assessed_weight),
         lower_is_better_words: r.lower_is_better_words.clone(),
+        low_execution_percent: Decimal(r.low_execution_percent),
     })
 }
 

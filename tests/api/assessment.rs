@@ -521,6 +521,33 @@ async fn each_check_has_its_own_case() {
             Box::new(|d| d["funding"][2]["executed"] = json!("61")),
         ),
         (
+            "FULL_MARKS_FOR_MISSED_TARGET",
+            "indicators[1].declaredScore",
+            Box::new(|d| {
+                d["indicators"][1]["declaredScore"] = d["indicators"][1]["weight"].clone()
+            }),
+        ),
+        (
+            "PARTIAL_MARKS_FOR_MET_TARGET",
+            "indicators[0].declaredScore",
+            Box::new(|d| d["indicators"][0]["declaredScore"] = json!("14")),
+        ),
+        (
+            "WEIGHT_WITHOUT_TARGET",
+            "indicators[3].target",
+            Box::new(|d| d["indicators"][3]["target"]["text"] = json!("")),
+        ),
+        (
+            "TARGET_IMPLAUSIBLE",
+            "indicators[2].target.text",
+            Box::new(|d| d["indicators"][2]["target"]["text"] = json!("≥290%")),
+        ),
+        (
+            "EXECUTION_LOW",
+            "funding.executed",
+            Box::new(|d| d["funding"][0]["executed"] = json!("51.7")),
+        ),
+        (
             "SCORE_OVER_WEIGHT",
             "indicators[0].declaredScore",
             Box::new(|d| d["indicators"][0]["declaredScore"] = json!("16")),
@@ -630,6 +657,7 @@ async fn each_check_has_its_own_case() {
             "ACTUAL_EQUALS_TARGET",
             "OVER_ACHIEVEMENT",
             "ACTUAL_EQUALS_TARGET",
+            "BUDGET_ADJUSTED",
             "DECLARED_SCORE_DIFFERS"
         ],
         "{clean}"

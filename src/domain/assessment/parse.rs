@@ -1013,6 +1013,17 @@ fn figure(
     unit: Option<(&'static str, Kind, usize)>,
     drops: &[(usize, usize)],
 ) -> Option<Token> {
+    // More significant digits than a decimal holds exactly would be read rounded: a number that
+    // is not in the text. Such a number is not a figure.
+    let significant = num
+        .text
+        .chars()
+        .filter(char::is_ascii_digit)
+        .skip_while(|c| *c == '0')
+        .count();
+    if significant > 28 {
+        return None;
+    }
     let value = Decimal::from_str(&num.text).ok()?;
     let before: String = frag.get(..num.start).unwrap_or(&[]).iter().collect();
 

@@ -145,6 +145,14 @@ pub struct Rules {
     /// comparator lower-is-better: rates of what should be small (控制率, 投诉率, 事故率…).
     #[serde(default = "default_lower_is_better_words")]
     pub lower_is_better_words: Vec<String>,
+    /// Budget execution (执行率, percent) below which a report is flagged EXECUTION_LOW.
+    #[serde(default = "default_low_execution_percent")]
+    pub low_execution_percent: Decimal,
+}
+
+/// Execution under 60 % is flagged.
+pub fn default_low_execution_percent() -> Decimal {
+    Decimal::from(60)
 }
 
 /// Rates whose names say lower is better.
@@ -244,6 +252,12 @@ impl Rules {
                 .any(|w| w.trim().is_empty() || w.chars().count() > 32)
         {
             out.push("“越低越好”的指标名称词最多 200 个，每个 1 到 32 个字".into());
+        }
+        let low = self.low_execution_percent;
+        if low < Decimal::ZERO || low > hundred || entity::Hundredths::from_decimal(low).is_err() {
+            out.push(format!(
+                "执行率提示阈值须在 0 到 100（%）之间、最多两位小数，实际为 {low}"
+            ));
         }
         let least = self.min_assessed_weight;
         if least < Decimal::ZERO

@@ -24,6 +24,89 @@ fn blank(v: &Option<String>) -> bool {
     v.as_deref().is_none_or(|s| s.trim().is_empty())
 }
 
+/// A row's declared score against its own figures: full marks for a missed target, partial marks
+/// for a met one, or marks for a row with a weight and no target at all.
+fn row_against_evidence(
+    ind: &crate::domain::report::document::IndicatorDoc,
+    a: &super::score::IndicatorAssessment,
+    path: &str,
+    out: &mut Findings<'_>,
+) {
+    let (Some(weight), Some(declared)) = (ind.weight, ind.declared_score) else {
+        return;
+    };
+    let full = declared >= weight && weight > Decimal::ZERO;
+    match a.achievement {
+        Achievement::NotMet | Achievement::PartiallyMet if full => out.add(
+            "FULL_MARKS_FOR_MISSED_TARGET",
+            Severity::Warning,
+            format!("{path}.declaredScore"),
+            format!("指标未完全达成（{}），却填报满分 {declared}", a.explanation),
+            a.score.map(|s| s.to_string()),
+            Some(declared.to_string()),
+        ),
+        // A qualitative band allows part of the weight by itself (80–100 % for 达成).
+        Achievement::Met
+            if declared < weight && a.reason != super::score::Reason::QualitativeBand =>
+        {
+            out.add(
+                "PARTIAL_MARKS_FOR_MET_TARGET",
+                Severity::Info,
+                format!("{path}.declaredScore"),
+                format!(
+                    "指标已达成（{}），填报得分 {declared} 低于分值 {weight}，请确认扣分理由",
+                    a.explanation
+                ),
+                Some(weight.to_string()),
+                Some(declared.to_string()),
+            )
+        }
+        Achievement::NotAssessable if a.reason == super::score::Reason::TargetMissing => out.add(
+            "WEIGHT_WITHOUT_TARGET",
+            Severity::Warning,
+            format!("{path}.target"),
+            format!("指标有分值 {weight}、得分 {declared}，但未填写年度指标值，得分无据可依"),
+            None,
+            Some(declared.to_string()),
+        ),
+        _ => {}
+    }
+}
+
+/// A target outside the range its kind allows: a rate (率, 占比) above 100 % is not a target
+/// anyone sets, and is often a damaged scan ("≥90%" read as "290%"); it is flagged, not trusted.
+fn implausible_target(
+    ind: &crate::domain::report::document::IndicatorDoc,
+    path: &str,
+    out: &mut Findings<'_>,
+) {
+    let name = ind.name.as_deref().unwrap_or("");
+    for m in parse::read(&ind.target.text).measures() {
+        let growth = ["增", "降", "比上年", "同比"]
+            .iter()
+            .any(|w| m.label.contains(w) || name.contains(w));
+        let rate = ["率", "占比", "比例", "比重"]
+            .iter()
+            .any(|w| m.label.contains(w) || name.contains(w));
+        if m.dimension == Dimension::Percent
+            && !growth
+            && (m.value > Decimal::ONE_HUNDRED || (rate && m.value < Decimal::ZERO))
+        {
+            out.add(
+                "TARGET_IMPLAUSIBLE",
+                Severity::Warning,
+                format!("{path}.target.text"),
+                format!(
+                    "年度指标值 {}% 超出比率的可能范围（0–100%），可能为填写或扫描错误（如“≥90%”误为“290%”），请核对原表",
+                    m.value
+                ),
+                Some("0–100%".into()),
+                Some(format!("{}%", m.value)),
+            );
+        }
+    }
+}
+
 /// Indicator, score and narrative checks.
 pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: &mut Findings<'_>) {
     let threshold = rules.over_achievement.threshold_percent;
@@ -131,6 +214,8 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
                 }
             }
         }
+        row_against_evidence(ind, a, &path, out);
+        implausible_target(ind, &path, out);
         if let (Some(w), Some(s)) = (ind.weight, ind.declared_score)
             && (s < Decimal::ZERO || s > w)
         {
@@ -289,6 +374,38 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             format!("预算执行率 {}%，按规则得分应为 {}（分值 {} × 执行率，最高 100%），填报为 {declared}", assessed.rate, assessed.score, assessed.weight),
             Some(assessed.score.to_string()),
             Some(declared.to_string()),
+        );
+    }
+
+    if let Some(f) = funding_total
+        && let (Some(initial), Some(adjusted)) = (f.initial_budget, f.adjusted_budget)
+        && initial != adjusted
+    {
+        out.add(
+            "BUDGET_ADJUSTED",
+            Severity::Info,
+            "funding.adjustedBudget",
+            format!(
+                "全年预算数 {adjusted} 与年初预算数 {initial} 不同（调整 {}），报告应说明预算调整的原因",
+                adjusted.saturating_sub(initial)
+            ),
+            Some(initial.to_string()),
+            Some(adjusted.to_string()),
+        );
+    }
+    if let Some(assessed) = &assessment.funding
+        && assessed.rate < rules.low_execution_percent
+    {
+        out.add(
+            "EXECUTION_LOW",
+            Severity::Warning,
+            "funding.executed",
+            format!(
+                "预算执行率 {}% 低于 {}%，应分析资金未执行的原因并提出改进措施",
+                assessed.rate, rules.low_execution_percent
+            ),
+            Some(format!("≥{}%", rules.low_execution_percent)),
+            Some(format!("{}%", assessed.rate)),
         );
     }
 
