@@ -79,6 +79,10 @@ string_enum!(
         Satisfaction = "SATISFACTION",
         /// 预算执行率.
         BudgetExecution = "BUDGET_EXECUTION",
+        /// 决策 (项目决策: 立项, 绩效目标, 资金投入), scored on some project forms.
+        Decision = "DECISION",
+        /// 过程 (项目管理: 资金管理, 组织实施), scored on some project forms.
+        Process = "PROCESS",
     }
 );
 
@@ -105,6 +109,16 @@ string_enum!(
         Satisfaction = "SATISFACTION",
         /// 预算执行率.
         BudgetExecution = "BUDGET_EXECUTION",
+        /// 项目立项 (决策).
+        ProjectApproval = "PROJECT_APPROVAL",
+        /// 绩效目标 (决策).
+        PerformanceGoals = "PERFORMANCE_GOALS",
+        /// 资金投入 (决策).
+        FundingInput = "FUNDING_INPUT",
+        /// 资金管理 (过程).
+        FundingManagement = "FUNDING_MANAGEMENT",
+        /// 组织实施 (过程).
+        Organisation = "ORGANISATION",
     }
 );
 
@@ -159,6 +173,10 @@ string_enum!(
         PriorCarryover = "PRIOR_CARRYOVER",
         /// 其他资金.
         Other = "OTHER",
+        /// 基本支出, a row of its own with 分值 and 得分 on some forms.
+        BasicExpenditure = "BASIC_EXPENDITURE",
+        /// 项目支出, a row of its own with 分值 and 得分 on some forms.
+        ProjectExpenditure = "PROJECT_EXPENDITURE",
     }
 );
 

@@ -26,6 +26,8 @@ pub struct Model {
     pub weight: Option<Hundredths>,
     /// 得分 as declared.
     pub declared_score: Option<Hundredths>,
+    /// 执行率 as filed (percent), beside the one computed from the amounts.
+    pub declared_rate: Option<Hundredths>,
     /// How the amounts were written (see `finance_unit::Model::amount_format`).
     pub amount_format: Option<Json>,
 }

@@ -65,6 +65,9 @@ pub struct Model {
     pub declared_grade: Option<String>,
     /// The unit the report's amounts were filed in.
     pub amount_unit: AmountUnit,
+    /// Level-1 weights written on the form, where it states its own (产出 60…): a JSON object
+    /// of group → points; null to use the scoring profile's.
+    pub level1_weights: Option<Json>,
     /// 填报人.
     pub preparer_name: Option<String>,
     /// 填报人联系电话.

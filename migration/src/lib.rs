@@ -20,6 +20,7 @@ mod m20261128_000011_signature_scheme;
 mod m20261129_000012_idempotency_replay;
 mod m20261129_000013_external_id_per_department;
 mod m20261129_000014_money_to_the_fen;
+mod m20261129_000015_form_variants;
 
 /// The national default scoring rules as first seeded (JSON).
 pub use m20261128_000006_create_scoring_profile::NATIONAL as NATIONAL_RULES;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_idempotency_replay::Migration),
             Box::new(m20261129_000013_external_id_per_department::Migration),
             Box::new(m20261129_000014_money_to_the_fen::Migration),
+            Box::new(m20261129_000015_form_variants::Migration),
         ]
     }
 }

@@ -272,6 +272,18 @@ pub struct Level1Weights {
     pub outcome: Decimal,
     /// 满意度.
     pub satisfaction: Decimal,
+    /// 决策 (项目决策); 0 if not given.
+    #[graphql(default_with = "Decimal(rust_decimal::Decimal::ZERO)")]
+    #[serde(default = "zero")]
+    pub decision: Decimal,
+    /// 过程 (项目管理); 0 if not given.
+    #[graphql(default_with = "Decimal(rust_decimal::Decimal::ZERO)")]
+    #[serde(default = "zero")]
+    pub process: Decimal,
+}
+
+fn zero() -> Decimal {
+    Decimal(rust_decimal::Decimal::ZERO)
 }
 
 /// Rule for lower-is-better targets (≤, <).

@@ -53,6 +53,10 @@ pub enum IndicatorCategory {
     Satisfaction,
     /// 预算执行率.
     BudgetExecution,
+    /// 决策指标 (项目决策), scored on some project forms.
+    Decision,
+    /// 过程指标 (项目管理), scored on some project forms.
+    Process,
 }
 
 /// Level-2 indicator group (二级指标).
@@ -79,6 +83,16 @@ pub enum IndicatorSubcategory {
     Satisfaction,
     /// 预算执行率.
     BudgetExecution,
+    /// 项目立项 (决策).
+    ProjectApproval,
+    /// 绩效目标 (决策).
+    PerformanceGoals,
+    /// 资金投入 (决策).
+    FundingInput,
+    /// 资金管理 (过程).
+    FundingManagement,
+    /// 组织实施 (过程).
+    Organisation,
 }
 
 /// How a figure compares with its target.
@@ -133,6 +147,10 @@ pub enum FundingLineKind {
     PriorCarryover,
     /// 其他资金.
     Other,
+    /// 基本支出 (a row with its own 分值 and 得分 on some forms).
+    BasicExpenditure,
+    /// 项目支出 (a row with its own 分值 and 得分 on some forms).
+    ProjectExpenditure,
 }
 
 /// In which capacity a signature was given.

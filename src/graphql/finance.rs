@@ -321,6 +321,8 @@ pub struct FundingLine {
     pub weight: Option<Decimal>,
     /// 得分 as declared.
     pub declared_score: Option<Decimal>,
+    /// 执行率 as filed (percent), where the form has the cell; compare `executionRate`.
+    pub declared_execution_rate: Option<Decimal>,
 }
 
 #[async_graphql::ComplexObject]
@@ -341,6 +343,7 @@ impl From<doc::FundingLine> for FundingLine {
             executed: dec(f.executed),
             weight: dec(f.weight),
             declared_score: dec(f.declared_score),
+            declared_execution_rate: dec(f.declared_rate),
         }
     }
 }
@@ -360,6 +363,8 @@ pub struct FundingLineInput {
     pub weight: Option<Decimal>,
     /// 得分 as declared.
     pub declared_score: Option<Decimal>,
+    /// 执行率 as filed (percent), where the form has the cell.
+    pub declared_execution_rate: Option<Decimal>,
 }
 
 impl From<FundingLineInput> for doc::FundingLine {
@@ -372,6 +377,7 @@ impl From<FundingLineInput> for doc::FundingLine {
             executed: raw(i.executed),
             weight: raw(i.weight),
             declared_score: raw(i.declared_score),
+            declared_rate: raw(i.declared_execution_rate),
         }
     }
 }

@@ -290,6 +290,15 @@ impl Report {
         self.0.amount_unit.into()
     }
 
+    /// Level-1 weights the form states for itself, where it does (null: the profile's).
+    async fn level1_weights(&self) -> Option<FormLevel1Weights> {
+        self.0
+            .level1_weights
+            .as_ref()
+            .and_then(|w| serde_json::from_value::<doc::FormWeights>(w.clone()).ok())
+            .map(Into::into)
+    }
+
     /// 四、评价人员, in filed order.
     #[graphql(
         complexity = "super::limits::rows(crate::domain::report::document::max_rows::EVALUATORS, child_complexity)"
@@ -767,6 +776,51 @@ pub struct NarrativeSectionInput {
     pub body: Option<String>,
 }
 
+/// Level-1 weights (一级指标分值) written on a form that states its own; a group left null takes
+/// the scoring profile's weight.
+#[derive(SimpleObject, InputObject, Clone, Default)]
+#[graphql(input_name = "FormLevel1WeightsInput")]
+pub struct FormLevel1Weights {
+    /// 产出.
+    pub output: Option<Decimal>,
+    /// 效益.
+    pub outcome: Option<Decimal>,
+    /// 满意度.
+    pub satisfaction: Option<Decimal>,
+    /// 预算执行率.
+    pub budget_execution: Option<Decimal>,
+    /// 决策.
+    pub decision: Option<Decimal>,
+    /// 过程.
+    pub process: Option<Decimal>,
+}
+
+impl From<FormLevel1Weights> for doc::FormWeights {
+    fn from(w: FormLevel1Weights) -> Self {
+        doc::FormWeights {
+            output: w.output.map(|d| d.0),
+            outcome: w.outcome.map(|d| d.0),
+            satisfaction: w.satisfaction.map(|d| d.0),
+            budget_execution: w.budget_execution.map(|d| d.0),
+            decision: w.decision.map(|d| d.0),
+            process: w.process.map(|d| d.0),
+        }
+    }
+}
+
+impl From<doc::FormWeights> for FormLevel1Weights {
+    fn from(w: doc::FormWeights) -> Self {
+        FormLevel1Weights {
+            output: w.output.map(Decimal),
+            outcome: w.outcome.map(Decimal),
+            satisfaction: w.satisfaction.map(Decimal),
+            budget_execution: w.budget_execution.map(Decimal),
+            decision: w.decision.map(Decimal),
+            process: w.process.map(Decimal),
+        }
+    }
+}
+
 /// The whole content of a report, as one document (the `upsertReport` shape).
 #[derive(InputObject, Clone)]
 pub struct ReportDocumentInput {
@@ -820,6 +874,9 @@ pub struct ReportDocumentInput {
     /// 定量指标, in order.
     #[graphql(default)]
     pub indicators: Vec<IndicatorInput>,
+    /// Level-1 weights the form states for itself (产出 60…), where it does; null groups take
+    /// the scoring profile's.
+    pub level1_weights: Option<FormLevel1Weights>,
     /// 绩效自评综合得分 (0–100).
     pub declared_score: Option<Decimal>,
     /// 评价等次.
@@ -915,6 +972,7 @@ impl From<ReportDocumentInput> for ReportDocument {
             funding: i.funding.into_iter().map(Into::into).collect(),
             qualitative_goals: goals(i.qualitative_goals),
             indicators: i.indicators.into_iter().map(Into::into).collect(),
+            level1_weights: i.level1_weights.map(Into::into),
             declared_score: i.declared_score.map(|d| d.0),
             declared_grade: i.declared_grade,
             evaluators: evaluators(i.evaluators),
@@ -994,6 +1052,8 @@ pub struct UpdateReportInput {
     pub profile: Option<ProfileInput>,
     /// The unit the amounts are written in (the figures stay as written).
     pub amount_unit: Option<AmountUnit>,
+    /// Level-1 weights the form states for itself (null: the profile's).
+    pub level1_weights: MaybeUndefined<FormLevel1Weights>,
     /// 绩效自评综合得分.
     pub declared_score: MaybeUndefined<Decimal>,
     /// 评价等次.
@@ -1046,6 +1106,10 @@ impl UpdateReportInput {
         patch(
             &mut d.declared_score,
             self.declared_score.map_value(|v| v.0),
+        );
+        patch(
+            &mut d.level1_weights,
+            self.level1_weights.map_value(Into::into),
         );
         patch(&mut d.declared_grade, self.declared_grade);
         patch(&mut d.preparer, self.preparer.map_value(person));

@@ -795,3 +795,67 @@ async fn unsaved_documents_are_assessed_and_saved_figures_are_read() {
     assert_eq!(rows[1]["actual"]["unit"], "亿元");
     assert_eq!(rows[2]["target"]["comparator"], "GT", "as given");
 }
+
+/// Variants of real forms: a form that states its own level-1 weights (产出 60), scores 决策 and
+/// 过程 groups with weights of their own, has 基本支出 / 项目支出 funding rows with 分值 and 得分,
+/// and declares its 执行率 (here wrongly).
+#[tokio::test]
+async fn the_forms_variants_have_a_home_and_are_scored() {
+    let app = TestApp::spawn().await;
+    let document = json!({
+        "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "变体局", "kind": "PROJECT",
+        "level1Weights": { "output": "60", "outcome": "20" },
+        "indicators": [
+            { "category": "OUTPUT", "subcategory": "QUANTITY", "name": "培训人次", "target": { "text": "≥500人次" }, "actual": { "text": "500人次" } },
+            { "category": "OUTPUT", "subcategory": "QUALITY", "name": "合格率", "target": { "text": "≥90%" }, "actual": { "text": "95%" } },
+            { "category": "OUTCOME", "subcategory": "SOCIAL", "name": "受益人数", "target": { "text": "≥1000人" }, "actual": { "text": "800人" } },
+            { "category": "DECISION", "subcategory": "PROJECT_APPROVAL", "name": "立项规范性", "target": { "text": "规范" }, "actual": { "text": "达成年度指标" }, "weight": "5", "declaredScore": "5" },
+            { "category": "PROCESS", "subcategory": "FUNDING_MANAGEMENT", "name": "资金使用合规性", "target": { "text": "=100%" }, "actual": { "text": "100" }, "weight": "5", "declaredScore": "5" }
+        ],
+        "funding": [
+            { "line": "TOTAL", "adjustedBudget": "200", "executed": "180", "weight": "10", "declaredScore": "9", "declaredExecutionRate": "95" },
+            { "line": "BASIC_EXPENDITURE", "adjustedBudget": "50", "executed": "50", "weight": "2", "declaredScore": "2" },
+            { "line": "PROJECT_EXPENDITURE", "adjustedBudget": "150", "executed": "130" }
+        ]
+    });
+    let body = app
+        .gql(
+            Some(&app.preparer()),
+            "mutation($d: ReportDocumentInput!) { createReport(input: { document: $d }) { report { id level1Weights { output outcome satisfaction } funding { line declaredExecutionRate executionRate } assessment { applicableWeight indicators { index achievement weight computedScore } } validation { findings { code path expected actual } } } userErrors { field code message } } }",
+            json!({ "d": document }),
+        )
+        .await;
+    let created = &body["data"]["createReport"];
+    assert_eq!(created["userErrors"], json!([]), "{body}");
+    let report = &created["report"];
+    assert_eq!(
+        report["level1Weights"],
+        json!({ "output": "60.00", "outcome": "20.00", "satisfaction": null }),
+        "{body}"
+    );
+    let lines: Vec<&Value> = report["funding"].as_array().into_iter().flatten().collect();
+    assert_eq!(lines[0]["declaredExecutionRate"], "95.00");
+    assert_eq!(lines[0]["executionRate"], "90.00");
+    assert_eq!(lines[1]["line"], "BASIC_EXPENDITURE");
+    assert_eq!(lines[2]["line"], "PROJECT_EXPENDITURE");
+    let rows = &report["assessment"]["indicators"];
+    // The form's 60 shared by its two output rows, its 20 by the one outcome row.
+    assert_eq!(rows[0]["weight"], "30.00", "{body}");
+    assert_eq!(rows[2]["weight"], "20.00", "{body}");
+    // 决策 and 过程 rows are scored on their own weights (过程: 100 read as 100 %).
+    assert_eq!(rows[3]["achievement"], "MET", "{body}");
+    assert_eq!(rows[4]["computedScore"], "5.00", "{body}");
+    let mismatch: Vec<&Value> = report["validation"]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["code"] == "DECLARED_RATE_MISMATCH")
+        .collect();
+    assert_eq!(
+        mismatch,
+        vec![
+            &json!({ "code": "DECLARED_RATE_MISMATCH", "path": "funding[0].declaredRate", "expected": "90.00%", "actual": "95.00%" })
+        ],
+        "{body}"
+    );
+}

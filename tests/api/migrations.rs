@@ -5,7 +5,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::Database;
 
 /// Undoes the migrations after the one whose name contains `fragment`.
-async fn down_to_just_after(conn: &sea_orm::DatabaseConnection, fragment: &str) {
+pub(crate) async fn down_to_just_after(conn: &sea_orm::DatabaseConnection, fragment: &str) {
     let names: Vec<String> = Migrator::migrations()
         .iter()
         .map(|m| m.name().to_owned())

@@ -21,6 +21,12 @@ pub struct Level1Weights {
     pub outcome: Decimal,
     /// 满意度.
     pub satisfaction: Decimal,
+    /// 决策 (项目决策); 0 unless the profile scores it.
+    #[serde(default)]
+    pub decision: Decimal,
+    /// 过程 (项目管理); 0 unless the profile scores it.
+    #[serde(default)]
+    pub process: Decimal,
 }
 
 /// Rule for targets where higher is better (≥, >).
@@ -224,7 +230,14 @@ impl Rules {
         let mut out = Vec::new();
         let w = &self.level1_weights;
         let hundred = Decimal::ONE_HUNDRED;
-        let weights = [w.budget_execution, w.output, w.outcome, w.satisfaction];
+        let weights = [
+            w.budget_execution,
+            w.output,
+            w.outcome,
+            w.satisfaction,
+            w.decision,
+            w.process,
+        ];
         if weights.iter().any(|w| *w < Decimal::ZERO || *w > hundred) {
             out.push("一级指标分值须在 0 到 100 之间".into());
         }

@@ -393,6 +393,22 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             Some(adjusted.to_string()),
         );
     }
+    for (i, f) in doc.funding.iter().enumerate() {
+        if let (Some(declared), Some(budget), Some(executed)) =
+            (f.declared_rate, f.adjusted_budget, f.executed)
+            && let Some(computed) = super::score::execution_rate(budget, executed)
+            && (declared - computed).abs() > Decimal::new(1, 2)
+        {
+            out.add(
+                "DECLARED_RATE_MISMATCH",
+                Severity::Warning,
+                format!("funding[{i}].declaredRate"),
+                format!("填报的执行率 {declared}% 与全年执行数 ÷ 全年预算数 = {computed}% 不符"),
+                Some(format!("{computed}%")),
+                Some(format!("{declared}%")),
+            );
+        }
+    }
     if let Some(assessed) = &assessment.funding
         && assessed.rate < rules.low_execution_percent
     {

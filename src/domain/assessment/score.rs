@@ -433,13 +433,19 @@ fn judge(
     )
 }
 
-fn level1(rules: &Rules, category: IndicatorCategory) -> Decimal {
+fn level1(rules: &Rules, doc: &ReportDocument, category: IndicatorCategory) -> Decimal {
+    // The form's own weighting, where it states one for the group; else the profile's.
+    if let Some(w) = doc.level1_weights.as_ref().and_then(|w| w.of(category)) {
+        return w;
+    }
     let w = &rules.level1_weights;
     match category {
         IndicatorCategory::Output => w.output,
         IndicatorCategory::Outcome => w.outcome,
         IndicatorCategory::Satisfaction => w.satisfaction,
         IndicatorCategory::BudgetExecution => w.budget_execution,
+        IndicatorCategory::Decision => w.decision,
+        IndicatorCategory::Process => w.process,
     }
 }
 
@@ -460,6 +466,8 @@ pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
         IndicatorCategory::Outcome,
         IndicatorCategory::Satisfaction,
         IndicatorCategory::BudgetExecution,
+        IndicatorCategory::Decision,
+        IndicatorCategory::Process,
     ];
     let shares: Vec<(IndicatorCategory, usize)> =
         categories.iter().map(|c| (*c, assessable(*c))).collect();
@@ -469,7 +477,7 @@ pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
             .find(|(c, _)| *c == category)
             .map_or(0, |(_, n)| *n);
         (n > 0)
-            .then(|| level1(rules, category).checked_div(Decimal::from(n)))
+            .then(|| level1(rules, doc, category).checked_div(Decimal::from(n)))
             .flatten()
     };
     let cap = rules
@@ -524,7 +532,9 @@ pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
             // 执行率 B/A: none without a positive budget (A ≤ 0 has no meaningful rate).
             let share = execution_share(f.adjusted_budget?, f.executed?)?;
             let rate = pct(share)?;
-            let weight = f.weight.unwrap_or(rules.level1_weights.budget_execution);
+            let weight = f
+                .weight
+                .unwrap_or_else(|| level1(rules, doc, IndicatorCategory::BudgetExecution));
             let score = weight.checked_mul(share.min(Decimal::ONE))?.round_dp(2);
             Some(FundingAssessment {
                 rate,

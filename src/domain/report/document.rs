@@ -97,6 +97,11 @@ pub struct ReportDocument {
     pub qualitative_goals: Vec<Goal>,
     /// 定量指标.
     pub indicators: Vec<IndicatorDoc>,
+    /// Level-1 weights written on the form, where it states its own (产出 60 instead of the
+    /// profile's 50); a group left out takes the profile's weight. Left out of the canonical
+    /// form when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level1_weights: Option<FormWeights>,
     /// 绩效自评综合得分.
     #[serde(deserialize_with = "crate::domain::money::deserialize_option")]
     pub declared_score: Option<Decimal>,
@@ -286,6 +291,86 @@ pub struct FundingLine {
     /// 得分.
     #[serde(default, deserialize_with = "crate::domain::money::deserialize_option")]
     pub declared_score: Option<Decimal>,
+    /// 执行率 as filed, percent (left out of the canonical form when blank, so digests of
+    /// documents without it are as they were).
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::money::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub declared_rate: Option<Decimal>,
+}
+
+/// Level-1 weights (一级指标分值) a form states for itself; `None` for a group it does not.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FormWeights {
+    /// 产出.
+    #[serde(
+        deserialize_with = "crate::domain::money::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output: Option<Decimal>,
+    /// 效益.
+    #[serde(
+        deserialize_with = "crate::domain::money::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub outcome: Option<Decimal>,
+    /// 满意度.
+    #[serde(
+        deserialize_with = "crate::domain::money::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub satisfaction: Option<Decimal>,
+    /// 预算执行率.
+    #[serde(
+        deserialize_with = "crate::domain::money::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub budget_execution: Option<Decimal>,
+    /// 决策.
+    #[serde(
+        deserialize_with = "crate::domain::money::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub decision: Option<Decimal>,
+    /// 过程.
+    #[serde(
+        deserialize_with = "crate::domain::money::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub process: Option<Decimal>,
+}
+
+impl FormWeights {
+    /// The weight the form states for a group.
+    pub fn of(&self, category: IndicatorCategory) -> Option<Decimal> {
+        match category {
+            IndicatorCategory::Output => self.output,
+            IndicatorCategory::Outcome => self.outcome,
+            IndicatorCategory::Satisfaction => self.satisfaction,
+            IndicatorCategory::BudgetExecution => self.budget_execution,
+            IndicatorCategory::Decision => self.decision,
+            IndicatorCategory::Process => self.process,
+        }
+    }
+
+    /// Each group with its path and label, to check.
+    fn cells(&mut self) -> [(&'static str, &'static str, &mut Option<Decimal>); 6] {
+        [
+            ("output", "产出分值", &mut self.output),
+            ("outcome", "效益分值", &mut self.outcome),
+            ("satisfaction", "满意度分值", &mut self.satisfaction),
+            (
+                "budgetExecution",
+                "预算执行率分值",
+                &mut self.budget_execution,
+            ),
+            ("decision", "决策分值", &mut self.decision),
+            ("process", "过程分值", &mut self.process),
+        ]
+    }
 }
 
 /// A qualitative goal.
@@ -803,6 +888,12 @@ impl ReportDocument {
             c.amount(&format!("{p}.executed"), "全年执行数", &mut f.executed);
             c.score(&format!("{p}.weight"), "分值", &mut f.weight);
             c.score(&format!("{p}.declaredScore"), "得分", &mut f.declared_score);
+            let _ = c.hundredths(&format!("{p}.declaredRate"), "执行率", &mut f.declared_rate);
+        }
+        if let Some(w) = self.level1_weights.as_mut() {
+            for (field, label, value) in w.cells() {
+                c.score(&format!("level1Weights.{field}"), label, value);
+            }
         }
         c.count(
             "qualitativeGoals",

@@ -422,6 +422,7 @@ pub fn generate(n: usize, indicators: usize, departments: usize, seed: u64) -> V
                         executed: Some(Decimal::new(45_600, 2)),
                         weight: Some(Decimal::TEN),
                         declared_score: Some(Decimal::new(95, 1)),
+                        declared_rate: None,
                     }]
                 } else {
                     Vec::new()

@@ -79,6 +79,8 @@ fn group_title(c: IndicatorCategory, s: IndicatorSubcategory) -> String {
         IndicatorCategory::Outcome => "效益指标",
         IndicatorCategory::Satisfaction => "满意度指标",
         IndicatorCategory::BudgetExecution => "预算执行率",
+        IndicatorCategory::Decision => "决策指标",
+        IndicatorCategory::Process => "过程指标",
     };
     let s = match s {
         IndicatorSubcategory::Quantity => "数量指标",
@@ -91,6 +93,11 @@ fn group_title(c: IndicatorCategory, s: IndicatorSubcategory) -> String {
         IndicatorSubcategory::Sustainability => "可持续影响指标",
         IndicatorSubcategory::Satisfaction => "服务对象满意度指标",
         IndicatorSubcategory::BudgetExecution => "预算执行率",
+        IndicatorSubcategory::ProjectApproval => "项目立项",
+        IndicatorSubcategory::PerformanceGoals => "绩效目标",
+        IndicatorSubcategory::FundingInput => "资金投入",
+        IndicatorSubcategory::FundingManagement => "资金管理",
+        IndicatorSubcategory::Organisation => "组织实施",
     };
     format!("{c}·{s}")
 }
@@ -237,6 +244,8 @@ pub fn fiscal_amounts(doc: &ReportDocument) -> Vec<FiscalAmount> {
             FundingLineKind::CurrentAppropriation => "本年财政拨款",
             FundingLineKind::PriorCarryover => "上年结转资金",
             FundingLineKind::Other => "其他资金",
+            FundingLineKind::BasicExpenditure => "基本支出",
+            FundingLineKind::ProjectExpenditure => "项目支出",
         };
         for (phase, value) in [
             ("proposed", f.initial_budget),

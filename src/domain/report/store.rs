@@ -56,6 +56,10 @@ pub fn apply(row: &mut report::ActiveModel, doc: &ReportDocument, department_id:
     row.declared_score = Set(h(doc.declared_score));
     row.declared_grade = Set(doc.declared_grade.clone());
     row.amount_unit = Set(doc.amount_unit);
+    row.level1_weights = Set(doc
+        .level1_weights
+        .as_ref()
+        .and_then(|w| serde_json::to_value(w).ok()));
     row.preparer_name = Set(doc.preparer.as_ref().and_then(|p| p.name.clone()));
     row.preparer_phone = Set(doc.preparer.as_ref().and_then(|p| p.phone.clone()));
     row.content_digest = Set(doc.digest());
@@ -174,6 +178,7 @@ pub fn funding_doc(f: &funding_line::Model) -> FundingLine {
         executed: r.get("executed", f.executed),
         weight: d(f.weight),
         declared_score: d(f.declared_score),
+        declared_rate: d(f.declared_rate),
     }
 }
 
@@ -374,6 +379,10 @@ impl Content {
                 achievements: row.achievements.clone(),
             },
             amount_unit: row.amount_unit,
+            level1_weights: row
+                .level1_weights
+                .as_ref()
+                .and_then(|w| serde_json::from_value(w.clone()).ok()),
             finance: Finance { summary, units },
             funding,
             qualitative_goals,
@@ -478,6 +487,7 @@ pub async fn replace_children<C: ConnectionTrait>(
                     executed: Set(w.put("executed", f.executed)),
                     weight: Set(h(f.weight)),
                     declared_score: Set(h(f.declared_score)),
+                    declared_rate: Set(h(f.declared_rate)),
                     amount_format: Set(w.finish()),
                 }
             })
