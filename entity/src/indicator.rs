@@ -42,6 +42,10 @@ pub struct Model {
     pub weight: Option<Hundredths>,
     /// 得分 as declared.
     pub declared_score: Option<Hundredths>,
+    /// Whether the form marks it a core indicator (核心指标).
+    pub is_core: bool,
+    /// 得分系数 as filed, where the form scores rows as 分值 × 得分系数.
+    pub score_coefficient: Option<Millionths>,
     /// 偏差原因分析.
     #[sea_orm(column_type = "Text", nullable)]
     pub deviation_reason: Option<String>,

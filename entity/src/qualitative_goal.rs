@@ -19,6 +19,10 @@ pub struct Model {
     /// 实际完成.
     #[sea_orm(column_type = "Text", nullable)]
     pub actual: Option<String>,
+    /// 年初设定目标, where the form gives the goal as set at the start of the year beside the
+    /// adjusted one (`expected`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub initial: Option<String>,
 }
 
 /// No declared relations: look-ups go by key.

@@ -21,6 +21,7 @@ mod m20261129_000012_idempotency_replay;
 mod m20261129_000013_external_id_per_department;
 mod m20261129_000014_money_to_the_fen;
 mod m20261129_000015_form_variants;
+mod m20261129_000016_indicator_core_and_coefficient;
 
 /// The national default scoring rules as first seeded (JSON).
 pub use m20261128_000006_create_scoring_profile::NATIONAL as NATIONAL_RULES;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_external_id_per_department::Migration),
             Box::new(m20261129_000014_money_to_the_fen::Migration),
             Box::new(m20261129_000015_form_variants::Migration),
+            Box::new(m20261129_000016_indicator_core_and_coefficient::Migration),
         ]
     }
 }

@@ -179,6 +179,18 @@ impl Indicator {
         self.0.weight.map(|w| Decimal(w.to_decimal()))
     }
 
+    /// 核心指标: whether the form marks it core.
+    async fn core(&self) -> bool {
+        self.0.is_core
+    }
+
+    /// 得分系数 as filed, where the form scores rows as 分值 × 得分系数.
+    async fn score_coefficient(&self) -> Option<Decimal> {
+        self.0
+            .score_coefficient
+            .map(|k| Decimal(k.to_decimal().normalize()))
+    }
+
     /// 得分 as declared.
     async fn declared_score(&self) -> Option<Decimal> {
         self.0.declared_score.map(|w| Decimal(w.to_decimal()))
@@ -279,6 +291,11 @@ pub struct IndicatorInput {
     pub deviation_reason: Option<String>,
     /// 改进措施.
     pub improvement_measures: Option<String>,
+    /// 核心指标: whether the form marks it core.
+    #[graphql(default)]
+    pub core: bool,
+    /// 得分系数 as filed (0–10), where the form scores rows as 分值 × 得分系数.
+    pub score_coefficient: Option<Decimal>,
 }
 
 impl From<IndicatorInput> for IndicatorDoc {
@@ -294,6 +311,8 @@ impl From<IndicatorInput> for IndicatorDoc {
             declared_score: i.declared_score.map(|d| d.0),
             deviation_reason: i.deviation_reason,
             improvement_measures: i.improvement_measures,
+            core: i.core,
+            score_coefficient: i.score_coefficient.map(|d| d.0),
         }
     }
 }
@@ -336,6 +355,10 @@ pub struct UpdateIndicatorInput {
     pub deviation_reason: MaybeUndefined<String>,
     /// 改进措施.
     pub improvement_measures: MaybeUndefined<String>,
+    /// 核心指标.
+    pub core: Option<bool>,
+    /// 得分系数.
+    pub score_coefficient: MaybeUndefined<Decimal>,
 }
 
 /// Input of `recordIndicatorActual`.
@@ -491,6 +514,13 @@ impl IndicatorMutation {
             );
             patch(&mut i.deviation_reason, input.deviation_reason);
             patch(&mut i.improvement_measures, input.improvement_measures);
+            if let Some(core) = input.core {
+                i.core = core;
+            }
+            patch(
+                &mut i.score_coefficient,
+                input.score_coefficient.map_value(|d| d.0),
+            );
         })
         .await
     }

@@ -250,6 +250,7 @@ impl Report {
             .map(|g| QualitativeGoal {
                 expected: g.expected,
                 actual: g.actual,
+                initial: g.initial,
             })
             .collect())
     }
@@ -552,10 +553,12 @@ pub struct DepartmentProfile {
 /// A qualitative goal (定性目标).
 #[derive(SimpleObject)]
 pub struct QualitativeGoal {
-    /// 预期目标.
+    /// 预期目标 (the adjusted goal, where the form gives both).
     pub expected: Option<String>,
     /// 实际完成.
     pub actual: Option<String>,
+    /// 年初设定目标, where the form gives it beside the adjusted goal.
+    pub initial: Option<String>,
 }
 
 /// A member of the evaluation group (评价人员).
@@ -721,10 +724,12 @@ impl ProfileInput {
 /// A qualitative goal.
 #[derive(InputObject, Clone)]
 pub struct QualitativeGoalInput {
-    /// 预期目标.
+    /// 预期目标 (the adjusted goal, where the form gives both).
     pub expected: Option<String>,
     /// 实际完成.
     pub actual: Option<String>,
+    /// 年初设定目标, where the form gives it beside the adjusted goal.
+    pub initial: Option<String>,
 }
 
 /// An evaluator.
@@ -900,6 +905,7 @@ fn goals(v: Vec<QualitativeGoalInput>) -> Vec<doc::Goal> {
             id: None,
             expected: g.expected,
             actual: g.actual,
+            initial: g.initial,
         })
         .collect()
 }

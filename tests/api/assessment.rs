@@ -521,6 +521,16 @@ async fn each_check_has_its_own_case() {
             Box::new(|d| d["funding"][2]["executed"] = json!("61")),
         ),
         (
+            "COEFFICIENT_SCORE_MISMATCH",
+            "indicators[0].declaredScore",
+            Box::new(|d| d["indicators"][0]["scoreCoefficient"] = json!("0.9")),
+        ),
+        (
+            "CORE_INDICATOR_NOT_MET",
+            "indicators[1]",
+            Box::new(|d| d["indicators"][1]["core"] = json!(true)),
+        ),
+        (
             "FULL_MARKS_FOR_MISSED_TARGET",
             "indicators[1].declaredScore",
             Box::new(|d| {
@@ -805,8 +815,9 @@ async fn the_forms_variants_have_a_home_and_are_scored() {
     let document = json!({
         "departmentCode": "YX-KGJ", "fiscalYear": 2024, "unitName": "变体局", "kind": "PROJECT",
         "level1Weights": { "output": "60", "outcome": "20" },
+        "qualitativeGoals": [{ "initial": "年初：培训 600 人次", "expected": "调整后：培训 500 人次", "actual": "完成 500 人次" }],
         "indicators": [
-            { "category": "OUTPUT", "subcategory": "QUANTITY", "name": "培训人次", "target": { "text": "≥500人次" }, "actual": { "text": "500人次" } },
+            { "category": "OUTPUT", "subcategory": "QUANTITY", "name": "培训人次", "target": { "text": "≥500人次" }, "actual": { "text": "500人次" }, "core": true, "scoreCoefficient": "1" },
             { "category": "OUTPUT", "subcategory": "QUALITY", "name": "合格率", "target": { "text": "≥90%" }, "actual": { "text": "95%" } },
             { "category": "OUTCOME", "subcategory": "SOCIAL", "name": "受益人数", "target": { "text": "≥1000人" }, "actual": { "text": "800人" } },
             { "category": "DECISION", "subcategory": "PROJECT_APPROVAL", "name": "立项规范性", "target": { "text": "规范" }, "actual": { "text": "达成年度指标" }, "weight": "5", "declaredScore": "5" },
@@ -821,7 +832,7 @@ async fn the_forms_variants_have_a_home_and_are_scored() {
     let body = app
         .gql(
             Some(&app.preparer()),
-            "mutation($d: ReportDocumentInput!) { createReport(input: { document: $d }) { report { id level1Weights { output outcome satisfaction } funding { line declaredExecutionRate executionRate } assessment { applicableWeight indicators { index achievement weight computedScore } } validation { findings { code path expected actual } } } userErrors { field code message } } }",
+            "mutation($d: ReportDocumentInput!) { createReport(input: { document: $d }) { report { id qualitativeGoals { initial expected actual } indicators { core scoreCoefficient } level1Weights { output outcome satisfaction } funding { line declaredExecutionRate executionRate } assessment { applicableWeight indicators { index achievement weight computedScore } } validation { findings { code path expected actual } } } userErrors { field code message } } }",
             json!({ "d": document }),
         )
         .await;
@@ -832,6 +843,19 @@ async fn the_forms_variants_have_a_home_and_are_scored() {
         report["level1Weights"],
         json!({ "output": "60.00", "outcome": "20.00", "satisfaction": null }),
         "{body}"
+    );
+    assert_eq!(
+        report["qualitativeGoals"][0]["initial"], "年初：培训 600 人次",
+        "{body}"
+    );
+    assert_eq!(
+        report["indicators"][0],
+        json!({ "core": true, "scoreCoefficient": "1" }),
+        "{body}"
+    );
+    assert_eq!(
+        report["indicators"][1],
+        json!({ "core": false, "scoreCoefficient": null })
     );
     let lines: Vec<&Value> = report["funding"].as_array().into_iter().flatten().collect();
     assert_eq!(lines[0]["declaredExecutionRate"], "95.00");

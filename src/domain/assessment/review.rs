@@ -32,9 +32,40 @@ fn row_against_evidence(
     path: &str,
     out: &mut Findings<'_>,
 ) {
+    if ind.core
+        && matches!(
+            a.achievement,
+            Achievement::NotMet | Achievement::PartiallyMet
+        )
+    {
+        out.add(
+            "CORE_INDICATOR_NOT_MET",
+            Severity::Warning,
+            path.to_owned(),
+            format!("核心指标未完全达成（{}）", a.explanation),
+            None,
+            None,
+        );
+    }
     let (Some(weight), Some(declared)) = (ind.weight, ind.declared_score) else {
         return;
     };
+    if let Some(k) = ind.score_coefficient
+        && let Some(expected) = weight.checked_mul(k).map(|v| v.round_dp(2))
+        && expected != declared
+    {
+        out.add(
+            "COEFFICIENT_SCORE_MISMATCH",
+            Severity::Warning,
+            format!("{path}.declaredScore"),
+            format!(
+                "得分应为 分值 {weight} × 得分系数 {} = {expected}，填报为 {declared}",
+                k.normalize()
+            ),
+            Some(expected.to_string()),
+            Some(declared.to_string()),
+        );
+    }
     let full = declared >= weight && weight > Decimal::ZERO;
     match a.achievement {
         Achievement::NotMet | Achievement::PartiallyMet if full => out.add(

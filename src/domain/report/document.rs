@@ -384,6 +384,10 @@ pub struct Goal {
     pub expected: Option<String>,
     /// 实际完成.
     pub actual: Option<String>,
+    /// 年初设定目标, where the form gives it beside the adjusted goal (`expected`); left out of
+    /// the canonical form when blank.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial: Option<String>,
 }
 
 /// A target or an outcome: verbatim text plus what could be read from it.
@@ -432,6 +436,17 @@ pub struct IndicatorDoc {
     /// 改进措施.
     #[serde(default)]
     pub improvement_measures: Option<String>,
+    /// 核心指标: the form marks it core (left out of the canonical form unless set).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub core: bool,
+    /// 得分系数 as filed, where the form scores a row as 分值 × 得分系数 (left out of the
+    /// canonical form when blank).
+    #[serde(
+        default,
+        deserialize_with = "crate::domain::money::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub score_coefficient: Option<Decimal>,
 }
 
 /// An evaluator.
@@ -914,6 +929,12 @@ impl ReportDocument {
                 &g.actual,
                 LONG_TEXT,
             );
+            c.text(
+                &format!("qualitativeGoals.{i}.initial"),
+                "年初目标",
+                &g.initial,
+                LONG_TEXT,
+            );
         }
         c.count(
             "indicators",
@@ -934,6 +955,20 @@ impl ReportDocument {
                 "得分",
                 &mut ind.declared_score,
             );
+            c.millionths(
+                &format!("{p}.scoreCoefficient"),
+                "得分系数",
+                &mut ind.score_coefficient,
+            );
+            if let Some(k) = ind.score_coefficient
+                && !(Decimal::ZERO..=Decimal::TEN).contains(&k)
+            {
+                c.push(
+                    &format!("{p}.scoreCoefficient"),
+                    UserErrorCode::OutOfRange,
+                    format!("得分系数须在 0 到 10 之间，收到 {k}"),
+                );
+            }
             c.text(
                 &format!("{p}.deviationReason"),
                 "偏差原因分析",

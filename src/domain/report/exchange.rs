@@ -386,6 +386,8 @@ pub fn generate(n: usize, indicators: usize, departments: usize, seed: u64) -> V
                         declared_score: None,
                         deviation_reason: (actual < target).then(|| "受外部因素影响".into()),
                         improvement_measures: None,
+                        core: false,
+                        score_coefficient: None,
                     }
                 })
                 .collect();
@@ -431,6 +433,7 @@ pub fn generate(n: usize, indicators: usize, departments: usize, seed: u64) -> V
                     id: None,
                     expected: Some("目标1：完成年度任务".into()),
                     actual: Some("完成".into()),
+                    initial: None,
                 }],
                 indicators: inds,
                 declared_score: Some(Decimal::from(80 + r.next(20))),

@@ -313,6 +313,7 @@ impl Content {
                 id: Some(g.id),
                 expected: g.expected.clone(),
                 actual: g.actual.clone(),
+                initial: g.initial.clone(),
             })
             .collect();
         let indicators = self.indicators.iter().cloned().map(indicator_doc).collect();
@@ -428,6 +429,8 @@ pub fn indicator_doc(i: indicator::Model) -> IndicatorDoc {
         declared_score: d(i.declared_score),
         deviation_reason: i.deviation_reason,
         improvement_measures: i.improvement_measures,
+        core: i.is_core,
+        score_coefficient: dm(i.score_coefficient),
     }
 }
 
@@ -504,6 +507,7 @@ pub async fn replace_children<C: ConnectionTrait>(
                 ordinal: Set(ord(i)),
                 expected: Set(g.expected.clone()),
                 actual: Set(g.actual.clone()),
+                initial: Set(g.initial.clone()),
             })
             .collect()
     );
@@ -587,5 +591,7 @@ fn indicator_row(report_id: Uuid, ordinal: i32, x: &IndicatorDoc) -> indicator::
         declared_score: Set(h(x.declared_score)),
         deviation_reason: Set(x.deviation_reason.clone()),
         improvement_measures: Set(x.improvement_measures.clone()),
+        is_core: Set(x.core),
+        score_coefficient: Set(m(x.score_coefficient)),
     }
 }
