@@ -71,3 +71,31 @@ fn child_index(table: impl IntoIden, name: &str) -> IndexCreateStatement {
         .col(Alias::new("ordinal"))
         .to_owned()
 }
+
+/// Adds `column` to `table`.
+async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    column: &mut ColumnDef,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(
+            Table::alter()
+                .table(Alias::new(table))
+                .add_column(column)
+                .to_owned(),
+        )
+        .await
+}
+
+/// Drops `column` from `table`.
+async fn drop_column(manager: &SchemaManager<'_>, table: &str, column: &str) -> Result<(), DbErr> {
+    manager
+        .alter_table(
+            Table::alter()
+                .table(Alias::new(table))
+                .drop_column(Alias::new(column))
+                .to_owned(),
+        )
+        .await
+}

@@ -12,6 +12,7 @@
 //! one recorded by an older release instead of being answered with figures 10^4 too small.
 //! Down divides by 10^4, refusing if a figure has more than two decimals of 万元.
 
+use crate::{add_column, drop_column};
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -62,23 +63,14 @@ fn rescale(table: &str, columns: &[&str], op: &str) -> String {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("report"))
-                    .add_column(string_len(Alias::new("amount_unit"), 32).default("WAN_YUAN"))
-                    .to_owned(),
-            )
-            .await?;
+        add_column(
+            manager,
+            "report",
+            string_len("amount_unit", 32).default("WAN_YUAN"),
+        )
+        .await?;
         for table in ["finance_unit", "funding_line"] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Alias::new(table))
-                        .add_column(json_null(Alias::new("amount_format")))
-                        .to_owned(),
-                )
-                .await?;
+            add_column(manager, table, &mut json_null("amount_format")).await?;
         }
         let db = manager.get_connection();
         db.execute_unprepared(&rescale("finance_unit", &FINANCE_AMOUNTS, "*"))
@@ -122,24 +114,10 @@ impl MigrationTrait for Migration {
         }
         for (table, columns) in tables {
             db.execute_unprepared(&rescale(table, columns, "/")).await?;
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Alias::new(table))
-                        .drop_column(Alias::new("amount_format"))
-                        .to_owned(),
-                )
-                .await?;
+            drop_column(manager, table, "amount_format").await?;
         }
         db.execute_unprepared("UPDATE idempotency_key SET replay = NULL")
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("report"))
-                    .drop_column(Alias::new("amount_unit"))
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, "report", "amount_unit").await
     }
 }

@@ -2,6 +2,7 @@
 //! the one computed from its amounts), and level-1 weights written on the form itself (产出 60
 //! instead of the profile's 50). Both are nullable: existing reports are as they were.
 
+use crate::{add_column, drop_column};
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -15,40 +16,17 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("funding_line"))
-                    .add_column(big_integer_null(Alias::new("declared_rate")))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("report"))
-                    .add_column(json_null(Alias::new("level1_weights")))
-                    .to_owned(),
-            )
-            .await
+        add_column(
+            manager,
+            "funding_line",
+            &mut big_integer_null("declared_rate"),
+        )
+        .await?;
+        add_column(manager, "report", &mut json_null("level1_weights")).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("report"))
-                    .drop_column(Alias::new("level1_weights"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("funding_line"))
-                    .drop_column(Alias::new("declared_rate"))
-                    .to_owned(),
-            )
-            .await
+        drop_column(manager, "report", "level1_weights").await?;
+        drop_column(manager, "funding_line", "declared_rate").await
     }
 }

@@ -3,6 +3,7 @@
 //! on a qualitative goal the goal as set at the start of the year (年初目标) beside the adjusted
 //! one. Existing rows are not core, have no coefficient and no initial goal.
 
+use crate::{add_column, drop_column};
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -16,51 +17,19 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("indicator"))
-                    .add_column(boolean(Alias::new("is_core")).default(false))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("indicator"))
-                    .add_column(big_integer_null(Alias::new("score_coefficient")))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("qualitative_goal"))
-                    .add_column(text_null(Alias::new("initial")))
-                    .to_owned(),
-            )
-            .await
+        add_column(manager, "indicator", boolean("is_core").default(false)).await?;
+        add_column(
+            manager,
+            "indicator",
+            &mut big_integer_null("score_coefficient"),
+        )
+        .await?;
+        add_column(manager, "qualitative_goal", &mut text_null("initial")).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Alias::new("qualitative_goal"))
-                    .drop_column(Alias::new("initial"))
-                    .to_owned(),
-            )
-            .await?;
-        for column in ["score_coefficient", "is_core"] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Alias::new("indicator"))
-                        .drop_column(Alias::new(column))
-                        .to_owned(),
-                )
-                .await?;
-        }
-        Ok(())
+        drop_column(manager, "qualitative_goal", "initial").await?;
+        drop_column(manager, "indicator", "score_coefficient").await?;
+        drop_column(manager, "indicator", "is_core").await
     }
 }
