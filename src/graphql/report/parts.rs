@@ -1,0 +1,156 @@
+//! The parts of a report as GraphQL objects: profile, goals, evaluators, signatures, opinions,
+//! people and narrative sections.
+
+use super::*;
+
+/// 部门（单位）基本概况.
+#[derive(SimpleObject)]
+pub struct DepartmentProfile {
+    /// 联系人.
+    pub contact_name: Option<String>,
+    /// 联络电话 (hidden from anonymous callers).
+    pub contact_phone: Option<String>,
+    /// 人员编制 (authorised headcount).
+    pub authorised_headcount: Option<i32>,
+    /// 实有人数 (actual headcount).
+    pub actual_headcount: Option<i32>,
+    /// 职能职责概述.
+    pub duties: Option<String>,
+    /// 年度主要工作内容, in order.
+    pub annual_tasks: Vec<String>,
+    /// 年度部门（单位）总体运行情况及取得的成绩.
+    pub achievements: Option<String>,
+}
+
+/// A qualitative goal (定性目标).
+#[derive(SimpleObject)]
+pub struct QualitativeGoal {
+    /// 预期目标 (the adjusted goal, where the form gives both).
+    pub expected: Option<String>,
+    /// 实际完成.
+    pub actual: Option<String>,
+    /// 年初设定目标, where the form gives it beside the adjusted goal.
+    pub initial: Option<String>,
+}
+
+/// A member of the evaluation group (评价人员).
+#[derive(SimpleObject)]
+pub struct Evaluator {
+    /// 姓名.
+    pub name: String,
+    /// 职务/职称.
+    pub position: Option<String>,
+    /// 单位.
+    pub unit: Option<String>,
+    /// Place in the group.
+    pub role: EvaluatorRole,
+    /// Identity-provider subject: only the caller whose token `sub` is this may sign for the
+    /// evaluator; null until the preparer sets it (and for anonymous callers).
+    pub subject: Option<String>,
+}
+
+/// A signature, bound to the content digest signed and (from scheme 2) to the opinion given with it.
+#[derive(SimpleObject)]
+pub struct Signature {
+    /// When it was given, in signing order from 1.
+    pub ordinal: i32,
+    /// Signer's identity-provider subject.
+    pub signer_subject: String,
+    /// Signer's name.
+    pub signer_name: String,
+    /// Capacity in which they signed.
+    pub role: SignatureRole,
+    /// When.
+    pub signed_at: DateTime,
+    /// The content digest signed.
+    pub content_digest: String,
+    /// Signing scheme the signature was made under, and is verified under: 1 = the content
+    /// digest only (signatures made before schemes were recorded), 2 = the content digest and
+    /// the opinion given with the signature (README: "what a signature binds").
+    pub scheme: i32,
+    /// The opinion given with the signature, as signed (the group leader's with their
+    /// signature, the department's on approval, the finance bureau's on review); null if none.
+    pub opinion: Option<Opinion>,
+    /// SHA-256 of the signed statement (scheme 2); null for scheme 1.
+    pub binding_digest: Option<String>,
+    /// Whether the signature still holds: the report's content still has the signed digest
+    /// and the opinion given with it is still stored as signed.
+    pub valid: bool,
+    /// Why it no longer holds; null while valid.
+    pub invalid_reason: Option<SignatureInvalidReason>,
+    /// Why it no longer holds, in Chinese; null while valid.
+    pub invalid_message: Option<String>,
+}
+
+impl Signature {
+    /// A stored signature with its verdict.
+    pub fn judged(s: signature::Model, verdict: Verdict) -> Self {
+        let (invalid_reason, invalid_message) = match verdict {
+            Ok(()) => (None, None),
+            Err(why) => (Some(why.into()), Some(why.message(&s))),
+        };
+        let opinion = OpinionText::signed_with(&s).map(|o| Opinion {
+            kind: o.kind.into(),
+            text: o.text,
+            person: o.person,
+            date: o.date.map(Date),
+        });
+        Signature {
+            ordinal: s.ordinal,
+            signer_subject: s.signer_subject,
+            signer_name: s.signer_name,
+            role: s.role.into(),
+            signed_at: DateTime(s.signed_at),
+            content_digest: s.content_digest,
+            scheme: s.scheme,
+            opinion,
+            binding_digest: s.binding_digest,
+            valid: verdict.is_ok(),
+            invalid_reason,
+            invalid_message,
+        }
+    }
+}
+
+/// An opinion with its author and date.
+#[derive(SimpleObject)]
+pub struct Opinion {
+    /// Whose opinion.
+    pub kind: OpinionKind,
+    /// Text.
+    pub text: Option<String>,
+    /// 负责人 who gave it.
+    pub person: Option<String>,
+    /// Date beside it.
+    pub date: Option<Date>,
+}
+
+/// A person with a phone number.
+#[derive(SimpleObject)]
+pub struct Person {
+    /// Name.
+    pub name: Option<String>,
+    /// Phone (hidden from anonymous callers).
+    pub phone: Option<String>,
+}
+
+/// A section of the narrative (评价报告综述).
+#[derive(SimpleObject)]
+pub struct NarrativeSection {
+    /// Key, unique within the report, e.g. "1.2".
+    pub key: String,
+    /// Heading as filed, e.g. 2、机构设置.
+    pub title: String,
+    /// Text under the heading; null when empty.
+    pub body: Option<String>,
+    /// Position in the narrative, from 1.
+    pub ordinal: i32,
+}
+
+pub(in crate::graphql) fn hide_phone(viewer: &Viewer, phone: &Option<String>) -> Option<String> {
+    if policy::sees_contact_details(viewer) {
+        phone.clone()
+    } else {
+        None
+    }
+}
