@@ -290,11 +290,7 @@ impl Report {
 
     /// Level-1 weights the form states for itself, where it does (null: the profile's).
     async fn level1_weights(&self) -> Option<FormLevel1Weights> {
-        self.0
-            .level1_weights
-            .as_ref()
-            .and_then(|w| serde_json::from_value::<doc::FormWeights>(w.clone()).ok())
-            .map(Into::into)
+        store::form_weights(&self.0).map(Into::into)
     }
 
     /// 四、评价人员, in filed order.

@@ -26,6 +26,7 @@ mod money;
 mod operations;
 mod pagination;
 mod ranges;
+mod real_forms;
 mod reference;
 mod replay;
 mod report;

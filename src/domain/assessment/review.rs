@@ -20,6 +20,14 @@ fn share_of(weight: Decimal, percent: Decimal) -> Decimal {
     (weight.saturating_mul(percent) / Decimal::ONE_HUNDRED).round_dp(2)
 }
 
+/// Whether a label or name speaks of a change (增长率, 同比): such a percentage may be negative
+/// or above 100.
+fn is_growth(text: &str) -> bool {
+    ["增", "降", "比上年", "同比"]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
 fn blank(v: &Option<String>) -> bool {
     v.as_deref().is_none_or(|s| s.trim().is_empty())
 }
@@ -113,9 +121,7 @@ fn implausible_target(
 ) {
     let name = ind.name.as_deref().unwrap_or("");
     for m in parse::read(&ind.target.text).measures() {
-        let growth = ["增", "降", "比上年", "同比"]
-            .iter()
-            .any(|w| m.label.contains(w) || name.contains(w));
+        let growth = is_growth(&m.label) || is_growth(name);
         let rate = ["率", "占比", "比例", "比重"]
             .iter()
             .any(|w| m.label.contains(w) || name.contains(w));
@@ -227,9 +233,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
                 );
             }
             for m in parse::read(&actual.text).measures() {
-                let growth = ["增", "降", "比上年", "同比"]
-                    .iter()
-                    .any(|w| m.label.contains(w));
+                let growth = is_growth(&m.label);
                 if m.dimension == Dimension::Percent
                     && !growth
                     && (m.value < Decimal::ZERO || m.value > Decimal::ONE_HUNDRED)

@@ -167,6 +167,13 @@ pub fn finance_doc(r: &finance_unit::Model) -> FinanceRow {
     }
 }
 
+/// The level-1 weights a stored report's form states for itself, if any.
+pub fn form_weights(row: &report::Model) -> Option<FormWeights> {
+    row.level1_weights
+        .as_ref()
+        .and_then(|w| serde_json::from_value(w.clone()).ok())
+}
+
 /// Reads a stored funding row back as a document row.
 pub fn funding_doc(f: &funding_line::Model) -> FundingLine {
     let r = FigureReader::of(f.amount_format.as_ref());
@@ -380,10 +387,7 @@ impl Content {
                 achievements: row.achievements.clone(),
             },
             amount_unit: row.amount_unit,
-            level1_weights: row
-                .level1_weights
-                .as_ref()
-                .and_then(|w| serde_json::from_value(w.clone()).ok()),
+            level1_weights: form_weights(row),
             finance: Finance { summary, units },
             funding,
             qualitative_goals,
