@@ -19,6 +19,7 @@ pub mod opinion;
 pub mod qualitative_goal;
 pub mod report;
 pub mod review_comment;
+pub mod row;
 pub mod scoring_profile;
 pub mod signature;
 pub mod webhook;

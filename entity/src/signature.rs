@@ -4,42 +4,44 @@
 use crate::{OpinionKind, SignatureRole};
 use sea_orm::entity::prelude::*;
 
-/// A signature row.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
-#[sea_orm(table_name = "signature")]
-pub struct Model {
-    /// Primary key.
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    /// Report.
-    pub report_id: Uuid,
-    /// Position (signing order).
-    pub ordinal: i32,
-    /// Signer's subject.
-    pub signer_subject: String,
-    /// Signer's name.
-    pub signer_name: String,
-    /// Capacity.
-    pub role: SignatureRole,
-    /// When.
-    pub signed_at: DateTimeUtc,
-    /// Content digest signed.
-    pub content_digest: String,
-    /// Signing scheme (canonical form) the signature was made under: 1 = content digest only
-    /// (every signature made before schemes were recorded), 2 = content digest and opinion.
-    pub scheme: i32,
-    /// Which opinion was given with the signature, if any (scheme 2).
-    pub opinion_kind: Option<OpinionKind>,
-    /// The opinion's text as signed.
-    #[sea_orm(column_type = "Text", nullable)]
-    pub opinion_text: Option<String>,
-    /// The opinion's 负责人 as signed.
-    #[sea_orm(column_type = "Text", nullable)]
-    pub opinion_person: Option<String>,
-    /// The opinion's date as signed.
-    pub opinion_date: Option<Date>,
-    /// SHA-256 (hex) of the canonical signed statement (scheme 2; null for scheme 1).
-    pub binding_digest: Option<String>,
+crate::decoded_model! {
+    /// A signature row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
+    #[sea_orm(table_name = "signature")]
+    pub struct Model {
+        /// Primary key.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Report.
+        pub report_id: Uuid,
+        /// Position (signing order).
+        pub ordinal: i32,
+        /// Signer's subject.
+        pub signer_subject: String,
+        /// Signer's name.
+        pub signer_name: String,
+        /// Capacity.
+        pub role: SignatureRole,
+        /// When.
+        pub signed_at: DateTimeUtc,
+        /// Content digest signed.
+        pub content_digest: String,
+        /// Signing scheme (canonical form) the signature was made under: 1 = content digest only
+        /// (every signature made before schemes were recorded), 2 = content digest and opinion.
+        pub scheme: i32,
+        /// Which opinion was given with the signature, if any (scheme 2).
+        pub opinion_kind: Option<OpinionKind>,
+        /// The opinion's text as signed.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub opinion_text: Option<String>,
+        /// The opinion's 负责人 as signed.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub opinion_person: Option<String>,
+        /// The opinion's date as signed.
+        pub opinion_date: Option<Date>,
+        /// SHA-256 (hex) of the canonical signed statement (scheme 2; null for scheme 1).
+        pub binding_digest: Option<String>,
+    }
 }
 
 /// No declared relations: look-ups go by key.

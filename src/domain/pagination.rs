@@ -5,6 +5,7 @@ use crate::error::AppError;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use entity::row::{DecodeRow, SelectRows};
 use sea_orm::sea_query::{Expr, ExprTrait, Value};
 use sea_orm::{
     Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -188,6 +189,7 @@ pub async fn fetch<E, C>(
 ) -> Result<Page<E::Model>, AppError>
 where
     E: EntityTrait,
+    E::Model: DecodeRow + Send + Sync,
     C: ConnectionTrait,
 {
     let first = check_size("first", request.first)?;
@@ -219,7 +221,7 @@ where
         select = select.order_by(expr.clone(), order);
     }
     select = select.order_by(id, if backward { Order::Desc } else { Order::Asc });
-    let mut rows = select.limit(limit + 1).all(db).await?;
+    let mut rows = select.limit(limit + 1).all_rows(db).await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     if backward {

@@ -5,6 +5,7 @@ use crate::domain::Db;
 use crate::domain::report::snapshot::Snapshot;
 use crate::error::AppError;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::row::{DecodeRow, SelectRows};
 use entity::{
     department, evaluator, finance_unit, funding_line, indicator, narrative_section, opinion,
     qualitative_goal, report, review_comment, signature,
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 /// A table whose rows belong to a report, in `ordinal` order.
-pub trait ReportChild: EntityTrait {
+pub trait ReportChild: EntityTrait<Model: DecodeRow> {
     /// The `report_id` column.
     fn report_column() -> Self::Column;
     /// The `ordinal` column.
@@ -79,7 +80,7 @@ where
             .filter(E::report_column().is_in(keys.iter().copied()))
             .order_by_asc(E::report_column())
             .order_by_asc(E::ordinal_column())
-            .all(&self.0.conn)
+            .all_rows(&self.0.conn)
             .await
             .map_err(|e| Arc::new(AppError::from(e)))?;
         let mut map: HashMap<Uuid, Vec<E::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
@@ -102,7 +103,7 @@ macro_rules! by_id {
             async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
                 let rows = $module::Entity::find()
                     .filter($module::Column::Id.is_in(keys.iter().copied()))
-                    .all(&self.0.conn)
+                    .all_rows(&self.0.conn)
                     .await
                     .map_err(|e| Arc::new(AppError::from(e)))?;
                 Ok(rows.into_iter().map(|r| (r.id, r)).collect())
@@ -160,7 +161,7 @@ impl Loader<Uuid> for ReviewLoader {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let rows = report::Entity::find()
             .filter(report::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0.conn)
+            .all_rows(&self.0.conn)
             .await
             .map_err(|e| Arc::new(AppError::from(e)))?;
         let mut out = HashMap::new();

@@ -30,6 +30,7 @@ mod real_forms;
 mod reference;
 mod replay;
 mod report;
+mod rows;
 mod schema;
 mod signing;
 mod statements;

@@ -6,6 +6,7 @@
 use super::store::Content;
 use crate::domain::idempotency::{self, Claim, Replay};
 use crate::error::AppError;
+use entity::row::SelectRows;
 use entity::{change_event, department, report, review_comment, signature};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
@@ -54,13 +55,13 @@ impl Snapshot {
         let signatures = signature::Entity::find()
             .filter(signature::Column::ReportId.eq(id))
             .order_by_asc(signature::Column::Ordinal)
-            .all(db)
+            .all_rows(db)
             .await?;
         let comments = review_comment::Entity::find()
             .filter(review_comment::Column::ReportId.eq(id))
             .order_by_asc(review_comment::Column::CreatedAt)
             .order_by_asc(review_comment::Column::Id)
-            .all(db)
+            .all_rows(db)
             .await?;
         Ok(Snapshot {
             content: Content::load(db, id).await?,

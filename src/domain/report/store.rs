@@ -2,6 +2,7 @@
 
 use super::document::*;
 use crate::error::AppError;
+use entity::row::SelectRows;
 use entity::{
     AmountUnit, Hundredths, Millionths, evaluator, finance_unit, funding_line, indicator,
     narrative_section, opinion, qualitative_goal, report,
@@ -288,7 +289,7 @@ impl Content {
                 $module::Entity::find()
                     .filter($module::Column::ReportId.eq(id))
                     .order_by_asc($module::Column::Ordinal)
-                    .all(db)
+                    .all_rows(db)
                     .await?
             };
         }
