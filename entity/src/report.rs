@@ -91,6 +91,9 @@ crate::decoded_model! {
         pub computed_score: Option<Hundredths>,
         /// Grade of the computed score.
         pub computed_grade: Option<String>,
+        /// The finance bureau's re-check score (复核分) per indicator row and in total, with
+        /// who recorded it and when; outside the content digest (the bureau's, not the filer's).
+        pub recheck: Option<Json>,
     }
 }
 

@@ -22,6 +22,7 @@ mod m20261129_000013_external_id_per_department;
 mod m20261129_000014_money_to_the_fen;
 mod m20261129_000015_form_variants;
 mod m20261129_000016_indicator_core_and_coefficient;
+mod m20261129_000017_finance_recheck;
 
 /// The national default scoring rules as first seeded (JSON).
 pub use m20261128_000006_create_scoring_profile::NATIONAL as NATIONAL_RULES;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_money_to_the_fen::Migration),
             Box::new(m20261129_000015_form_variants::Migration),
             Box::new(m20261129_000016_indicator_core_and_coefficient::Migration),
+            Box::new(m20261129_000017_finance_recheck::Migration),
         ]
     }
 }

@@ -33,6 +33,8 @@ pub enum Operation {
     Resolve,
     /// A review comment was reopened.
     Reopen,
+    /// The finance bureau recorded its re-check score (复核分).
+    Recheck,
 }
 
 impl Operation {
@@ -50,6 +52,7 @@ impl Operation {
             Operation::Sign => "SIGN",
             Operation::Comment => "COMMENT",
             Operation::Resolve => "RESOLVE",
+            Operation::Recheck => "RECHECK",
             Operation::Reopen => "REOPEN",
         }
     }
@@ -209,7 +212,7 @@ pub fn feed(
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Operation; 12] = [
+    pub const ALL: [Operation; 13] = [
         Operation::Create,
         Operation::Update,
         Operation::Delete,
@@ -222,6 +225,7 @@ impl Operation {
         Operation::Comment,
         Operation::Resolve,
         Operation::Reopen,
+        Operation::Recheck,
     ];
 
     /// Parses a stored name.

@@ -11,6 +11,7 @@ use crate::domain::assessment::profile::{self as domain_profile, Profile};
 use crate::domain::assessment::score::{self, Assessment as DomainAssessment};
 use crate::domain::assessment::service;
 use crate::domain::report::ReportDocument;
+use crate::domain::workflow::recheck::Recheck;
 use crate::error::AppError;
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
 use serde::{Deserialize, Serialize};
@@ -83,6 +84,9 @@ pub struct IndicatorAssessment {
     pub weight: Option<Decimal>,
     /// Score earned (computed).
     pub computed_score: Option<Decimal>,
+    /// The finance bureau's re-check score of this row (复核得分), when recorded
+    /// (`recordRecheck`); the declared score is the indicator's `declaredScore`.
+    pub recheck_score: Option<Decimal>,
     /// One line in Chinese with the numbers.
     pub explanation: String,
     /// The comparisons made.
@@ -126,6 +130,9 @@ pub struct Assessment {
     pub declared_score: Option<Decimal>,
     /// Declared grade as filed.
     pub declared_grade: Option<String>,
+    /// The finance bureau's re-check total (复核总分), when recorded (`recordRecheck`; see
+    /// `Report.recheck`).
+    pub recheck_score: Option<Decimal>,
     /// Declared minus computed score.
     pub score_difference: Option<Decimal>,
     /// Whether the declared grade is the computed one.
@@ -179,41 +186,43 @@ pub fn assessment(
     profile: &Profile,
     doc: &ReportDocument,
     rows: &[entity::indicator::Model],
+    recheck: Option<&Recheck>,
 ) -> Assessment {
     Assessment {
         profile_code: profile.row.code.clone(),
         indicators: a
             .indicators
             .into_iter()
-            .map(|i| IndicatorAssessment {
-                indicator: doc
-                    .indicators
-                    .get(i.index)
-                    .and_then(|x| x.id)
-                    .and_then(|id| rows.iter().find(|r| r.id == id))
-                    .cloned()
-                    .map(Indicator::live),
-                index: i.index as i32,
-                achievement: i.achievement.into(),
-                reason: i.reason.code().to_owned(),
-                weight: i.weight.map(|w| d(w.round_dp(2))),
-                computed_score: i.score.map(d),
-                explanation: i.explanation,
-                comparisons: i
-                    .comparisons
-                    .into_iter()
-                    .map(|c| Comparison {
-                        label: c.label,
-                        comparator: c.comparator.into(),
-                        target: d(c.target.normalize()),
-                        actual: d(c.actual.normalize()),
-                        unit: c.unit,
-                        target_text: c.target_text,
-                        actual_text: c.actual_text,
-                        met: c.met,
-                        ratio: d(c.ratio),
-                    })
-                    .collect(),
+            .map(|i| {
+                let id = doc.indicators.get(i.index).and_then(|x| x.id);
+                IndicatorAssessment {
+                    indicator: id
+                        .and_then(|id| rows.iter().find(|r| r.id == id))
+                        .cloned()
+                        .map(Indicator::live),
+                    recheck_score: id.zip(recheck).and_then(|(id, r)| r.of(id)).map(d),
+                    index: i.index as i32,
+                    achievement: i.achievement.into(),
+                    reason: i.reason.code().to_owned(),
+                    weight: i.weight.map(|w| d(w.round_dp(2))),
+                    computed_score: i.score.map(d),
+                    explanation: i.explanation,
+                    comparisons: i
+                        .comparisons
+                        .into_iter()
+                        .map(|c| Comparison {
+                            label: c.label,
+                            comparator: c.comparator.into(),
+                            target: d(c.target.normalize()),
+                            actual: d(c.actual.normalize()),
+                            unit: c.unit,
+                            target_text: c.target_text,
+                            actual_text: c.actual_text,
+                            met: c.met,
+                            ratio: d(c.ratio),
+                        })
+                        .collect(),
+                }
             })
             .collect(),
         budget_execution: a
@@ -230,6 +239,7 @@ pub fn assessment(
         computed_grade: a.grade,
         declared_score: doc.declared_score.map(d),
         declared_grade: doc.declared_grade.clone(),
+        recheck_score: recheck.and_then(|r| r.total).map(d),
         score_difference: a.score_difference.map(d),
         grade_matches: a.grade_matches,
     }
@@ -581,7 +591,7 @@ impl AssessmentQuery {
         let doc: ReportDocument = input.into();
         let (profile, findings, reviewed) = service::validate_unsaved(db(ctx), doc).await?;
         let mut report = validation(findings, &profile);
-        report.assessment = reviewed.map(|(doc, a)| assessment(a, &profile, &doc, &[]));
+        report.assessment = reviewed.map(|(doc, a)| assessment(a, &profile, &doc, &[], None));
         Ok(report)
     }
 }
@@ -651,7 +661,13 @@ pub async fn of_report(
     let rows = report.rows::<entity::indicator::Entity>(ctx).await?;
     let r = reviewed.as_ref();
     Ok((
-        assessment(r.assessment.clone(), &r.profile, &r.doc, &rows),
+        assessment(
+            r.assessment.clone(),
+            &r.profile,
+            &r.doc,
+            &rows,
+            Recheck::stored(report.0.recheck.as_ref()).as_ref(),
+        ),
         validation(r.findings.clone(), &r.profile),
     ))
 }

@@ -32,6 +32,8 @@ pub enum ChangeOperation {
     Resolve,
     /// A review comment was reopened.
     Reopen,
+    /// The finance bureau recorded its re-check score (复核分, `recordRecheck`).
+    Recheck,
 }
 
 /// One change to a report, written in the same transaction as the change.

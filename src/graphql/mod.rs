@@ -21,6 +21,7 @@ mod node;
 pub mod order;
 mod payload;
 pub mod precheck;
+mod recheck;
 mod report;
 mod scalars;
 mod standards;
@@ -56,6 +57,7 @@ pub struct Mutation(
     indicator::IndicatorMutation,
     department::DepartmentMutation,
     workflow::WorkflowMutation,
+    recheck::RecheckMutation,
     comment::CommentMutation,
     assessment::AssessmentMutation,
     exchange::ExchangeMutation,

@@ -288,6 +288,12 @@ impl Report {
         self.0.amount_unit.into()
     }
 
+    /// The finance bureau's re-check score (复核分) per indicator row and in total, recorded
+    /// during review (`recordRecheck`); null until recorded.
+    async fn recheck(&self, ctx: &Context<'_>) -> Result<Option<super::recheck::Recheck>> {
+        super::recheck::of_report(ctx, self).await
+    }
+
     /// Level-1 weights the form states for itself, where it does (null: the profile's).
     async fn level1_weights(&self) -> Option<FormLevel1Weights> {
         store::form_weights(&self.0).map(Into::into)

@@ -27,6 +27,7 @@ mod operations;
 mod pagination;
 mod ranges;
 mod real_forms;
+mod recheck;
 mod reference;
 mod replay;
 mod report;

@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 mod check;
+pub(crate) use check::Checker;
 
 fn is_wan_yuan(unit: &AmountUnit) -> bool {
     *unit == AmountUnit::WanYuan

@@ -16,6 +16,7 @@
 //! opinion in the caller's capacity), and stays valid only while both do (see [`binding`]).
 
 pub mod binding;
+pub mod recheck;
 pub mod sign;
 
 use entity::signature;

@@ -5,14 +5,14 @@ use super::*;
 
 /// Collects field errors while walking a document.
 #[derive(Default)]
-pub(super) struct Checker {
-    pub(super) errors: Vec<FieldError>,
+pub(crate) struct Checker {
+    pub(crate) errors: Vec<FieldError>,
     /// The unit the document's amounts are written in.
     pub(super) unit: AmountUnit,
 }
 
 impl Checker {
-    pub(super) fn push(&mut self, path: &str, code: UserErrorCode, message: String) {
+    pub(crate) fn push(&mut self, path: &str, code: UserErrorCode, message: String) {
         self.errors.push(FieldError::new(path, code, message));
     }
 
@@ -65,7 +65,7 @@ impl Checker {
 
     /// Rewrites `value` at two decimals (万元, scores, weights), or records why it cannot.
     /// Returns whether the value (if any) fits.
-    pub(super) fn hundredths(
+    pub(crate) fn hundredths(
         &mut self,
         path: &str,
         label: &str,
@@ -105,7 +105,7 @@ impl Checker {
         }
     }
 
-    pub(super) fn scale_error(&mut self, path: &str, label: &str, v: Decimal, e: ScaleError) {
+    pub(crate) fn scale_error(&mut self, path: &str, label: &str, v: Decimal, e: ScaleError) {
         use crate::domain::money;
         let (code, message) = match e {
             ScaleError::TooManyDecimals { scale } => (
@@ -123,7 +123,7 @@ impl Checker {
         self.push(path, code, message);
     }
 
-    pub(super) fn score(&mut self, path: &str, label: &str, value: &mut Option<Decimal>) {
+    pub(crate) fn score(&mut self, path: &str, label: &str, value: &mut Option<Decimal>) {
         if !self.hundredths(path, label, value) {
             return;
         }
