@@ -89,6 +89,24 @@ impl IndicatorValue {
             None => self.figure().and_then(|m| m.unit.as_deref()),
         }
     }
+
+    /// Why the figure read from the text is not read with confidence ("二100%": a scanned 二
+    /// read as =); null when it is, or when the parts were given with the document. It is still
+    /// compared; the reviewer's check FIGURE_UNSURE asks for the paper form.
+    async fn doubt(&self) -> Option<FigureDoubt> {
+        match &self.given {
+            Some(_) => None,
+            None => self.figure().and_then(|m| m.doubt).map(Into::into),
+        }
+    }
+}
+
+/// Why a figure read from an indicator text is not read with confidence.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::domain::assessment::parse::Doubt")]
+pub enum FigureDoubt {
+    /// The comparator is a scanned look-alike: 二 directly before the number, read as `=`.
+    ScannedComparator,
 }
 
 fn value(

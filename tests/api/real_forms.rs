@@ -94,14 +94,14 @@ async fn unsaved_documents_are_assessed_and_saved_figures_are_read() {
     let created = app
         .gql(
             Some(&app.preparer()),
-            "mutation($d: ReportDocumentInput!) { createReport(input: { document: $d }) { report { indicators { target { text comparator value unit } actual { comparator value unit } } } } }",
+            "mutation($d: ReportDocumentInput!) { createReport(input: { document: $d }) { report { indicators { target { text comparator value unit doubt } actual { comparator value unit } } } } }",
             json!({ "d": doc }),
         )
         .await;
     let rows = &created["data"]["createReport"]["report"]["indicators"];
     assert_eq!(
         rows[0]["target"],
-        json!({ "text": "≥50个", "comparator": "GTE", "value": "50", "unit": "个" }),
+        json!({ "text": "≥50个", "comparator": "GTE", "value": "50", "unit": "个", "doubt": null }),
         "{created}"
     );
     assert_eq!(
@@ -119,6 +119,31 @@ async fn unsaved_documents_are_assessed_and_saved_figures_are_read() {
     );
     assert_eq!(rows[1]["actual"]["unit"], "亿元");
     assert_eq!(rows[2]["target"]["comparator"], "GT", "as given");
+    // A figure read from a scanned look-alike is marked unsure, with a finding.
+    let mut scanned = doc.clone();
+    scanned["indicators"][0]["target"]["text"] = json!("二100%");
+    let created = app
+        .gql(
+            Some(&app.preparer()),
+            "mutation($d: ReportDocumentInput!) { createReport(input: { document: $d }) { report { indicators { target { comparator value unit doubt } } validation { findings { code path actual } } } } }",
+            json!({ "d": scanned }),
+        )
+        .await;
+    let report = &created["data"]["createReport"]["report"];
+    assert_eq!(
+        report["indicators"][0]["target"],
+        json!({ "comparator": "EQ", "value": "100", "unit": "%", "doubt": "SCANNED_COMPARATOR" }),
+        "{created}"
+    );
+    let findings = report["validation"]["findings"]
+        .as_array()
+        .expect("findings");
+    assert!(
+        findings.iter().any(|f| f["code"] == "FIGURE_UNSURE"
+            && f["path"] == "indicators[0].target.text"
+            && f["actual"] == "SCANNED_COMPARATOR"),
+        "{findings:?}"
+    );
 }
 
 /// Variants of real forms: a form that states its own level-1 weights (产出 60), scores 决策 and

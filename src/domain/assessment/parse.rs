@@ -47,11 +47,13 @@ use std::str::FromStr;
 use entity::Comparator;
 use rust_decimal::Decimal;
 
+mod doubt;
 mod label;
 mod pairing;
 mod text;
 mod words;
 
+pub use doubt::Doubt;
 use label::*;
 use pairing::*;
 use text::*;
@@ -98,6 +100,9 @@ pub struct Measure {
     /// True when the fragment states a target or benchmark rather than an outcome
     /// ("市定目标值800万元", "全市27.4%").
     pub is_reference: bool,
+    /// Why the figure is not read with confidence, when it is not: it is still read (and
+    /// compared), and the reviewer's check FIGURE_UNSURE asks for the paper form.
+    pub doubt: Option<Doubt>,
 }
 
 impl Measure {
@@ -167,13 +172,21 @@ impl Reading {
 
 /// Reads an indicator text (a target or an actual). Never panics.
 pub fn read(text: &str) -> Reading {
-    let chars = normalise(text);
+    let (chars, scanned) = normalise(text);
     if is_placeholder(&chars) {
         return Reading::NotAssessable;
     }
     let measures: Vec<Measure> = fragments(&chars)
         .into_iter()
-        .filter_map(|(start, end)| chars.get(start..end).and_then(read_fragment))
+        .filter_map(|(start, end)| {
+            let mut m = chars.get(start..end).and_then(read_fragment)?;
+            if m.comparator == Some(Comparator::Eq)
+                && scanned.iter().any(|p| (start..end).contains(p))
+            {
+                m.doubt = Some(Doubt::ScannedComparator);
+            }
+            Some(m)
+        })
         .collect();
     if measures.is_empty() {
         Reading::Qualitative(text.trim().to_string())
@@ -326,7 +339,7 @@ fn is_digit_at(chars: &[char], i: usize) -> bool {
     at(chars, i).is_some_and(|c| c.is_ascii_digit())
 }
 
-fn normalise(text: &str) -> Vec<char> {
+fn normalise(text: &str) -> (Vec<char>, Vec<usize>) {
     let chars: Vec<char> = text
         .chars()
         .map(|c| match c {
@@ -352,18 +365,21 @@ fn normalise(text: &str) -> Vec<char> {
         })
         .collect();
     // A scanned "=" often comes out as 二: "二100%" is "=100%" (二 directly before a digit,
-    // not in an ordinal such as 第二).
-    (0..chars.len())
-        .map(|i| match at(&chars, i) {
-            Some('二')
-                if is_digit_at(&chars, i + 1)
-                    && i.checked_sub(1).and_then(|j| at(&chars, j)) != Some('第') =>
-            {
-                '='
-            }
-            c => c.unwrap_or(' '),
+    // not in an ordinal such as 第二). Where it was is returned, so the figure can say so.
+    let scanned: Vec<usize> = (0..chars.len())
+        .filter(|&i| {
+            at(&chars, i) == Some('二')
+                && is_digit_at(&chars, i + 1)
+                && i.checked_sub(1).and_then(|j| at(&chars, j)) != Some('第')
         })
-        .collect()
+        .collect();
+    let mut chars = chars;
+    for &i in &scanned {
+        if let Some(c) = chars.get_mut(i) {
+            *c = '=';
+        }
+    }
+    (chars, scanned)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -669,6 +685,7 @@ fn figure(
         base_value,
         label,
         is_reference,
+        doubt: None,
     })))
 }
 

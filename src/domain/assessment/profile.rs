@@ -83,6 +83,17 @@ pub struct QualitativeBand {
     pub achievement: Achievement,
 }
 
+/// A band of the coefficient scheme (得分 = 分值 × 得分系数): from this share of the target
+/// achieved (percent) up, a row earns its weight times this coefficient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CoefficientBand {
+    /// Lowest share of the target achieved, percent (100: met).
+    pub min_percent: Decimal,
+    /// Share of the weight earned, 0–1.
+    pub coefficient: Decimal,
+}
+
 /// Large over-achievement: when to ask whether the target was set too low.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -154,6 +165,12 @@ pub struct Rules {
     /// Budget execution (执行率, percent) below which a report is flagged EXECUTION_LOW.
     #[serde(default = "default_low_execution_percent")]
     pub low_execution_percent: Decimal,
+    /// The coefficient scheme, where the profile's rules score in steps (得分 = 分值 × 得分系数;
+    /// e.g. met 1, from 80 % 0.8, from 60 % 0.6, else 0): a row earns its weight times the
+    /// coefficient of the highest band its achieved share reaches, instead of the share itself.
+    /// Empty (the default): the share itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coefficient_bands: Vec<CoefficientBand>,
 }
 
 /// Execution under 60 % is flagged.
@@ -220,6 +237,22 @@ impl Rules {
             .max_by_key(|b| b.label.chars().count())
     }
 
+    /// The share of the weight a row earns for the share of its target it achieved (0–1):
+    /// the share itself, or the coefficient of its band under the coefficient scheme.
+    pub fn earned(&self, achieved: Decimal) -> Decimal {
+        if self.coefficient_bands.is_empty() {
+            return achieved;
+        }
+        let percent = achieved
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .unwrap_or(Decimal::MAX);
+        self.coefficient_bands
+            .iter()
+            .filter(|b| percent >= b.min_percent)
+            .max_by_key(|b| b.min_percent)
+            .map_or(Decimal::ZERO, |b| b.coefficient)
+    }
+
     /// Severity of a finding code, after the profile's overrides.
     pub fn severity(&self, code: &str, default: Severity) -> Severity {
         self.severities.get(code).copied().unwrap_or(default)
@@ -280,6 +313,33 @@ impl Rules {
             out.push(format!(
                 "计算总分所需的最低可评价分值须在 0 到 100 之间、最多两位小数，实际为 {least}"
             ));
+        }
+        if self.coefficient_bands.len() > 20 {
+            out.push("得分系数档次最多 20 个".into());
+        }
+        let mut starts = std::collections::BTreeSet::new();
+        for band in &self.coefficient_bands {
+            if band.min_percent < Decimal::ZERO
+                || band.min_percent > hundred
+                || entity::Hundredths::from_decimal(band.min_percent).is_err()
+            {
+                out.push(format!(
+                    "得分系数档次的起点须在 0 到 100（%）之间、最多两位小数，实际为 {}",
+                    band.min_percent
+                ));
+            }
+            if band.coefficient < Decimal::ZERO
+                || band.coefficient > Decimal::ONE
+                || entity::Millionths::from_decimal(band.coefficient).is_err()
+            {
+                out.push(format!(
+                    "得分系数须在 0 到 1 之间、最多六位小数，实际为 {}",
+                    band.coefficient
+                ));
+            }
+            if !starts.insert(band.min_percent.normalize()) {
+                out.push(format!("得分系数档次的起点 {}% 重复", band.min_percent));
+            }
         }
         let tolerance = self.arithmetic_tolerance;
         if tolerance < Decimal::ZERO || entity::Hundredths::from_decimal(tolerance).is_err() {

@@ -144,6 +144,39 @@ fn implausible_target(
     }
 }
 
+/// Figures the parser read without confidence (see [`parse::Doubt`]): still compared, but the
+/// paper form should be checked.
+fn unsure_figures(
+    ind: &crate::domain::report::document::IndicatorDoc,
+    path: &str,
+    out: &mut Findings<'_>,
+) {
+    let texts = [
+        ("target", "年度指标值", Some(&ind.target.text)),
+        ("actual", "实际完成值", ind.actual.as_ref().map(|a| &a.text)),
+    ];
+    for (field, label, text) in texts {
+        let Some(text) = text else { continue };
+        for m in parse::read(text).measures() {
+            if let Some(doubt) = m.doubt {
+                out.add(
+                    "FIGURE_UNSURE",
+                    Severity::Warning,
+                    format!("{path}.{field}.text"),
+                    format!(
+                        "{label}“{text}”读取为 {}{}，但{}，请核对原表",
+                        m.comparator.map_or("", super::score::symbol),
+                        m.value.normalize(),
+                        doubt.message()
+                    ),
+                    None,
+                    Some(doubt.code().to_owned()),
+                );
+            }
+        }
+    }
+}
+
 /// Indicator, score and narrative checks.
 pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: &mut Findings<'_>) {
     let threshold = rules.over_achievement.threshold_percent;
@@ -251,6 +284,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
         }
         row_against_evidence(ind, a, &path, out);
         implausible_target(ind, &path, out);
+        unsure_figures(ind, &path, out);
         if let (Some(w), Some(s)) = (ind.weight, ind.declared_score)
             && (s < Decimal::ZERO || s > w)
         {

@@ -172,7 +172,7 @@ fn unit_of(m: &Measure) -> String {
     }
 }
 
-fn symbol(c: Comparator) -> &'static str {
+pub(crate) fn symbol(c: Comparator) -> &'static str {
     match c {
         Comparator::Gte => "≥",
         Comparator::Gt => ">",
@@ -428,7 +428,8 @@ fn judge(
         achievement,
         reason,
         comparisons,
-        Some(ratio),
+        // Under the profile's coefficient scheme, the share achieved earns its band's coefficient.
+        Some(rules.earned(ratio)),
         detail.join("；"),
     )
 }

@@ -28,26 +28,7 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 /// Most rows in each list of a report: far above real forms (the reference report has 16
 /// indicators, 17 sections, 3 finance units), low enough that a query's cost can count every
 /// row a list may hold (see `graphql::limits`).
-pub mod max_rows {
-    /// 年度主要工作内容.
-    pub const TASKS: usize = 100;
-    /// Finance units (收支单位).
-    pub const UNITS: usize = 100;
-    /// Funding lines (one per kind).
-    pub const FUNDING: usize = 10;
-    /// Qualitative goals.
-    pub const GOALS: usize = 50;
-    /// Indicators.
-    pub const INDICATORS: usize = 100;
-    /// Evaluators.
-    pub const EVALUATORS: usize = 30;
-    /// Opinions (one per kind).
-    pub const OPINIONS: usize = 10;
-    /// Narrative sections.
-    pub const SECTIONS: usize = 50;
-    /// Signatures on one report (several per evaluator over rounds of returns).
-    pub const SIGNATURES: usize = 100;
-}
+pub mod max_rows;
 /// Largest document, as compact JSON in bytes (about 330,000 Chinese characters; the
 /// reference report is 25 KB).
 pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;

@@ -48,6 +48,24 @@ fn sigs(text: &str) -> Vec<String> {
     }
 }
 
+/// A comparator read from a scanned look-alike marks its figure unsure; typed look-alikes and
+/// ordinary comparators do not.
+#[test]
+fn figures_from_scanned_look_alikes_are_marked_unsure() {
+    let doubt = |text: &str| -> Vec<Option<Doubt>> {
+        read(text).measures().iter().map(|m| m.doubt).collect()
+    };
+    assert_eq!(doubt("二100%"), [Some(Doubt::ScannedComparator)]);
+    assert_eq!(
+        doubt("覆盖率二95%，满意度≥90%"),
+        [Some(Doubt::ScannedComparator), None]
+    );
+    assert_eq!(doubt("﹦100%"), [None]);
+    assert_eq!(doubt("=100%"), [None]);
+    assert_eq!(doubt("第二100%"), [None]);
+    assert_eq!(doubt("≥2100%"), [None]);
+}
+
 #[test]
 fn variants_real_forms_write() {
     let cases: &[(&str, &[&str])] = &[
@@ -568,6 +586,7 @@ fn digits(v: Decimal) -> String {
 /// thousands separators normalised).
 fn in_text(text: &str, measures: &[Measure]) {
     let plain: String = normalise(text)
+        .0
         .into_iter()
         .filter(char::is_ascii_digit)
         .collect();
