@@ -15,6 +15,7 @@ mod authorization;
 mod cache;
 mod comments;
 mod contention;
+mod corpus;
 mod edge;
 mod external_ids;
 mod faults;

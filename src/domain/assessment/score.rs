@@ -549,10 +549,14 @@ pub fn assess(doc: &ReportDocument, rules: &Rules) -> Assessment {
         (applicable, raw) = (a, r);
     }
     let least = rules.min_assessed_weight;
-    let withheld = (applicable < least || applicable <= Decimal::ZERO).then(|| {
+    // Weights are whole hundredths, and the shares of one level-1 weight add up to it: the
+    // exact sum of six shares of 50 is 49.99…98 only because 50/6 has no end, so the sum is
+    // compared at the weights' own precision.
+    let assessed = applicable.round_dp(2);
+    let withheld = (assessed < least || assessed <= Decimal::ZERO).then(|| {
         format!(
             "可评价的分值合计 {}，少于计算总分所需的 {}（满分 100），不计算总分与等次",
-            applicable.round_dp(2).normalize(),
+            assessed.normalize(),
             least.normalize()
         )
     });

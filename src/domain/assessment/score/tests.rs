@@ -110,6 +110,19 @@ fn shared_weights_add_exactly_and_round_once() {
 }
 
 #[test]
+fn shares_of_a_weight_reach_the_least_assessed_weight_exactly() {
+    // 50 points over six rows: the exact sum 6 × 8.333… is 49.99…98 in 28 digits; the least
+    // the profile asks for (50) is reached, so the total is given.
+    let rows: Vec<_> = (1..=6)
+        .map(|n| output(&format!("≥{n}个"), &format!("{n}个")))
+        .collect();
+    let a = assess(&doc(serde_json::json!({ "indicators": rows })), &national());
+    assert_eq!(a.withheld, None);
+    assert_eq!(a.applicable_weight, d("50"));
+    assert_eq!(a.total, Some(d("100")));
+}
+
+#[test]
 fn a_total_is_never_above_a_hundred() {
     let mut rules = national();
     rules.over_achievement.score_cap_percent = d("150");
