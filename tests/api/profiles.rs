@@ -82,6 +82,24 @@ async fn profiles_are_data_and_select_by_jurisdiction() {
         .find(|p| p["code"] == "NATIONAL")
         .expect("national");
     assert_eq!(national["rules"]["coefficientBands"], json!([]));
+    // A severity override must name a check that exists (a typo would be silently ignored).
+    let mut typo = rules.clone();
+    typo["severities"] = json!([{ "code": "WEIGHT_SUM", "severity": "ERROR" }]);
+    let r = app
+        .gql(
+            Some(&admin),
+            upsert,
+            json!({ "i": { "code": "TYPO", "name": "坏", "rules": typo } }),
+        )
+        .await;
+    let e = &r["data"]["upsertScoringProfile"]["userErrors"][0];
+    assert_eq!(e["code"], "INVALID", "{r}");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("WEIGHT_SUM")),
+        "{r}"
+    );
     for bad_bands in [
         json!([{ "minPercent": "80", "coefficient": "1.5" }]),
         json!([{ "minPercent": "120", "coefficient": "1" }]),

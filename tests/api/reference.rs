@@ -222,3 +222,34 @@ async fn upsert_with_a_changed_document_updates_and_bumps_the_version() {
         "{stale}"
     );
 }
+
+/// The canonical form is a contract: stored signatures bind digests of it. The digests of the
+/// reference report and of the project fixture are pinned, so a change of the document's field
+/// order, names or number formatting (which would turn every stored signature invalid) fails
+/// here first; such a change needs a new signing scheme (README, “The content digest”).
+#[tokio::test]
+async fn content_digests_are_pinned() {
+    let app = TestApp::with_reference().await;
+    let r = app
+        .gql(
+            None,
+            "{ reports(first: 1) { nodes { contentDigest } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        r["data"]["reports"]["nodes"][0]["contentDigest"],
+        "3ae572ba4642775b5e27160a4e0542e98f0c2d425ed0b732ae886e1c5e3bf24f",
+        "{r}"
+    );
+    let project: Value =
+        serde_json::from_str(include_str!("../fixtures/project-report.json")).expect("project");
+    let r = app
+        .gql(Some(&app.preparer()), UPSERT, json!({ "input": project }))
+        .await;
+    assert_eq!(
+        r["data"]["upsertReport"]["report"]["contentDigest"],
+        "d6346cfc74c1f9a8233fe7b0387bc62335d223b84b060b8851a9f1f422e38c63",
+        "{r}"
+    );
+}

@@ -314,6 +314,13 @@ impl Rules {
                 "计算总分所需的最低可评价分值须在 0 到 100 之间、最多两位小数，实际为 {least}"
             ));
         }
+        for code in self.severities.keys() {
+            if super::finding::FindingCode::parse(code).is_none() {
+                out.push(format!(
+                    "严重程度设置中的检查代码 {code} 不存在（检查代码见 docs/domain.md 的检查清单）"
+                ));
+            }
+        }
         if self.coefficient_bands.len() > 20 {
             out.push("得分系数档次最多 20 个".into());
         }

@@ -1,7 +1,7 @@
 //! The reviewer's checks that read the indicators, the scores and the narrative, on top of an
 //! [`Assessment`].
 
-use super::finding::Findings;
+use super::finding::{FindingCode, Findings};
 use super::parse::{self, Dimension};
 use super::profile::{Achievement, Rules, Severity};
 use super::score::Assessment;
@@ -47,7 +47,7 @@ fn row_against_evidence(
         )
     {
         out.add(
-            "CORE_INDICATOR_NOT_MET",
+            FindingCode::CoreIndicatorNotMet,
             Severity::Warning,
             path.to_owned(),
             format!("核心指标未完全达成（{}）", a.explanation),
@@ -63,7 +63,7 @@ fn row_against_evidence(
         && expected != declared
     {
         out.add(
-            "COEFFICIENT_SCORE_MISMATCH",
+            FindingCode::CoefficientScoreMismatch,
             Severity::Warning,
             format!("{path}.declaredScore"),
             format!(
@@ -77,7 +77,7 @@ fn row_against_evidence(
     let full = declared >= weight && weight > Decimal::ZERO;
     match a.achievement {
         Achievement::NotMet | Achievement::PartiallyMet if full => out.add(
-            "FULL_MARKS_FOR_MISSED_TARGET",
+            FindingCode::FullMarksForMissedTarget,
             Severity::Warning,
             format!("{path}.declaredScore"),
             format!("指标未完全达成（{}），却填报满分 {declared}", a.explanation),
@@ -89,7 +89,7 @@ fn row_against_evidence(
             if declared < weight && a.reason != super::score::Reason::QualitativeBand =>
         {
             out.add(
-                "PARTIAL_MARKS_FOR_MET_TARGET",
+                FindingCode::PartialMarksForMetTarget,
                 Severity::Info,
                 format!("{path}.declaredScore"),
                 format!(
@@ -101,7 +101,7 @@ fn row_against_evidence(
             )
         }
         Achievement::NotAssessable if a.reason == super::score::Reason::TargetMissing => out.add(
-            "WEIGHT_WITHOUT_TARGET",
+            FindingCode::WeightWithoutTarget,
             Severity::Warning,
             format!("{path}.target"),
             format!("指标有分值 {weight}、得分 {declared}，但未填写年度指标值，得分无据可依"),
@@ -130,7 +130,7 @@ fn implausible_target(
             && (m.value > Decimal::ONE_HUNDRED || (rate && m.value < Decimal::ZERO))
         {
             out.add(
-                "TARGET_IMPLAUSIBLE",
+                FindingCode::TargetImplausible,
                 Severity::Warning,
                 format!("{path}.target.text"),
                 format!(
@@ -160,7 +160,7 @@ fn unsure_figures(
         for m in parse::read(text).measures() {
             if let Some(doubt) = m.doubt {
                 out.add(
-                    "FIGURE_UNSURE",
+                    FindingCode::FigureUnsure,
                     Severity::Warning,
                     format!("{path}.{field}.text"),
                     format!(
@@ -185,7 +185,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
         match a.achievement {
             Achievement::NotMet | Achievement::PartiallyMet if blank(&ind.deviation_reason) => out
                 .add(
-                    "DEVIATION_REASON_MISSING",
+                    FindingCode::DeviationReasonMissing,
                     Severity::Warning,
                     format!("{path}.deviationReason"),
                     format!(
@@ -197,7 +197,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
                 ),
             Achievement::NotAssessable if a.reason != super::score::Reason::TargetMissing => out
                 .add(
-                    "INDICATOR_NOT_ASSESSABLE",
+                    FindingCode::IndicatorNotAssessable,
                     Severity::Info,
                     path.clone(),
                     format!("无法自动评价：{}", a.explanation),
@@ -209,7 +209,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
         for c in &a.comparisons {
             if c.actual == c.target {
                 out.add(
-                    "ACTUAL_EQUALS_TARGET",
+                    FindingCode::ActualEqualsTarget,
                     Severity::Warning,
                     format!("{path}.actual"),
                     format!(
@@ -240,7 +240,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
                     );
                 if over > threshold {
                     out.add(
-                        "OVER_ACHIEVEMENT",
+                        FindingCode::OverAchievement,
                         Severity::Warning,
                         format!("{path}.actual"),
                         format!("{}完成值 {}{} 超过目标 {}{} 达 {}%（超过 {}%），请说明目标是否设定过低", c.label, c.actual.normalize(), c.unit, c.target.normalize(), c.unit, over, threshold),
@@ -257,7 +257,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
                 .find(|m| actual.text.contains(m.as_str()))
             {
                 out.add(
-                    "PARTIAL_YEAR_DATA",
+                    FindingCode::PartialYearData,
                     Severity::Warning,
                     format!("{path}.actual.text"),
                     format!("完成情况含“{marker}”，似为非全年数据，全年报告应填写全年完成值"),
@@ -272,7 +272,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
                     && (m.value < Decimal::ZERO || m.value > Decimal::ONE_HUNDRED)
                 {
                     out.add(
-                        "PERCENT_OUT_OF_RANGE",
+                        FindingCode::PercentOutOfRange,
                         Severity::Warning,
                         format!("{path}.actual.text"),
                         format!("{}为 {}%，不在 0–100% 之间且不是增长率", m.label, m.value),
@@ -289,7 +289,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             && (s < Decimal::ZERO || s > w)
         {
             out.add(
-                "SCORE_OVER_WEIGHT",
+                FindingCode::ScoreOverWeight,
                 Severity::Error,
                 format!("{path}.declaredScore"),
                 format!("得分 {s} 应在 0 到分值 {w} 之间"),
@@ -313,7 +313,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             && (share < band.min_percent || share > band.max_percent)
         {
             out.add(
-                "QUALITATIVE_SCORE_OUT_OF_BAND",
+                FindingCode::QualitativeScoreOutOfBand,
                 Severity::Error,
                 format!("{path}.declaredScore"),
                 format!(
@@ -363,7 +363,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             .any(|(_, a)| a.reason != super::score::Reason::TargetMissing);
         if !filled && weight > Decimal::ZERO {
             out.add(
-                "CATEGORY_NOT_REPORTED",
+                FindingCode::CategoryNotReported,
                 Severity::Warning,
                 "indicators",
                 format!(
@@ -395,7 +395,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
         );
         if sum != Decimal::ONE_HUNDRED {
             out.add(
-                "WEIGHTS_SUM",
+                FindingCode::WeightsSum,
                 Severity::Error,
                 "indicators",
                 format!("各指标分值（含预算执行率）之和应为 100，实际为 {sum}"),
@@ -419,7 +419,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             );
             if sum != declared {
                 out.add(
-                    "TOTAL_NOT_SUM",
+                    FindingCode::TotalNotSum,
                     Severity::Error,
                     "declaredScore",
                     format!(
@@ -437,7 +437,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
         && declared != assessed.score
     {
         out.add(
-            "EXECUTION_SCORE_MISMATCH",
+            FindingCode::ExecutionScoreMismatch,
             Severity::Error,
             "funding.declaredScore",
             format!("预算执行率 {}%，按规则得分应为 {}（分值 {} × 执行率，最高 100%），填报为 {declared}", assessed.rate, assessed.score, assessed.weight),
@@ -451,7 +451,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
         && initial != adjusted
     {
         out.add(
-            "BUDGET_ADJUSTED",
+            FindingCode::BudgetAdjusted,
             Severity::Info,
             "funding.adjustedBudget",
             format!(
@@ -469,7 +469,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             && (declared - computed).abs() > Decimal::new(1, 2)
         {
             out.add(
-                "DECLARED_RATE_MISMATCH",
+                FindingCode::DeclaredRateMismatch,
                 Severity::Warning,
                 format!("funding[{i}].declaredRate"),
                 format!("填报的执行率 {declared}% 与全年执行数 ÷ 全年预算数 = {computed}% 不符"),
@@ -482,7 +482,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
         && assessed.rate < rules.low_execution_percent
     {
         out.add(
-            "EXECUTION_LOW",
+            FindingCode::ExecutionLow,
             Severity::Warning,
             "funding.executed",
             format!(
@@ -500,7 +500,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
     {
         let diff = declared.saturating_sub(total);
         out.add(
-            "DECLARED_SCORE_DIFFERS",
+            FindingCode::DeclaredScoreDiffers,
             if diff > Decimal::from(5) {
                 Severity::Warning
             } else {
@@ -518,7 +518,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
     }
     if assessment.grade_matches == Some(false) {
         out.add(
-            "DECLARED_GRADE_NOT_SUPPORTED",
+            FindingCode::DeclaredGradeNotSupported,
             Severity::Warning,
             "declaredGrade",
             format!(
@@ -565,7 +565,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
                     && m.base_value != *v
                 {
                     out.add(
-                        "NARRATIVE_CONTRADICTS_TABLES",
+                        FindingCode::NarrativeContradictsTables,
                         Severity::Warning,
                         path.clone(),
                         format!(
@@ -588,7 +588,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             .find(|m| text.contains(m.as_str()))
         {
             out.add(
-                "PARTIAL_YEAR_DATA",
+                FindingCode::PartialYearData,
                 Severity::Info,
                 path.clone(),
                 format!("文字部分含“{marker}”，引用了非全年数据"),

@@ -3,7 +3,7 @@
 //! plausibility of headcounts and amounts. Exact `Decimal` arithmetic; the tolerance is the
 //! profile's (0 by default).
 
-use super::finding::Findings;
+use super::finding::{FindingCode, Findings};
 use super::profile::{Rules, Severity};
 use crate::domain::report::document::{FinanceRow, FundingLine, ReportDocument};
 use entity::{FundingLineKind, ReportKind};
@@ -25,7 +25,7 @@ fn sum(parts: &[Option<Decimal>]) -> Option<Decimal> {
 }
 
 struct Identity<'r> {
-    code: &'static str,
+    code: FindingCode,
     path: &'static str,
     total_label: &'static str,
     parts_label: &'static str,
@@ -43,7 +43,7 @@ fn identities(row: &FinanceRow) -> Vec<Identity<'_>> {
     );
     vec![
         Identity {
-            code: "INCOME_TOTAL_MISMATCH",
+            code: FindingCode::IncomeTotalMismatch,
             path: "income.total",
             total_label: "收入合计",
             parts_label: "上年结转、公共财政拨款、政府基金拨款、纳入专户管理的非税收入拨款与其他收入之和",
@@ -58,7 +58,7 @@ fn identities(row: &FinanceRow) -> Vec<Identity<'_>> {
             row: &row.name,
         },
         Identity {
-            code: "EXPENDITURE_TOTAL_MISMATCH",
+            code: FindingCode::ExpenditureTotalMismatch,
             path: "expenditure.total",
             total_label: "支出合计",
             parts_label: "基本支出与项目支出之和",
@@ -67,7 +67,7 @@ fn identities(row: &FinanceRow) -> Vec<Identity<'_>> {
             row: &row.name,
         },
         Identity {
-            code: "BASIC_EXPENDITURE_MISMATCH",
+            code: FindingCode::BasicExpenditureMismatch,
             path: "expenditure.basic",
             total_label: "基本支出",
             parts_label: "人员支出与公用支出之和",
@@ -76,7 +76,7 @@ fn identities(row: &FinanceRow) -> Vec<Identity<'_>> {
             row: &row.name,
         },
         Identity {
-            code: "THREE_PUBLIC_TOTAL_MISMATCH",
+            code: FindingCode::ThreePublicTotalMismatch,
             path: "threePublic.total",
             total_label: "三公经费合计",
             parts_label: "公务接待费、公务用车运维费、公务用车购置费与因公出国（境）费之和",
@@ -90,7 +90,7 @@ fn identities(row: &FinanceRow) -> Vec<Identity<'_>> {
             row: &row.name,
         },
         Identity {
-            code: "FIXED_ASSETS_TOTAL_MISMATCH",
+            code: FindingCode::FixedAssetsTotalMismatch,
             path: "fixedAssets.total",
             total_label: "固定资产合计",
             parts_label: "在用、出租与其他固定资产之和",
@@ -125,7 +125,7 @@ fn check_row(out: &mut Findings<'_>, tolerance: Decimal, prefix: &str, row: &Fin
                 );
             }
             (None, Some(parts)) => out.add(
-                "TOTAL_BLANK",
+                FindingCode::TotalBlank,
                 Severity::Warning,
                 format!("{prefix}.{}", id.path),
                 format!(
@@ -147,7 +147,7 @@ fn check_row(out: &mut Findings<'_>, tolerance: Decimal, prefix: &str, row: &Fin
         let expected = income - spent;
         if (balance - expected).abs() > tolerance {
             out.add(
-                "CURRENT_BALANCE_MISMATCH",
+                FindingCode::CurrentBalanceMismatch,
                 Severity::Error,
                 format!("{prefix}.expenditure.currentBalance"),
                 format!(
@@ -169,7 +169,7 @@ fn check_row(out: &mut Findings<'_>, tolerance: Decimal, prefix: &str, row: &Fin
         let balance = path.ends_with("Balance");
         if v < Decimal::ZERO && !balance {
             out.add(
-                "NEGATIVE_AMOUNT",
+                FindingCode::NegativeAmount,
                 Severity::Warning,
                 format!("{prefix}.{path}"),
                 format!("{}：{}为负数 {} 万元", row.name, label, money(v)),
@@ -179,7 +179,7 @@ fn check_row(out: &mut Findings<'_>, tolerance: Decimal, prefix: &str, row: &Fin
         }
         if v.abs() >= Decimal::from(YUAN_SUSPECT) {
             out.add(
-                "AMOUNT_IN_YUAN",
+                FindingCode::AmountInYuan,
                 Severity::Warning,
                 format!("{prefix}.{path}"),
                 format!(
@@ -263,7 +263,7 @@ fn check_summary(out: &mut Findings<'_>, doc: &ReportDocument) {
     {
         match (filed, computed) {
             (Some(f), Some(c)) if f != c => out.add(
-                "SUMMARY_MISMATCH",
+                FindingCode::SummaryMismatch,
                 Severity::Error,
                 format!("finance.summary.{path}"),
                 format!(
@@ -282,7 +282,7 @@ fn check_summary(out: &mut Findings<'_>, doc: &ReportDocument) {
     }
     if blank_with_values > 0 {
         out.add(
-            "SUMMARY_BLANK",
+            FindingCode::SummaryBlank,
             Severity::Warning,
             "finance.summary",
             format!("“{}”行有 {blank_with_values} 个单元格未填写，而各单位在这些栏目有数据（系统已按单位合计）", filed.name),
@@ -302,7 +302,7 @@ fn check_funding(out: &mut Findings<'_>, tolerance: Decimal, funding: &[FundingL
     let Some((ti, total)) = line(FundingLineKind::Total) else {
         if !funding.is_empty() {
             out.add(
-                "FUNDING_TOTAL_MISSING",
+                FindingCode::FundingTotalMissing,
                 Severity::Error,
                 "funding",
                 "资金情况缺少“年度资金总额”行",
@@ -332,7 +332,7 @@ fn check_funding(out: &mut Findings<'_>, tolerance: Decimal, funding: &[FundingL
             && (t - p).abs() > tolerance
         {
             out.add(
-                "FUNDING_TOTAL_MISMATCH",
+                FindingCode::FundingTotalMismatch,
                 Severity::Error,
                 format!("funding[{ti}].{field}"),
                 format!("年度资金总额的{label}为 {} 万元，本年财政拨款、上年结转资金与其他资金之和为 {} 万元，相差 {} 万元", money(t), money(p), money(t - p)),
@@ -346,7 +346,7 @@ fn check_funding(out: &mut Findings<'_>, tolerance: Decimal, funding: &[FundingL
             && done > budget
         {
             out.add(
-                "EXECUTED_OVER_BUDGET",
+                FindingCode::ExecutedOverBudget,
                 Severity::Error,
                 format!("funding[{i}].executed"),
                 format!(
@@ -362,7 +362,7 @@ fn check_funding(out: &mut Findings<'_>, tolerance: Decimal, funding: &[FundingL
             && (s < Decimal::ZERO || s > w)
         {
             out.add(
-                "SCORE_OVER_WEIGHT",
+                FindingCode::ScoreOverWeight,
                 Severity::Error,
                 format!("funding[{i}].declaredScore"),
                 format!("得分 {s} 应在 0 到分值 {w} 之间"),
@@ -391,7 +391,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
     check_funding(out, tolerance, &doc.funding);
     if doc.kind.0 == ReportKind::Project && doc.funding.is_empty() {
         out.add(
-            "FUNDING_MISSING",
+            FindingCode::FundingMissing,
             Severity::Error,
             "funding",
             "项目支出绩效自评表应填写资金情况（年度资金总额等）",
@@ -403,7 +403,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
     // Completeness of the cover and the declared result.
     if doc.unit_name.trim().is_empty() {
         out.add(
-            "UNIT_NAME_MISSING",
+            FindingCode::UnitNameMissing,
             Severity::Error,
             "unitName",
             "封面“部门（单位）名称”未填写：可先保存草稿，提交前须补全",
@@ -414,7 +414,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
     if blank(&doc.budget_code) {
         out.add(
-            "BUDGET_CODE_MISSING",
+            FindingCode::BudgetCodeMissing,
             Severity::Warning,
             "budgetCode",
             "封面“预算编码”未填写",
@@ -424,7 +424,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
     }
     if doc.report_date.is_none() {
         out.add(
-            "REPORT_DATE_MISSING",
+            FindingCode::ReportDateMissing,
             Severity::Warning,
             "reportDate",
             "封面“报告日期”未填写",
@@ -434,7 +434,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
     }
     if doc.declared_score.is_none() {
         out.add(
-            "DECLARED_SCORE_MISSING",
+            FindingCode::DeclaredScoreMissing,
             Severity::Warning,
             "declaredScore",
             "未填写绩效自评综合得分",
@@ -444,7 +444,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
     }
     if blank(&doc.declared_grade) {
         out.add(
-            "DECLARED_GRADE_MISSING",
+            FindingCode::DeclaredGradeMissing,
             Severity::Warning,
             "declaredGrade",
             "未填写评价等次",
@@ -454,7 +454,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
     }
     if doc.sections.is_empty() {
         out.add(
-            "NARRATIVE_MISSING",
+            FindingCode::NarrativeMissing,
             Severity::Warning,
             "sections",
             "缺少评价报告综述（文字部分）",
@@ -464,7 +464,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
     }
     if doc.evaluators.is_empty() {
         out.add(
-            "EVALUATORS_MISSING",
+            FindingCode::EvaluatorsMissing,
             Severity::Warning,
             "evaluators",
             "未填写评价人员",
@@ -477,7 +477,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
         let by_label = rules.band_of_label(grade);
         match (by_score, by_label) {
             (Some(s), Some(l)) if s.grade != l.grade => out.add(
-                "GRADE_MISMATCH",
+                FindingCode::GradeMismatch,
                 Severity::Error,
                 "declaredGrade",
                 format!(
@@ -488,7 +488,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
                 Some(grade.to_owned()),
             ),
             (_, None) => out.add(
-                "GRADE_UNKNOWN",
+                FindingCode::GradeUnknown,
                 Severity::Warning,
                 "declaredGrade",
                 format!("等次“{grade}”不在本地评分规则的等次中"),
@@ -516,7 +516,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
         let rate =
             (Decimal::from(actual) * Decimal::ONE_HUNDRED / Decimal::from(authorised)).round_dp(2);
         out.add(
-            "HEADCOUNT_OVER_AUTHORISED",
+            FindingCode::HeadcountOverAuthorised,
             Severity::Warning,
             "profile.actualHeadcount",
             format!("实有人数 {actual} 人超过人员编制 {authorised} 人，在职人员控制率 {rate}%"),
