@@ -143,6 +143,7 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             config.max_subscriptions_per_caller,
         )),
         documents: graphql::documents::Documents::new(DOCUMENT_CACHE_BYTES),
+        persisted: graphql::persisted::PersistedQueries::new(DOCUMENT_CACHE_BYTES),
     });
     let rate = state.rate.clone();
     loops.spawn(async move {

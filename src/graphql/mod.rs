@@ -20,6 +20,7 @@ mod loaders;
 mod node;
 pub mod order;
 mod payload;
+pub mod persisted;
 pub mod precheck;
 mod recheck;
 mod report;

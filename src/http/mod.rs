@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod cache;
 mod call;
+mod capped;
 mod log;
 mod ops;
 pub mod rate;
@@ -12,6 +13,7 @@ pub mod serve;
 mod ws;
 
 use call::Call;
+use capped::Capped;
 pub use log::Escaped;
 use log::safe_request_id;
 use ops::{health, metrics, ready};
@@ -69,6 +71,8 @@ pub struct Shared {
     pub subscriptions: Arc<crate::graphql::limits::SubscriptionRegistry>,
     /// Parsed documents by text.
     pub documents: crate::graphql::documents::Documents,
+    /// Automatic persisted queries: query texts by their SHA-256.
+    pub persisted: crate::graphql::persisted::PersistedQueries,
     /// Cancelled when the service shuts down; WebSocket sessions are tracked so that shutdown
     /// can wait for them to close.
     pub lifecycle: Lifecycle,
@@ -477,7 +481,10 @@ async fn respond(
     // A single query may be answered from, and kept in, the response cache.
     let mut keep = None;
     let response = match batch {
-        BatchRequest::Single(request) => {
+        BatchRequest::Single(mut request) => {
+            if let Err(refused) = state.persisted.resolve(&mut request) {
+                return refused_document(&viewer, format, refused, started);
+            }
             if let Err(refused) = crate::graphql::precheck::check(&request.query, &state.limits) {
                 return refused_document(&viewer, format, refused, started);
             }
@@ -501,9 +508,12 @@ async fn respond(
         }
         BatchRequest::Batch(requests) => {
             let mut out = Vec::with_capacity(requests.len());
-            for request in requests {
+            for mut request in requests {
                 // Nothing parses a document before it passes the pre-check.
-                if let Err(refused) = crate::graphql::precheck::check(&request.query, &state.limits)
+                if let Err(refused) = state
+                    .persisted
+                    .resolve(&mut request)
+                    .and_then(|()| crate::graphql::precheck::check(&request.query, &state.limits))
                 {
                     out.push(async_graphql::Response::from_errors(vec![refused]));
                     continue;
@@ -581,39 +591,6 @@ fn refused_document(
     }
 }
 
-/// A buffer that refuses to grow past its cap, so an answer over the response limit stops
-/// being serialized as soon as it passes it.
-struct Capped {
-    buf: Vec<u8>,
-    cap: usize,
-    over: bool,
-}
-
-impl Capped {
-    fn new(cap: usize) -> Self {
-        Self {
-            buf: Vec::new(),
-            cap,
-            over: false,
-        }
-    }
-}
-
-impl std::io::Write for Capped {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        if self.buf.len() + data.len() > self.cap {
-            self.over = true;
-            return Err(std::io::Error::other("response over the cap"));
-        }
-        self.buf.extend_from_slice(data);
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn json_response(status: StatusCode, format: Format, body: axum::body::Bytes) -> Response {
     (
         status,
@@ -652,7 +629,7 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
         Ok(v) => v,
         Err(response) => return response,
     };
-    let request = match async_graphql::http::parse_query_string(query) {
+    let mut request = match async_graphql::http::parse_query_string(query) {
         Ok(r) => r,
         Err(e) => {
             return error_response(
@@ -661,7 +638,11 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
             );
         }
     };
-    if let Err(refused) = crate::graphql::precheck::check(&request.query, &state.limits) {
+    if let Err(refused) = state
+        .persisted
+        .resolve(&mut request)
+        .and_then(|()| crate::graphql::precheck::check(&request.query, &state.limits))
+    {
         return refused_document(&viewer, format, refused, started);
     }
     if is_mutation(&state, &request) {

@@ -27,6 +27,7 @@ mod migrations;
 mod money;
 mod operations;
 mod pagination;
+mod persisted;
 mod profiles;
 mod ranges;
 mod real_forms;

@@ -1,0 +1,188 @@
+//! Automatic persisted queries (the Apollo APQ protocol, which Apollo Client's persisted-query
+//! link and urql's persisted exchange speak): a client first sends only the SHA-256 of its
+//! query in `extensions.persistedQuery`; if the server does not know it, the answer is the error
+//! `PERSISTED_QUERY_NOT_FOUND` and the client sends the hash with the query, which registers
+//! it. A hash that is not the query's is refused (`PERSISTED_QUERY_HASH_MISMATCH`), so one
+//! client cannot register another text under a hash others use.
+//!
+//! Registered texts are held like parsed documents (`super::documents`): bounded by their total
+//! length, after which the store starts again empty (clients then send the query again, as the
+//! protocol expects). Only texts of at most the pre-check's query size are kept.
+
+use super::limits::refusal;
+use async_graphql::ServerError;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Query texts by the SHA-256 of their text.
+pub struct PersistedQueries {
+    inner: Mutex<Inner>,
+    max_bytes: usize,
+}
+
+#[derive(Default)]
+struct Inner {
+    by_hash: HashMap<[u8; 32], Box<str>>,
+    bytes: usize,
+}
+
+impl PersistedQueries {
+    /// A store holding at most `max_bytes` of query text in all (0: keeps none, so every
+    /// hash-only request is answered PERSISTED_QUERY_NOT_FOUND and the client sends its query).
+    pub fn new(max_bytes: usize) -> Self {
+        Self {
+            inner: Mutex::new(Inner::default()),
+            max_bytes,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies `extensions.persistedQuery` of a request, if it has one: fills in the query of
+    /// a known hash, registers a query sent with its hash, or refuses with a coded error.
+    pub fn resolve(&self, request: &mut async_graphql::Request) -> Result<(), ServerError> {
+        let Some(persisted) = request.extensions.get("persistedQuery") else {
+            return Ok(());
+        };
+        let value = serde_json::to_value(persisted).unwrap_or_default();
+        let version = value.get("version").and_then(serde_json::Value::as_i64);
+        let hash = value
+            .get("sha256Hash")
+            .and_then(serde_json::Value::as_str)
+            .and_then(decode_hex);
+        let (Some(1), Some(hash)) = (version, hash) else {
+            return Err(refusal(
+                "PERSISTED_QUERY_NOT_SUPPORTED",
+                "extensions.persistedQuery 须为 {\"version\": 1, \"sha256Hash\": \"<64 位十六进制>\"}"
+                    .into(),
+                None,
+            ));
+        };
+        if request.query.is_empty() {
+            return match self.lock().by_hash.get(&hash) {
+                Some(query) => {
+                    request.query = query.to_string();
+                    Ok(())
+                }
+                None => Err(refusal(
+                    "PERSISTED_QUERY_NOT_FOUND",
+                    "PersistedQueryNotFound：服务端未登记该查询的哈希，请连同 query 一并重新发送"
+                        .into(),
+                    None,
+                )),
+            };
+        }
+        let actual: [u8; 32] = Sha256::digest(request.query.as_bytes()).into();
+        if actual != hash {
+            return Err(refusal(
+                "PERSISTED_QUERY_HASH_MISMATCH",
+                "extensions.persistedQuery.sha256Hash 与 query 文本的 SHA-256 不一致".into(),
+                None,
+            ));
+        }
+        let len = request.query.len();
+        if len <= self.max_bytes {
+            let mut inner = self.lock();
+            if !inner.by_hash.contains_key(&hash) {
+                if inner.bytes + len > self.max_bytes {
+                    inner.by_hash.clear();
+                    inner.bytes = 0;
+                }
+                inner.by_hash.insert(hash, request.query.as_str().into());
+                inner.bytes += len;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// 64 hexadecimal digits as 32 bytes (either case).
+fn decode_hex(text: &str) -> Option<[u8; 32]> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let digit = |b: u8| char::from(b).to_digit(16);
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks_exact(2).enumerate() {
+        let &[hi, lo] = pair else { return None };
+        let (hi, lo) = (digit(hi)?, digit(lo)?);
+        *out.get_mut(i)? = u8::try_from(hi * 16 + lo).ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(query: &str, hash: &str) -> async_graphql::Request {
+        let mut r = async_graphql::Request::new(query);
+        r.extensions.insert(
+            "persistedQuery".into(),
+            async_graphql::Value::from_json(
+                serde_json::json!({ "version": 1, "sha256Hash": hash }),
+            )
+            .unwrap_or_default(),
+        );
+        r
+    }
+
+    fn code(e: &ServerError) -> String {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_apollo_round_trip() {
+        let store = PersistedQueries::new(1024);
+        let query = "{ __typename }";
+        let hash = format!("{:x}", Sha256::digest(query.as_bytes()));
+        let mut first = request("", &hash);
+        let e = store.resolve(&mut first).expect_err("unknown");
+        assert_eq!(code(&e), "\"PERSISTED_QUERY_NOT_FOUND\"");
+        let mut wrong = request("{ viewer { roles } }", &hash);
+        let e = store.resolve(&mut wrong).expect_err("mismatch");
+        assert_eq!(code(&e), "\"PERSISTED_QUERY_HASH_MISMATCH\"");
+        store
+            .resolve(&mut request(query, &hash.to_uppercase()))
+            .expect("registers");
+        let mut again = request("", &hash);
+        store.resolve(&mut again).expect("known");
+        assert_eq!(again.query, query);
+        for bad in ["", "zz", &"g".repeat(64), &"ä".repeat(32)] {
+            let e = store.resolve(&mut request("", bad)).expect_err("bad hash");
+            assert_eq!(code(&e), "\"PERSISTED_QUERY_NOT_SUPPORTED\"", "{bad}");
+        }
+        // Without the extension a request is left as it is.
+        let mut plain = async_graphql::Request::new(query);
+        store.resolve(&mut plain).expect("plain");
+        assert_eq!(plain.query, query);
+    }
+
+    #[test]
+    fn the_store_is_bounded() {
+        let store = PersistedQueries::new(20);
+        let queries = ["{ a }", "{ bb }", "{ ccc }", "{ dddd }", "{ eeeee }"];
+        for q in queries {
+            let hash = format!("{:x}", Sha256::digest(q.as_bytes()));
+            store.resolve(&mut request(q, &hash)).expect("registers");
+            assert!(store.lock().bytes <= 20);
+        }
+        let too_long = "{ a b c d e f g h i j k }";
+        let hash = format!("{:x}", Sha256::digest(too_long.as_bytes()));
+        store
+            .resolve(&mut request(too_long, &hash))
+            .expect("answered, not kept");
+        let e = store
+            .resolve(&mut request("", &hash))
+            .expect_err("not kept");
+        assert_eq!(code(&e), "\"PERSISTED_QUERY_NOT_FOUND\"");
+    }
+}
