@@ -114,3 +114,68 @@ async fn node_and_nodes_resolve_global_ids() {
     );
     assert_eq!(dept["data"]["departments"]["totalCount"], 2);
 }
+
+/// `updatedSince` / `updatedBefore` (and the `created` pair) select half-open windows of time:
+/// consecutive windows neither miss nor repeat a report, and a report's own `updatedAt` (shown
+/// to the millisecond, stored finer) includes it.
+#[tokio::test]
+async fn reports_filter_by_time_windows() {
+    let app = TestApp::spawn().await;
+    let mut ids = Vec::new();
+    for unit in ["甲单位", "乙单位", "丙单位"] {
+        ids.push(app.create_report(2024, unit, None).await);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let token = app.preparer();
+    let times = app
+        .gql(
+            Some(&token),
+            "{ reports(orderBy: [{ field: CREATED_AT, direction: ASC }]) { nodes { id createdAt updatedAt } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = times["data"]["reports"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .clone();
+    assert_eq!(nodes.len(), 3, "{times}");
+    let q = "query($f: ReportFilter) { reports(filter: $f, orderBy: [{ field: CREATED_AT, direction: ASC }]) { nodes { id } } }";
+    let ids_of = |body: &Value| -> Vec<String> {
+        body["data"]["reports"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let window = |f: Value| {
+        let app = &app;
+        let token = token.clone();
+        async move { app.gql(Some(&token), q, json!({ "f": f })).await }
+    };
+    let second = &nodes[1];
+    let since = window(json!({ "updatedSince": second["updatedAt"] })).await;
+    assert_eq!(
+        ids_of(&since),
+        vec![ids[1].clone(), ids[2].clone()],
+        "{since}"
+    );
+    let before = window(json!({ "updatedBefore": second["updatedAt"] })).await;
+    assert_eq!(ids_of(&before), vec![ids[0].clone()], "{before}");
+    let created = window(
+        json!({ "createdSince": nodes[0]["createdAt"], "createdBefore": nodes[2]["createdAt"] }),
+    )
+    .await;
+    assert_eq!(
+        ids_of(&created),
+        vec![ids[0].clone(), ids[1].clone()],
+        "{created}"
+    );
+    let empty = window(json!({ "updatedSince": "2999-01-01T00:00:00Z" })).await;
+    assert_eq!(ids_of(&empty), Vec::<String>::new());
+    let bad = window(json!({ "updatedSince": "昨天" })).await;
+    assert_eq!(
+        bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{bad}"
+    );
+}

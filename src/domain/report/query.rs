@@ -27,6 +27,14 @@ pub struct ReportFilter {
     pub status: Option<ReportStatus>,
     /// Text searched in unit name, title and project name.
     pub search: Option<String>,
+    /// Changed at or after this moment.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Changed before this moment.
+    pub updated_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Created at or after this moment.
+    pub created_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Created before this moment.
+    pub created_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Report sort fields.
@@ -95,6 +103,19 @@ pub fn condition(filter: &ReportFilter) -> Condition {
                 .add(contains(report::Column::Title, &pattern))
                 .add(contains(report::Column::ProjectName, &pattern)),
         );
+    }
+    // Half-open ranges [since, before): consecutive windows neither miss nor repeat a report.
+    if let Some(t) = filter.updated_since {
+        c = c.add(report::Column::UpdatedAt.gte(t));
+    }
+    if let Some(t) = filter.updated_before {
+        c = c.add(report::Column::UpdatedAt.lt(t));
+    }
+    if let Some(t) = filter.created_since {
+        c = c.add(report::Column::CreatedAt.gte(t));
+    }
+    if let Some(t) = filter.created_before {
+        c = c.add(report::Column::CreatedAt.lt(t));
     }
     c
 }

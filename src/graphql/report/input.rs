@@ -562,6 +562,17 @@ pub struct ReportFilter {
     /// TOO_LONG).
     #[graphql(validator(custom = "crate::graphql::input_guard::SearchTerm"))]
     pub search: Option<String>,
+    /// Changed at or after this moment (`updatedAt` ≥ it). With `updatedBefore` a half-open
+    /// window, so a sync job that asks for [T1, T2) and then [T2, T3) neither misses nor
+    /// repeats a report; stored times are finer than the milliseconds shown, so passing a
+    /// report's own `updatedAt` includes that report.
+    pub updated_since: Option<DateTime>,
+    /// Changed before this moment (`updatedAt` < it).
+    pub updated_before: Option<DateTime>,
+    /// Created at or after this moment.
+    pub created_since: Option<DateTime>,
+    /// Created before this moment.
+    pub created_before: Option<DateTime>,
 }
 
 impl ReportFilter {
@@ -577,6 +588,10 @@ impl ReportFilter {
             kind: self.kind.map(Into::into),
             status: self.status.map(Into::into),
             search: self.search,
+            updated_since: self.updated_since.map(|t| t.0),
+            updated_before: self.updated_before.map(|t| t.0),
+            created_since: self.created_since.map(|t| t.0),
+            created_before: self.created_before.map(|t| t.0),
         })
     }
 }
