@@ -233,3 +233,11 @@ impl Operation {
         Operation::ALL.into_iter().find(|o| o.as_str() == name)
     }
 }
+
+/// The feed cursor of an event (the same as its edge cursor).
+pub fn cursor_of(e: &change_event::Model) -> String {
+    crate::domain::pagination::cursor(
+        vec![crate::domain::pagination::KeyValue::I(e.sequence)],
+        e.id,
+    )
+}

@@ -9,6 +9,7 @@ pub mod db;
 pub mod department;
 pub mod events;
 pub mod field_error;
+pub mod global_id;
 pub mod idempotency;
 pub mod money;
 pub mod pagination;

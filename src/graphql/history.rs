@@ -1,6 +1,7 @@
 //! Change events: a report's history (and, later, the sync feed).
 
 use super::scalars::DateTime;
+use crate::domain::global_id;
 use async_graphql::{Enum, SimpleObject};
 use entity::change_event;
 
@@ -43,16 +44,26 @@ pub struct ChangeEvent {
     pub cursor: String,
     /// Event ID (UUID), unique; use it to deduplicate deliveries.
     pub id: String,
-    /// ID (UUID) of the department concerned.
+    /// Raw UUID of the department concerned; `departmentGlobalId` is the ID the API takes.
+    #[graphql(deprecation = "a raw UUID: use departmentGlobalId (2026-11-29)")]
     pub department_id: Option<String>,
+    /// Global ID of the department concerned (for `department(id:)`, `node`, filters).
+    pub department_global_id: Option<async_graphql::ID>,
     /// Position in the feed; strictly increasing.
     pub sequence: i64,
     /// Type of the entity changed: Report, Signature or ReviewComment.
     pub entity_type: String,
-    /// ID (UUID) of the entity changed.
+    /// Raw UUID of the entity changed; `entityGlobalId` is the ID the API takes.
+    #[graphql(deprecation = "a raw UUID: use entityGlobalId (2026-11-29)")]
     pub entity_id: String,
-    /// ID (UUID) of the report concerned.
+    /// Global ID of the entity changed, for the types that have one (Report, ReviewComment; a
+    /// Signature has none: reach it through `reportGlobalId`).
+    pub entity_global_id: Option<async_graphql::ID>,
+    /// Raw UUID of the report concerned; `reportGlobalId` is the ID the API takes.
+    #[graphql(deprecation = "a raw UUID: use reportGlobalId (2026-11-29)")]
     pub report_id: Option<String>,
+    /// Global ID of the report concerned (for `report(id:)`, `node`, `ChangeFilter.reportId`).
+    pub report_global_id: Option<async_graphql::ID>,
     /// What happened.
     pub operation: ChangeOperation,
     /// The report's version after the change.
@@ -65,14 +76,23 @@ pub struct ChangeEvent {
 
 impl From<change_event::Model> for ChangeEvent {
     fn from(e: change_event::Model) -> Self {
+        let entity_global_id =
+            global_id::of_entity(&e.entity_type, e.entity_id).map(async_graphql::ID);
         ChangeEvent {
-            cursor: cursor_of(&e),
+            entity_global_id,
+            cursor: crate::domain::change::cursor_of(&e),
             id: e.id.to_string(),
             department_id: e.department_id.map(|d| d.to_string()),
+            department_global_id: e
+                .department_id
+                .map(|d| async_graphql::ID(global_id::encode("Department", d))),
             sequence: e.sequence,
             entity_type: e.entity_type,
             entity_id: e.entity_id.to_string(),
             report_id: e.report_id.map(|r| r.to_string()),
+            report_global_id: e
+                .report_id
+                .map(|r| async_graphql::ID(global_id::encode("Report", r))),
             operation: crate::domain::change::Operation::parse(&e.operation)
                 .unwrap_or(crate::domain::change::Operation::Update)
                 .into(),
@@ -84,14 +104,6 @@ impl From<change_event::Model> for ChangeEvent {
 }
 
 super::connection::connection!(ChangeConnection, ChangeEdge, ChangeEvent, "change events");
-
-/// The feed cursor of an event (the same as its edge cursor).
-pub fn cursor_of(e: &change_event::Model) -> String {
-    crate::domain::pagination::cursor(
-        vec![crate::domain::pagination::KeyValue::I(e.sequence)],
-        e.id,
-    )
-}
 
 /// Which events of the feed.
 #[derive(async_graphql::InputObject, Default)]

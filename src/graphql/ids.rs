@@ -43,7 +43,7 @@ impl Kind {
 
 /// The global ID of a row.
 pub fn encode(kind: Kind, id: Uuid) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))
+    ID(crate::domain::global_id::encode(kind.name(), id))
 }
 
 /// Reads any global ID.

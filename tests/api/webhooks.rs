@@ -109,7 +109,41 @@ async fn deliveries_are_signed_and_retried_until_accepted() {
         Some(event["reportId"].as_str().unwrap_or("")),
         decoded.strip_prefix("Report:")
     );
+    // The body links to the API: global IDs the API takes, the feed's cursor, milliseconds.
+    assert_eq!(event["reportGlobalId"], report.as_str(), "{event}");
+    assert_eq!(event["entityGlobalId"], report.as_str());
+    assert!(event["departmentGlobalId"].is_string(), "{event}");
+    assert!(event.get("externalId").is_some(), "{event}");
+    let occurred = event["occurredAt"].as_str().expect("occurredAt");
+    assert_eq!(
+        occurred.len(),
+        "2026-11-29T15:25:21.123Z".len(),
+        "{occurred}"
+    );
     let admin = app.token(&["ADMIN"], &["*"]);
+    let feed = app
+        .gql(
+            Some(&admin),
+            "{ changes(first: 1) { nodes { cursor reportGlobalId entityGlobalId departmentGlobalId occurredAt } } }",
+            json!({}),
+        )
+        .await;
+    let first = &feed["data"]["changes"]["nodes"][0];
+    assert_eq!(first["cursor"], event["cursor"], "{feed} {event}");
+    assert_eq!(first["reportGlobalId"], event["reportGlobalId"]);
+    assert_eq!(first["departmentGlobalId"], event["departmentGlobalId"]);
+    assert_eq!(first["occurredAt"], event["occurredAt"]);
+    let linked = app
+        .gql(
+            Some(&admin),
+            "query($id: ID!) { report(id: $id) { unitName } department(id: $d) { code } }"
+                .replace("$id: ID!)", "$id: ID!, $d: ID!)")
+                .as_str(),
+            json!({ "id": event["reportGlobalId"], "d": event["departmentGlobalId"] }),
+        )
+        .await;
+    assert_eq!(linked["data"]["report"]["unitName"], "推送", "{linked}");
+    assert_eq!(linked["data"]["department"]["code"], "YX-KGJ", "{linked}");
     tokio::time::sleep(Duration::from_millis(200)).await;
     let list = app
         .gql(

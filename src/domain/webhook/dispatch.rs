@@ -151,19 +151,14 @@ pub async fn deliver_due(db: &Db, client: &reqwest::Client) -> Result<usize, App
         ) else {
             continue;
         };
-        let body = serde_json::to_vec(&serde_json::json!({
-            "id": event.id,
-            "sequence": event.sequence,
-            "entityType": event.entity_type,
-            "entityId": event.entity_id,
-            "reportId": event.report_id,
-            "departmentId": event.department_id,
-            "operation": event.operation,
-            "version": event.version,
-            "actor": event.actor,
-            "occurredAt": event.occurred_at,
-        }))
-        .map_err(AppError::internal)?;
+        let external_id = match event.report_id {
+            Some(r) => entity::report::Entity::find_by_id(r)
+                .one(&db.conn)
+                .await?
+                .and_then(|r| r.external_id),
+            None => None,
+        };
+        let body = serde_json::to_vec(&body(&event, external_id)).map_err(AppError::internal)?;
         let timestamp = Utc::now().timestamp();
         let result = client
             .post(&hook.url)
@@ -209,4 +204,29 @@ pub async fn deliver_due(db: &Db, client: &reqwest::Client) -> Result<usize, App
         txn.commit().await?;
     }
     Ok(attempted)
+}
+
+/// A delivery's body: the event as the feed gives it, with global IDs the API takes, the
+/// report's external ID and the event's feed cursor; raw UUIDs keep their old names.
+fn body(event: &change_event::Model, external_id: Option<String>) -> serde_json::Value {
+    use crate::domain::global_id;
+    serde_json::json!({
+        "id": event.id,
+        "cursor": crate::domain::change::cursor_of(event),
+        "sequence": event.sequence,
+        "entityType": event.entity_type,
+        "entityId": event.entity_id,
+        "entityGlobalId": global_id::of_entity(&event.entity_type, event.entity_id),
+        "reportId": event.report_id,
+        "reportGlobalId": event.report_id.map(|r| global_id::encode("Report", r)),
+        "externalId": external_id,
+        "departmentId": event.department_id,
+        "departmentGlobalId": event.department_id.map(|d| global_id::encode("Department", d)),
+        "operation": event.operation,
+        "version": event.version,
+        "actor": event.actor,
+        "occurredAt": event
+            .occurred_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    })
 }
