@@ -5,6 +5,8 @@
 # second and peak memory (max RSS) of each import.
 # Usage: bench/import.sh [N] [K]
 set -euo pipefail
+# A developer's .env must not change what is measured or fuzzed.
+export JIXIAO_DOTENV=false
 cd "$(dirname "$0")/.."
 n=${1:-10000}
 k=${2:-20}

@@ -14,6 +14,8 @@
 # default) and without (JIXIAO_RESPONSE_CACHE_MB=0). W1 writes (read the report's version, then
 # record an indicator's actual with that version check) at 10 per second while Q1 runs.
 set -euo pipefail
+# A developer's .env must not change what is measured or fuzzed.
+export JIXIAO_DOTENV=false
 cd "$(dirname "$0")/.."
 pg=${BENCH_PG_URL:?set BENCH_PG_URL=postgres://user:password@host:port}
 reports=${1:-2000}

@@ -5,6 +5,8 @@
 #
 #   BENCH_PG_URL=postgres://postgres:postgres@127.0.0.1:5432 bench/scale.sh [SMALL] [LARGE] [SECONDS]
 set -euo pipefail
+# A developer's .env must not change what is measured or fuzzed.
+export JIXIAO_DOTENV=false
 cd "$(dirname "$0")/.."
 pg=${BENCH_PG_URL:?set BENCH_PG_URL=postgres://user:password@host:port}
 small=${1:-2000}

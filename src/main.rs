@@ -26,6 +26,10 @@ fn init_tracing(config: &Config) {
 const THREAD_STACK: usize = 8 * 1024 * 1024;
 
 fn main() -> std::process::ExitCode {
+    if let Err(message) = read_dotenv() {
+        eprintln!("{message}");
+        return std::process::ExitCode::from(2);
+    }
     let cli = Cli::parse();
     init_tracing(&cli.config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -40,6 +44,24 @@ fn main() -> std::process::ExitCode {
         }
     };
     runtime.block_on(start(cli))
+}
+
+/// Reads `.env` from the working directory into the environment, under what is set already
+/// (the environment wins over the file, and flags over both). `JIXIAO_DOTENV=false` skips it.
+/// A missing file is fine; one that does not read is an error that names its line.
+fn read_dotenv() -> Result<(), String> {
+    if std::env::var("JIXIAO_DOTENV").is_ok_and(|v| matches!(v.as_str(), "false" | "0")) {
+        return Ok(());
+    }
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(dotenvy::Error::LineParse(line, at)) => Err(format!(
+            "无法读取 .env：第 {} 个字符附近格式有误（应为 名称=值）：{line}",
+            at + 1
+        )),
+        Err(e) => Err(format!("无法读取 .env：{e}")),
+    }
 }
 
 async fn start(cli: Cli) -> std::process::ExitCode {

@@ -14,6 +14,8 @@
 # fuzz.txt and failures.json there (default: the temp dir, removed when nothing failed).
 # FUZZ_STATS=1 prints outcome counts per operation. PYTHON picks the venv's interpreter.
 set -euo pipefail
+# A developer's .env must not change what is measured or fuzzed.
+export JIXIAO_DOTENV=false
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

@@ -16,6 +16,7 @@ mod cache;
 mod comments;
 mod contention;
 mod corpus;
+mod dotenv;
 mod edge;
 mod external_ids;
 mod faults;

@@ -278,6 +278,7 @@ pub fn spawn_server_with(
         .env("JIXIAO_LISTEN", addr.to_string())
         .env("JIXIAO_JWT_SECRET", SECRET)
         .env("JIXIAO_LOAD_REFERENCE", "true")
+        .env("JIXIAO_DOTENV", "false")
         .env("RUST_LOG", "warn");
     for (key, value) in env {
         command.env(key, value);
