@@ -524,22 +524,27 @@ async fn respond(
             BatchResponse::Batch(out)
         }
     };
-    // Per GraphQL-over-HTTP: with the new media type, a request that could not start (no data:
-    // parse or validation errors) is a 400; with application/json, well-formed requests are 200.
-    let status = match &response {
-        BatchResponse::Single(r)
-            if format == Format::GraphqlResponse
-                && r.data == async_graphql::Value::Null
-                && !r.errors.is_empty()
-                && r.errors.iter().all(|e| e.path.is_empty()) =>
-        {
-            StatusCode::BAD_REQUEST
-        }
-        _ => StatusCode::OK,
+    // A request that could not start (parse or validation errors, a refused document) is a
+    // request error: per the GraphQL spec (§7.1.2) its answer has no `data` entry, and per
+    // GraphQL-over-HTTP it is a 400 with the new media type (200 with application/json).
+    let request_error = matches!(&response, BatchResponse::Single(r)
+        if r.data == async_graphql::Value::Null
+            && !r.errors.is_empty()
+            && r.errors.iter().all(|e| e.path.is_empty()));
+    let status = if request_error && format == Format::GraphqlResponse {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
     };
     let clean = matches!(&response, BatchResponse::Single(r) if r.errors.is_empty());
     let mut out = Capped::new(state.edge.max_response_bytes);
-    match serde_json::to_writer(&mut out, &response) {
+    let written = match &response {
+        BatchResponse::Single(r) if request_error => {
+            serde_json::to_writer(&mut out, &serde_json::json!({ "errors": r.errors }))
+        }
+        _ => serde_json::to_writer(&mut out, &response),
+    };
+    match written {
         Ok(()) => {
             let body = axum::body::Bytes::from(out.buf);
             if let Some((version, key)) = keep.filter(|_| clean) {
@@ -585,7 +590,8 @@ fn refused_document(
         StatusCode::OK
     };
     let response = async_graphql::Response::from_errors(vec![refused]);
-    match serde_json::to_vec(&response) {
+    // A request error: no `data` entry (GraphQL spec §7.1.2).
+    match serde_json::to_vec(&serde_json::json!({ "errors": response.errors })) {
         Ok(body) => json_response(status, format, axum::body::Bytes::from(body)),
         Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &AppError::internal(e)),
     }

@@ -224,6 +224,8 @@ async fn accept_header_chooses_media_type_and_status() {
         body["errors"][0]["extensions"]["code"].is_string(),
         "{body}"
     );
+    // A request error has no `data` entry (GraphQL spec §7.1.2), with either media type.
+    assert!(body.get("data").is_none(), "{body}");
     let legacy = send(Some("application/json"), "{ reports { nosuchfield } }")
         .await
         .expect("post");
@@ -234,8 +236,46 @@ async fn accept_header_chooses_media_type_and_status() {
             .expect("ascii")
             .starts_with("application/json")
     );
+    let legacy: serde_json::Value = legacy.json().await.expect("json");
+    assert!(legacy.get("data").is_none(), "{legacy}");
     let syntax = send(None, "{ reports {").await.expect("post");
     assert_eq!(syntax.status(), StatusCode::OK);
+    // A document that does not parse: a stable code, a message in Chinese with where, and the
+    // parser's own words kept in `extensions.detail`.
+    let syntax: serde_json::Value = syntax.json().await.expect("json");
+    let error = &syntax["errors"][0];
+    assert_eq!(
+        error["extensions"]["code"], "GRAPHQL_PARSE_FAILED",
+        "{syntax}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("第 1 行")),
+        "{syntax}"
+    );
+    assert!(error["extensions"]["detail"].is_string(), "{syntax}");
+    assert!(syntax.get("data").is_none(), "{syntax}");
+    // A refused document (over a pre-check limit) has no `data` entry either.
+    let deep = format!(
+        "{{ reports {} }}",
+        "{ nodes ".repeat(200) + &"}".repeat(200)
+    );
+    let refused: serde_json::Value = app
+        .client()
+        .post(&url)
+        .json(&json!({ "query": deep }))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        refused["errors"][0]["extensions"]["code"].is_string(),
+        "{refused}"
+    );
+    assert!(refused.get("data").is_none(), "{refused}");
     let not_acceptable = send(Some("text/html"), "{ __typename }")
         .await
         .expect("post");
