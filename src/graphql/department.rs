@@ -4,6 +4,7 @@ use super::ids::{self, Kind};
 use super::payload::{UserError, user_errors};
 use super::report::{Report, ReportConnection};
 use super::{db, load, viewer};
+use crate::domain::Outcome;
 use crate::domain::department::{self as service, DepartmentData, DepartmentFilter as Filter};
 use crate::domain::pagination::PageRequest;
 use crate::domain::report::query::{self, ReportFilter};
@@ -210,21 +211,34 @@ pub struct DepartmentPayload {
 #[derive(Default)]
 pub struct DepartmentMutation;
 
-#[Object]
-impl DepartmentMutation {
-    /// Creates or changes a department by code (ADMIN only).
-    async fn upsert_department(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The department.")] input: UpsertDepartmentInput,
-    ) -> Result<DepartmentPayload> {
-        let data = DepartmentData {
+/// Input of `upsertDepartments`.
+#[derive(InputObject)]
+pub struct UpsertDepartmentsInput {
+    /// The departments, in order (at most 500); a parent may be one created earlier in the list.
+    pub departments: Vec<UpsertDepartmentInput>,
+}
+
+/// Result of `upsertDepartments`.
+#[derive(SimpleObject)]
+pub struct UpsertDepartmentsPayload {
+    /// One result per department sent, in the same order.
+    pub results: Vec<DepartmentPayload>,
+}
+
+impl From<UpsertDepartmentInput> for DepartmentData {
+    fn from(input: UpsertDepartmentInput) -> Self {
+        DepartmentData {
             code: input.code,
             name: input.name,
             parent_code: input.parent_code,
             region: input.region,
-        };
-        Ok(match service::upsert(db(ctx), viewer(ctx), data).await? {
+        }
+    }
+}
+
+impl From<Outcome<department::Model>> for DepartmentPayload {
+    fn from(outcome: Outcome<department::Model>) -> Self {
+        match outcome {
             Ok(d) => DepartmentPayload {
                 department: Some(Department(d)),
                 user_errors: Vec::new(),
@@ -233,7 +247,37 @@ impl DepartmentMutation {
                 department: None,
                 user_errors: user_errors(e, &[]),
             },
+        }
+    }
+}
+
+#[Object]
+impl DepartmentMutation {
+    /// Creates or changes many departments by code in one call (ADMIN only; at most 500, else
+    /// BAD_USER_INPUT), each on its own and in order: a department may name as parent one
+    /// created earlier in the list, and a refused item (its userErrors in its result) does not
+    /// stop the others. One call counts once against the rate limit.
+    async fn upsert_departments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The departments.")] input: UpsertDepartmentsInput,
+    ) -> Result<UpsertDepartmentsPayload> {
+        let items = input.departments.into_iter().map(Into::into).collect();
+        let outcomes = service::upsert_many(db(ctx), viewer(ctx), items).await?;
+        Ok(UpsertDepartmentsPayload {
+            results: outcomes.into_iter().map(Into::into).collect(),
         })
+    }
+
+    /// Creates or changes a department by code (ADMIN only).
+    async fn upsert_department(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The department.")] input: UpsertDepartmentInput,
+    ) -> Result<DepartmentPayload> {
+        Ok(service::upsert(db(ctx), viewer(ctx), input.into())
+            .await?
+            .into())
     }
 }
 

@@ -315,6 +315,16 @@ fn cases() -> Vec<Case> {
             ..BASE
         },
         Case {
+            name: "upsertDepartments",
+            status: Draft,
+            resolved: false,
+            query: "mutation($i: UpsertDepartmentsInput!) { upsertDepartments(input: $i) { results { userErrors { code } } } }",
+            vars: |_| json!({ "i": { "departments": [{ "code": format!("D-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]), "name": "新部门" }] } }),
+            allowed: &["ADMIN"],
+            errors: &["results", "0", "userErrors"],
+            ..BASE
+        },
+        Case {
             name: "upsertDepartment",
             status: Draft,
             resolved: false,

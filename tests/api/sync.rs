@@ -497,3 +497,64 @@ async fn the_feed_end_cursor_is_never_null() {
     assert_eq!(next["nodes"].as_array().map(Vec::len), Some(1), "{next}");
     assert_eq!(next["pageInfo"]["endCursor"], next["nodes"][0]["cursor"]);
 }
+
+/// Many departments in one call, in order (a parent created earlier in the list may be named),
+/// each with its own result; a refused item stops none of the others.
+#[tokio::test]
+async fn departments_are_upserted_in_bulk() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(&["ADMIN"], &["*"]);
+    let q = "mutation($i: UpsertDepartmentsInput!) { upsertDepartments(input: $i) { results { department { code name parent { code } } userErrors { field code } } } }";
+    let mut departments = vec![json!({ "code": "HN", "name": "湖南省" })];
+    for n in 1..=60 {
+        departments.push(json!({ "code": format!("HN-{n:02}"), "name": format!("湖南省第{n}单位"), "parentCode": "HN" }));
+    }
+    departments.push(json!({ "code": "BAD", "name": "坏", "parentCode": "NOWHERE" }));
+    departments.push(json!({ "code": "HN-61", "name": "最后一个", "parentCode": "HN-60" }));
+    let r = app
+        .gql(
+            Some(&admin),
+            q,
+            json!({ "i": { "departments": departments } }),
+        )
+        .await;
+    let results = r["data"]["upsertDepartments"]["results"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"));
+    assert_eq!(results.len(), 63);
+    assert_eq!(results[1]["department"]["parent"]["code"], "HN", "{r}");
+    assert_eq!(results[61]["department"], Value::Null);
+    assert_eq!(results[61]["userErrors"][0]["code"], "NOT_FOUND");
+    assert_eq!(results[62]["department"]["parent"]["code"], "HN-60");
+    let count = app
+        .gql(
+            Some(&admin),
+            "{ departments(first: 100) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        count["data"]["departments"]["totalCount"],
+        3 + 62,
+        "the three of the suite and 62 new: {count}"
+    );
+    // Over the bound: refused whole, nothing written.
+    let many: Vec<Value> = (0..501)
+        .map(|n| json!({ "code": format!("X-{n}"), "name": "多" }))
+        .collect();
+    let r = app
+        .gql(Some(&admin), q, json!({ "i": { "departments": many } }))
+        .await;
+    assert_eq!(
+        r["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{r}"
+    );
+    let again = app
+        .gql(
+            Some(&admin),
+            "{ departments(first: 100) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(again["data"]["departments"]["totalCount"], 3 + 62);
+}

@@ -88,6 +88,37 @@ pub struct DepartmentData {
     pub region: Option<String>,
 }
 
+/// The most departments one `upsert_many` call takes.
+pub const MAX_BATCH: usize = 500;
+
+/// Creates or changes departments by code, in order, each on its own (ADMIN only): a department
+/// may name as parent one created earlier in the same list, and one refused item does not stop
+/// the others. Refused whole (nothing written) for a caller who is not ADMIN or for more than
+/// [`MAX_BATCH`] items.
+pub async fn upsert_many(
+    db: &Db,
+    viewer: &Viewer,
+    items: Vec<DepartmentData>,
+) -> Result<Vec<Outcome<department::Model>>, AppError> {
+    if viewer.is_anonymous() {
+        return Err(AppError::Unauthenticated("需要登录".into()));
+    }
+    if !viewer.has_role(Role::Admin) {
+        return Err(AppError::Forbidden("只有 ADMIN 可以维护部门".into()));
+    }
+    if items.len() > MAX_BATCH {
+        return Err(AppError::BadUserInput(format!(
+            "一次最多维护 {MAX_BATCH} 个部门（本次 {} 个），请分批提交",
+            items.len()
+        )));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(upsert(db, viewer, item).await?);
+    }
+    Ok(out)
+}
+
 /// Creates or changes a department by code (ADMIN only).
 pub async fn upsert(
     db: &Db,
