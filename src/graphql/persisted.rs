@@ -42,12 +42,14 @@ impl PersistedQueries {
     }
 
     /// Applies `extensions.persistedQuery` of a request, if it has one: fills in the query of
-    /// a known hash, registers a query sent with its hash, or refuses with a coded error.
+    /// a known hash, registers a query sent with its hash, or refuses with a coded error. The
+    /// extension is taken off the request, so a second call (GET resolves before its checks,
+    /// then runs the shared path) does nothing.
     pub fn resolve(&self, request: &mut async_graphql::Request) -> Result<(), ServerError> {
-        let Some(persisted) = request.extensions.get("persistedQuery") else {
+        let Some(persisted) = request.extensions.remove("persistedQuery") else {
             return Ok(());
         };
-        let value = serde_json::to_value(persisted).unwrap_or_default();
+        let value = serde_json::to_value(&persisted).unwrap_or_default();
         let version = value.get("version").and_then(serde_json::Value::as_i64);
         let hash = value
             .get("sha256Hash")

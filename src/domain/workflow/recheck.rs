@@ -57,7 +57,7 @@ impl Recheck {
     /// Reads the stored column; a value that does not read is treated as absent (it is only
     /// ever written by [`record`]).
     pub fn stored(value: Option<&serde_json::Value>) -> Option<Recheck> {
-        value.and_then(|v| serde_json::from_value(v.clone()).ok())
+        value.and_then(|v| Recheck::deserialize(v).ok())
     }
 
     /// The row score of `indicator`, if re-checked.
