@@ -3,6 +3,8 @@
 //! specification asks for the order of the selection set (§7.2.2), and integrators diff,
 //! snapshot and hash responses. This puts every object's keys back in that order.
 
+use std::cell::OnceCell;
+
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{
     ExecutableDocument, OperationDefinition, Selection, SelectionSet,
@@ -11,36 +13,50 @@ use async_graphql::{Name, Value};
 
 /// Orders `data` (the response of `op`) by the selection sets of `op` and its fragments.
 pub fn by_selection(data: &mut Value, doc: &ExecutableDocument, op: &OperationDefinition) {
-    reorder(data, doc, &[&op.selection_set.node]);
+    let root = Node::new(vec![&op.selection_set.node]);
+    reorder(data, doc, &root);
 }
 
-/// The response keys of `sets` in order, each with the selection sets below it.
-type Plan<'a> = IndexMap<&'a Name, Vec<&'a SelectionSet>>;
+/// The selection sets that shape one response position, with their plan built on first use.
+/// Every object at that position (each item of a list, each list's items' children) shares it,
+/// so a plan is built once per position of the query, not once per object of the answer.
+struct Node<'a> {
+    sets: Vec<&'a SelectionSet>,
+    plan: OnceCell<Plan<'a>>,
+}
 
-fn plan<'a>(doc: &'a ExecutableDocument, sets: &[&'a SelectionSet]) -> Plan<'a> {
-    let mut keys = Plan::new();
-    for set in sets {
-        collect(doc, set, &mut keys);
+/// The response keys of a node in order, each with the node below it.
+type Plan<'a> = IndexMap<&'a Name, Node<'a>>;
+
+impl<'a> Node<'a> {
+    fn new(sets: Vec<&'a SelectionSet>) -> Self {
+        Self {
+            sets,
+            plan: OnceCell::new(),
+        }
     }
-    keys
+
+    fn plan(&self, doc: &'a ExecutableDocument) -> &Plan<'a> {
+        self.plan.get_or_init(|| {
+            let mut keys = IndexMap::new();
+            for set in &self.sets {
+                collect(doc, set, &mut keys);
+            }
+            keys.into_iter()
+                .map(|(k, sets)| (k, Node::new(sets)))
+                .collect()
+        })
+    }
 }
 
-fn reorder<'a>(value: &mut Value, doc: &'a ExecutableDocument, sets: &[&'a SelectionSet]) {
+fn reorder<'a>(value: &mut Value, doc: &'a ExecutableDocument, node: &Node<'a>) {
     match value {
         Value::List(items) => {
-            // One plan for all the objects of a list (they share the selection).
-            let mut shared = None;
             for item in items {
-                match item {
-                    Value::Object(map) => {
-                        let p = shared.get_or_insert_with(|| plan(doc, sets));
-                        apply(map, doc, p);
-                    }
-                    other => reorder(other, doc, sets),
-                }
+                reorder(item, doc, node);
             }
         }
-        Value::Object(map) => apply(map, doc, &plan(doc, sets)),
+        Value::Object(map) => apply(map, doc, node.plan(doc)),
         _ => {}
     }
 }
@@ -61,9 +77,9 @@ fn apply<'a>(map: &mut IndexMap<Name, Value>, doc: &'a ExecutableDocument, plan:
     }
     for (key, value) in map.iter_mut() {
         if matches!(value, Value::Object(_) | Value::List(_))
-            && let Some(children) = plan.get(key)
+            && let Some(child) = plan.get(key)
         {
-            reorder(value, doc, children);
+            reorder(value, doc, child);
         }
     }
 }

@@ -538,11 +538,16 @@ async fn respond(
     };
     let clean = matches!(&response, BatchResponse::Single(r) if r.errors.is_empty());
     let mut out = Capped::new(state.edge.max_response_bytes);
-    let written = match &response {
-        BatchResponse::Single(r) if request_error => {
-            serde_json::to_writer(&mut out, &serde_json::json!({ "errors": r.errors }))
-        }
-        _ => serde_json::to_writer(&mut out, &response),
+    let written = {
+        // serde_json writes token by token; the buffer hands the cap whole chunks.
+        let mut w = std::io::BufWriter::with_capacity(16 * 1024, &mut out);
+        let written = match &response {
+            BatchResponse::Single(r) if request_error => {
+                serde_json::to_writer(&mut w, &serde_json::json!({ "errors": r.errors }))
+            }
+            _ => serde_json::to_writer(&mut w, &response),
+        };
+        written.and_then(|()| std::io::Write::flush(&mut w).map_err(serde_json::Error::io))
     };
     match written {
         Ok(()) => {
