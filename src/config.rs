@@ -5,8 +5,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 
 /// jixiao: budget performance self-evaluation reports (绩效评价自评报告) over GraphQL.
+///
+/// Without a subcommand it serves, with the options below. Each subcommand takes only its own
+/// options (`jixiao import --help`); every option is also read from its environment variable
+/// and from `.env`.
 #[derive(Parser, Debug)]
-#[command(name = "jixiao", version, about)]
+#[command(name = "jixiao", version, about, long_about)]
 pub struct Cli {
     /// What to do (default: serve).
     #[command(subcommand)]
@@ -19,10 +23,10 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Serve GraphQL (the default).
-    Serve,
+    /// Serve GraphQL (the default), with the same options as `jixiao` alone.
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
-    Migrate,
+    Migrate(DatabaseArgs),
     /// Mint a development JWT signed with the configured HS256 secret.
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL), as committed in `schema.graphql`.
@@ -35,9 +39,35 @@ pub enum Command {
     Generate(GenerateArgs),
 }
 
+/// Options of `serve`.
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Service configuration.
+    #[command(flatten)]
+    pub config: Config,
+}
+
+/// The database of a subcommand that works on it directly.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DatabaseArgs {
+    /// Database (default: `DATABASE_URL`, else the embedded SQLite file `jixiao.db`).
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// The database to use: this flag, else the configuration's (environment, `.env`, default).
+    pub fn url<'a>(&'a self, config: &'a Config) -> &'a str {
+        self.database_url.as_deref().unwrap_or(&config.database_url)
+    }
+}
+
 /// Claims of a development token.
 #[derive(Args, Debug, Clone)]
 pub struct TokenArgs {
+    /// HS256 secret to sign with (default: `JIXIAO_JWT_SECRET`, else the development secret).
+    #[arg(long)]
+    pub jwt_secret: Option<String>,
     /// Subject (`sub`).
     #[arg(long, default_value = "dev-user")]
     pub sub: String,
@@ -66,6 +96,13 @@ pub struct ImportArgs {
     /// Hide the progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Also write each refused document (file, line, externalId, code, field, message) to this
+    /// file as JSON Lines.
+    #[arg(long)]
+    pub errors_out: Option<std::path::PathBuf>,
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// Arguments of `export`.
@@ -74,6 +111,9 @@ pub struct ExportArgs {
     /// Output file (default: standard output).
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// Arguments of `generate`.
@@ -112,163 +152,101 @@ pub struct Config {
     #[arg(
         long,
         env = "DATABASE_URL",
-        default_value = "sqlite://jixiao.db?mode=rwc",
-        global = true
+        default_value = "sqlite://jixiao.db?mode=rwc"
     )]
     pub database_url: String,
     /// Address to serve on.
-    #[arg(
-        long,
-        env = "JIXIAO_LISTEN",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// HS256 secret for bearer tokens; without it a development secret is used, with a warning.
-    #[arg(long, env = "JIXIAO_JWT_SECRET", hide_env_values = true, global = true)]
+    #[arg(long, env = "JIXIAO_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
     /// Expected token issuer (`iss`); not checked when unset.
-    #[arg(long, env = "JIXIAO_JWT_ISSUER", global = true)]
+    #[arg(long, env = "JIXIAO_JWT_ISSUER")]
     pub jwt_issuer: Option<String>,
     /// Expected token audience (`aud`).
-    #[arg(
-        long,
-        env = "JIXIAO_JWT_AUDIENCE",
-        default_value = "jixiao",
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_JWT_AUDIENCE", default_value = "jixiao")]
     pub jwt_audience: String,
     /// Load the reference report (云溪区科工局 2019) into an empty database at start.
-    #[arg(long, env = "JIXIAO_LOAD_REFERENCE", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    #[arg(long, env = "JIXIAO_LOAD_REFERENCE", default_value_t = true, action = clap::ArgAction::Set)]
     pub load_reference: bool,
     /// Log format.
-    #[arg(long, env = "JIXIAO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    #[arg(long, env = "JIXIAO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
     /// Browser origins allowed to call the API (comma-separated, e.g. `https://jixiao.example.gov.cn`);
     /// `*` allows any; empty allows none.
-    #[arg(
-        long,
-        env = "JIXIAO_CORS_ORIGINS",
-        value_delimiter = ',',
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
     /// Largest request body, in bytes.
-    #[arg(long, env = "JIXIAO_BODY_LIMIT", default_value_t = 2 * 1024 * 1024, global = true)]
+    #[arg(long, env = "JIXIAO_BODY_LIMIT", default_value_t = 2 * 1024 * 1024)]
     pub body_limit: usize,
     /// Deliver webhooks from this instance.
-    #[arg(long, env = "JIXIAO_WEBHOOKS", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    #[arg(long, env = "JIXIAO_WEBHOOKS", default_value_t = true, action = clap::ArgAction::Set)]
     pub webhooks: bool,
     /// How long an idempotency key holds, in hours.
-    #[arg(
-        long,
-        env = "JIXIAO_IDEMPOTENCY_TTL_HOURS",
-        default_value_t = 24,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_IDEMPOTENCY_TTL_HOURS", default_value_t = 24)]
     pub idempotency_ttl_hours: i64,
     /// Longest a request may take, in seconds.
-    #[arg(
-        long,
-        env = "JIXIAO_REQUEST_TIMEOUT",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
     /// `production` turns off GraphiQL and field suggestions, and introspection for anonymous
     /// callers (unless `--introspection` says otherwise).
-    #[arg(long, env = "JIXIAO_MODE", value_enum, default_value_t = Mode::Development, global = true)]
+    #[arg(long, env = "JIXIAO_MODE", value_enum, default_value_t = Mode::Development)]
     pub mode: Mode,
     /// Who may introspect the schema; default: everyone in development, signed-in callers in
     /// production.
-    #[arg(long, env = "JIXIAO_INTROSPECTION", value_enum, global = true)]
+    #[arg(long, env = "JIXIAO_INTROSPECTION", value_enum)]
     pub introspection: Option<Introspection>,
     /// Largest request body for signed-in callers, in bytes: only `importReports` may use more
     /// than `--body-limit`.
-    #[arg(long, env = "JIXIAO_IMPORT_BODY_LIMIT", default_value_t = 16 * 1024 * 1024, global = true)]
+    #[arg(long, env = "JIXIAO_IMPORT_BODY_LIMIT", default_value_t = 16 * 1024 * 1024)]
     pub import_body_limit: usize,
     /// Deepest selection nesting allowed.
-    #[arg(long, env = "JIXIAO_MAX_DEPTH", default_value_t = 16, global = true)]
+    #[arg(long, env = "JIXIAO_MAX_DEPTH", default_value_t = 16)]
     pub max_depth: usize,
     /// Largest query cost: one per field, a connection's selection multiplied by its page size,
     /// a list without paging (indicators, sections, …) by the most rows a report may hold.
-    #[arg(
-        long,
-        env = "JIXIAO_MAX_COMPLEXITY",
-        default_value_t = 100_000,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_MAX_COMPLEXITY", default_value_t = 100_000)]
     pub max_complexity: usize,
     /// Most aliased fields in one document.
-    #[arg(long, env = "JIXIAO_MAX_ALIASES", default_value_t = 30, global = true)]
+    #[arg(long, env = "JIXIAO_MAX_ALIASES", default_value_t = 30)]
     pub max_aliases: usize,
     /// Most root fields in one operation.
-    #[arg(
-        long,
-        env = "JIXIAO_MAX_ROOT_FIELDS",
-        default_value_t = 15,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_MAX_ROOT_FIELDS", default_value_t = 15)]
     pub max_root_fields: usize,
     /// Most directives on one field.
-    #[arg(
-        long,
-        env = "JIXIAO_MAX_DIRECTIVES",
-        default_value_t = 4,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_MAX_DIRECTIVES", default_value_t = 4)]
     pub max_directives: usize,
     /// Most query-document bytes (the GraphQL text, not its variables), checked before parsing.
-    #[arg(long, env = "JIXIAO_MAX_QUERY_BYTES", default_value_t = 64 * 1024, global = true)]
+    #[arg(long, env = "JIXIAO_MAX_QUERY_BYTES", default_value_t = 64 * 1024)]
     pub max_query_bytes: usize,
     /// Most lexical tokens in a query document, checked before parsing.
-    #[arg(
-        long,
-        env = "JIXIAO_MAX_TOKENS",
-        default_value_t = 5_000,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_MAX_TOKENS", default_value_t = 5_000)]
     pub max_tokens: usize,
     /// Deepest nesting of braces, brackets and parentheses (selections, list and object values,
     /// arguments) in a query document, checked before parsing.
-    #[arg(long, env = "JIXIAO_MAX_NESTING", default_value_t = 48, global = true)]
+    #[arg(long, env = "JIXIAO_MAX_NESTING", default_value_t = 48)]
     pub max_nesting: usize,
     /// Most operations in one query document.
-    #[arg(
-        long,
-        env = "JIXIAO_MAX_OPERATIONS",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_MAX_OPERATIONS", default_value_t = 10)]
     pub max_operations: usize,
     /// Most fragment definitions in one query document.
-    #[arg(
-        long,
-        env = "JIXIAO_MAX_FRAGMENTS",
-        default_value_t = 50,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_MAX_FRAGMENTS", default_value_t = 50)]
     pub max_fragments: usize,
     /// Most variable definitions in one operation.
-    #[arg(
-        long,
-        env = "JIXIAO_MAX_VARIABLES",
-        default_value_t = 50,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_MAX_VARIABLES", default_value_t = 50)]
     pub max_variables: usize,
     /// Most errors listed in one answer; the rest are counted in a last `TOO_MANY_ERRORS` entry.
-    #[arg(long, env = "JIXIAO_MAX_ERRORS", default_value_t = 20, global = true)]
+    #[arg(long, env = "JIXIAO_MAX_ERRORS", default_value_t = 20)]
     pub max_errors: usize,
     /// Largest answer to one request, in bytes (`RESPONSE_TOO_LARGE` beyond it).
-    #[arg(long, env = "JIXIAO_MAX_RESPONSE_BYTES", default_value_t = 16 * 1024 * 1024, global = true)]
+    #[arg(long, env = "JIXIAO_MAX_RESPONSE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_response_bytes: usize,
     /// Most subscriptions open at once on one WebSocket.
     #[arg(
         long,
         env = "JIXIAO_MAX_SUBSCRIPTIONS_PER_SOCKET",
-        default_value_t = 10,
-        global = true
+        default_value_t = 10
     )]
     pub max_subscriptions_per_socket: usize,
     /// Most subscriptions open at once for one caller (subject, or address when anonymous)
@@ -276,70 +254,49 @@ pub struct Config {
     #[arg(
         long,
         env = "JIXIAO_MAX_SUBSCRIPTIONS_PER_CALLER",
-        default_value_t = 50,
-        global = true
+        default_value_t = 50
     )]
     pub max_subscriptions_per_caller: usize,
     /// Most connections open at once; further clients wait in the listen backlog.
-    #[arg(
-        long,
-        env = "JIXIAO_MAX_CONNECTIONS",
-        default_value_t = 1024,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
     /// Seconds a client has to send a request's complete header block.
-    #[arg(
-        long,
-        env = "JIXIAO_HEADER_TIMEOUT",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_HEADER_TIMEOUT", default_value_t = 10)]
     pub header_timeout: u64,
     /// Seconds an idle keep-alive connection stays open between requests (0: no keep-alive).
     /// The server waits for the next header block meanwhile, so the shorter of this and
     /// `--header-timeout` applies.
-    #[arg(
-        long,
-        env = "JIXIAO_KEEP_ALIVE_TIMEOUT",
-        default_value_t = 60,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_KEEP_ALIVE_TIMEOUT", default_value_t = 60)]
     pub keep_alive_timeout: u64,
     /// Database connections in the request pool. Writes take at most all but a quarter of them
     /// (at least one is kept for reads), and writers to one report queue in the process before
     /// taking any.
-    #[arg(long, env = "JIXIAO_DB_POOL_SIZE", default_value_t = 10, global = true)]
+    #[arg(long, env = "JIXIAO_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,
     /// Most operations in one batched request (a JSON array); 0 refuses batches.
-    #[arg(long, env = "JIXIAO_MAX_BATCH", default_value_t = 10, global = true)]
+    #[arg(long, env = "JIXIAO_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
     /// Requests per minute per caller (per subject, or per IP address when anonymous); 0 turns
     /// the limit off.
-    #[arg(long, env = "JIXIAO_RATE_LIMIT", default_value_t = 600, global = true)]
+    #[arg(long, env = "JIXIAO_RATE_LIMIT", default_value_t = 600)]
     pub rate_limit: u32,
     /// Requests a caller may make at once above the steady rate.
-    #[arg(long, env = "JIXIAO_RATE_BURST", default_value_t = 60, global = true)]
+    #[arg(long, env = "JIXIAO_RATE_BURST", default_value_t = 60)]
     pub rate_burst: u32,
     /// Memory for cached query responses, in MiB (0: no cache). A cached response is served
     /// only while no write has committed since it was computed (through any instance).
-    #[arg(
-        long,
-        env = "JIXIAO_RESPONSE_CACHE_MB",
-        default_value_t = 32,
-        global = true
-    )]
+    #[arg(long, env = "JIXIAO_RESPONSE_CACHE_MB", default_value_t = 32)]
     pub response_cache_mb: usize,
     /// Token algorithm: HS256 (with `--jwt-secret`), or RS256 / ES256 / EdDSA (with
     /// `--jwt-public-key` or `--jwks-file`).
-    #[arg(long, env = "JIXIAO_JWT_ALGORITHM", value_enum, default_value_t = TokenAlgorithm::Hs256, global = true)]
+    #[arg(long, env = "JIXIAO_JWT_ALGORITHM", value_enum, default_value_t = TokenAlgorithm::Hs256)]
     pub jwt_algorithm: TokenAlgorithm,
     /// PEM file with the public key that verifies tokens (RS256 / ES256 / EdDSA).
-    #[arg(long, env = "JIXIAO_JWT_PUBLIC_KEY", global = true)]
+    #[arg(long, env = "JIXIAO_JWT_PUBLIC_KEY")]
     pub jwt_public_key: Option<std::path::PathBuf>,
     /// JWKS file with the public keys that verify tokens, chosen by the token's `kid`; re-read
     /// when it changes, so keys rotate without a restart.
-    #[arg(long, env = "JIXIAO_JWKS_FILE", global = true)]
+    #[arg(long, env = "JIXIAO_JWKS_FILE")]
     pub jwks_file: Option<std::path::PathBuf>,
 }
 
@@ -378,6 +335,17 @@ pub enum TokenAlgorithm {
     /// Ed25519.
     #[value(name = "EdDSA")]
     EdDsa,
+}
+
+impl Cli {
+    /// The service configuration in force: `serve`'s own options, else those given to
+    /// `jixiao` itself (the environment, `.env` and defaults fill both).
+    pub fn effective(&self) -> &Config {
+        match &self.command {
+            Some(Command::Serve(args)) => &args.config,
+            _ => &self.config,
+        }
+    }
 }
 
 impl Config {

@@ -1,6 +1,5 @@
 //! The `jixiao` binary: parse configuration, set up logging, then serve or run a subcommand.
 
-use clap::Parser;
 use jixiao::config::{Cli, Command, Config, LogFormat};
 use std::io::Write;
 use tracing_subscriber::EnvFilter;
@@ -17,7 +16,9 @@ fn init_tracing(config: &Config) {
         .with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
     }
 }
 
@@ -30,8 +31,11 @@ fn main() -> std::process::ExitCode {
         eprintln!("{message}");
         return std::process::ExitCode::from(2);
     }
-    let cli = Cli::parse();
-    init_tracing(&cli.config);
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    init_tracing(cli.effective());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(THREAD_STACK)
@@ -64,11 +68,43 @@ fn read_dotenv() -> Result<(), String> {
     }
 }
 
+/// The command line. Options of `serve` go after the word `serve` (or without it, after
+/// `jixiao`): given on both sides they would be two configurations, so that is refused.
+fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(std::env::args_os())?;
+    if matches.subcommand_name() == Some("serve")
+        && matches
+            .ids()
+            .any(|id| matches.value_source(id.as_str()) == Some(ValueSource::CommandLine))
+    {
+        return Err(command.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "options of serve go after `serve` (jixiao serve --listen …) / serve 的选项请写在 serve 之后",
+        ));
+    }
+    Cli::from_arg_matches(&matches)
+}
+
 async fn start(cli: Cli) -> std::process::ExitCode {
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(error = ?e, "jixiao stopped");
+            // A plain line for whoever runs the command (no Debug text, no colour); the cause
+            // of an internal error is shown too, since the operator holds the database.
+            use jixiao::error::AppError;
+            let cause = match &e {
+                AppError::Internal(c) | AppError::Unavailable(c) => format!("（原因：{c}）"),
+                _ => String::new(),
+            };
+            tracing::debug!(error = ?e, "jixiao stopped");
+            let _ = writeln!(
+                std::io::stderr(),
+                "jixiao：{}{cause} [{}]",
+                e.message(),
+                e.code()
+            );
             std::process::ExitCode::FAILURE
         }
     }
@@ -76,15 +112,26 @@ async fn start(cli: Cli) -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
     use jixiao::error::AppError;
-    let config = cli.config;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Migrate => {
-            let db = jixiao::domain::Db::connect(&config.database_url).await?;
+    let (config, command) = match cli.command {
+        Some(Command::Serve(args)) => (args.config, None),
+        other => (cli.config, other),
+    };
+    let Some(command) = command else {
+        return serve(config).await;
+    };
+    match command {
+        Command::Serve(_) => Err(AppError::internal("serve is handled above")),
+        Command::Migrate(database) => {
+            let db = jixiao::domain::Db::connect(database.url(&config)).await?;
             db.migrate().await?;
             tracing::info!("migrations applied");
             Ok(())
         }
         Command::Token(t) => {
+            let mut config = config;
+            if let Some(secret) = t.jwt_secret.clone() {
+                config.jwt_secret = Some(secret);
+            }
             let token = jixiao::authenticator(&config)?.mint(
                 &t.sub,
                 &t.name,
@@ -98,20 +145,29 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
             write!(std::io::stdout(), "{}", jixiao::graphql::sdl()).map_err(AppError::internal)
         }
         Command::Import(args) => {
-            let db = jixiao::domain::Db::connect(&config.database_url).await?;
+            let db = jixiao::domain::Db::connect(args.database.url(&config)).await?;
             db.migrate().await?;
             let started = std::time::Instant::now();
-            let s =
-                jixiao::cli::import(&db, &args.path, args.create_departments, !args.quiet).await?;
+            let options = jixiao::cli::ImportOptions {
+                create_departments: args.create_departments,
+                progress: !args.quiet,
+                errors_out: args.errors_out.clone(),
+            };
+            let s = jixiao::cli::import_with(&db, &args.path, &options).await?;
             let secs = started.elapsed().as_secs_f64();
             let rate = if secs > 0.0 {
                 s.total() as f64 / secs
             } else {
                 0.0
             };
+            let extra = if s.departments + s.profiles > 0 {
+                format!("；部门 {}，评分规则 {}", s.departments, s.profiles)
+            } else {
+                String::new()
+            };
             writeln!(
                 std::io::stderr(),
-                "导入 {} 份：新建 {}，更新 {}，未变 {}，失败 {}；用时 {secs:.1} 秒（{rate:.0} 份/秒）",
+                "导入 {} 条：报告新建 {}，更新 {}，未变 {}{extra}；失败 {}；用时 {secs:.1} 秒（{rate:.0} 条/秒）",
                 s.total(),
                 s.created,
                 s.updated,
@@ -120,15 +176,19 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
             )
             .map_err(AppError::internal)?;
             if s.failed > 0 {
+                let detail = match &args.errors_out {
+                    Some(p) => format!("，明细见上文和 {}", p.display()),
+                    None => "，明细见上文".to_owned(),
+                };
                 return Err(AppError::BadUserInput(format!(
-                    "{} 份报告未能导入",
+                    "{} 条未能导入{detail}",
                     s.failed
                 )));
             }
             Ok(())
         }
         Command::Export(args) => {
-            let db = jixiao::domain::Db::connect(&config.database_url).await?;
+            let db = jixiao::domain::Db::connect(args.database.url(&config)).await?;
             db.migrate().await?;
             let n = match &args.out {
                 Some(path) => {
@@ -158,34 +218,36 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
                 ),
             }
         }
-        Command::Serve => {
-            let open_files = jixiao::http::serve::raise_open_file_limit();
-            let app = jixiao::build(&config).await?;
-            let listener = tokio::net::TcpListener::bind(config.listen)
-                .await
-                .map_err(AppError::internal)?;
-            tracing::info!(
-                open_files,
-                max_connections = app.connections.max_connections,
-                "jixiao serving GraphQL at http://{}/graphql",
-                config.listen
-            );
-            let lifecycle = app.lifecycle.clone();
-            let stop = tokio_util::sync::CancellationToken::new();
-            let signal = stop.clone();
-            tokio::spawn(async move {
-                shutdown().await;
-                // Subscriptions end and their sockets close while requests finish.
-                lifecycle.shutdown.cancel();
-                signal.cancel();
-            });
-            let grace = std::time::Duration::from_secs(config.request_timeout.saturating_add(5));
-            jixiao::http::serve::serve(listener, app.router, app.connections, stop, grace).await;
-            app.lifecycle.drain(std::time::Duration::from_secs(5)).await;
-            tracing::info!("stopped gracefully");
-            Ok(())
-        }
     }
+}
+
+async fn serve(config: Config) -> Result<(), jixiao::error::AppError> {
+    use jixiao::error::AppError;
+    let open_files = jixiao::http::serve::raise_open_file_limit();
+    let app = jixiao::build(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(AppError::internal)?;
+    tracing::info!(
+        open_files,
+        max_connections = app.connections.max_connections,
+        "jixiao serving GraphQL at http://{}/graphql",
+        config.listen
+    );
+    let lifecycle = app.lifecycle.clone();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let signal = stop.clone();
+    tokio::spawn(async move {
+        shutdown().await;
+        // Subscriptions end and their sockets close while requests finish.
+        lifecycle.shutdown.cancel();
+        signal.cancel();
+    });
+    let grace = std::time::Duration::from_secs(config.request_timeout.saturating_add(5));
+    jixiao::http::serve::serve(listener, app.router, app.connections, stop, grace).await;
+    app.lifecycle.drain(std::time::Duration::from_secs(5)).await;
+    tracing::info!("stopped gracefully");
+    Ok(())
 }
 
 async fn shutdown() {

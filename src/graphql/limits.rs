@@ -111,10 +111,11 @@ impl Extension for Enforce {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         super::precheck::check(query, &self.0)?;
-        let doc = next
-            .run(ctx, query, variables)
-            .await
-            .map_err(|e| self.0.code(e))?;
+        let doc = next.run(ctx, query, variables).await.map_err(|e| {
+            let mut e = self.0.code(e);
+            super::request_errors::localize(&mut e, false);
+            e
+        })?;
         check_shape(&doc, &self.0)?;
         super::input_guard::check_parts(Some(&doc), variables, None)?;
         // Queries and mutations go over HTTP, where the rate limit, introspection policy, body
@@ -163,9 +164,16 @@ impl Extension for Enforce {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx)
-            .await
-            .map_err(|errors| errors.into_iter().map(|e| self.0.code(e)).collect())
+        next.run(ctx).await.map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| {
+                    let mut e = self.0.code(e);
+                    super::request_errors::localize(&mut e, true);
+                    e
+                })
+                .collect()
+        })
     }
 }
 

@@ -24,6 +24,7 @@ pub mod persisted;
 pub mod precheck;
 mod recheck;
 mod report;
+pub mod request_errors;
 mod scalars;
 mod standards;
 mod viewer;

@@ -130,27 +130,10 @@ impl<'a> Call<'a> {
             .into_iter()
             .map(|e| state.limits.code(e))
             .collect();
-        // A document that does not parse: a Chinese message and a stable code, the parser's
-        // English kept in `extensions.detail`.
-        let unparsed = doc.is_none();
+        // Parse, validation and input-coercion errors: a stable code and a Chinese message,
+        // the library's English kept in `extensions.detail`.
         for error in &mut response.errors {
-            let ext = error.extensions.get_or_insert_with(Default::default);
-            if ext.get("code").is_some() {
-                continue;
-            }
-            if unparsed {
-                ext.set("code", "GRAPHQL_PARSE_FAILED");
-                ext.set("detail", error.message.clone());
-                error.message = match error.locations.first() {
-                    Some(at) => format!(
-                        "查询文本无法解析（第 {} 行第 {} 列附近），请检查括号、引号和字段名",
-                        at.line, at.column
-                    ),
-                    None => "查询文本无法解析，请检查括号、引号和字段名".to_owned(),
-                };
-            } else {
-                ext.set("code", "BAD_USER_INPUT");
-            }
+            crate::graphql::request_errors::localize(error, doc.is_some());
         }
         crate::graphql::limits::truncate_errors(&mut response.errors, state.limits.errors);
         if let Some(doc) = &doc

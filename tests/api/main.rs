@@ -13,6 +13,7 @@ mod assessment;
 mod auth;
 mod authorization;
 mod cache;
+mod cli;
 mod comments;
 mod contention;
 mod corpus;

@@ -168,3 +168,66 @@ async fn malformed_scalars_and_enums_are_bad_user_input() {
         "{body}"
     );
 }
+
+/// A document the schema does not accept is `GRAPHQL_VALIDATION_FAILED` and a value that does
+/// not fit its type `BAD_USER_INPUT`, each with a Chinese message that names the field, and the
+/// library's English kept in `extensions.detail`.
+#[tokio::test]
+async fn validation_errors_are_coded_and_in_chinese() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        (
+            "{ reports(first: 5) { nodes { titel } } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "没有字段 titel",
+        ),
+        (
+            "{ reports(frist: 5) { totalCount } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "没有参数 frist",
+        ),
+        (
+            "{ report { id } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "缺少必填参数 id",
+        ),
+        (
+            "{ reports(first: 5) { nodes } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "需要选择子字段",
+        ),
+        (
+            "query Q($n: Int) { reports(first: $n) { totalCount } }",
+            json!({ "n": "五" }),
+            "BAD_USER_INPUT",
+            "参数 first 的值不合法",
+        ),
+        (
+            "{ reports(first: 5, filter: { status: FINISHED }) { totalCount } }",
+            json!({}),
+            "BAD_USER_INPUT",
+            "没有取值 FINISHED",
+        ),
+    ];
+    for (query, variables, code, needle) in cases {
+        let body = app.gql(None, query, variables).await;
+        let error = &body["errors"][0];
+        assert_eq!(error["extensions"]["code"], code, "{query}: {body}");
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.contains(needle), "{query}: {message}");
+        assert!(
+            error["extensions"]["detail"]
+                .as_str()
+                .is_some_and(|d| d.is_ascii()),
+            "{query}: {body}"
+        );
+        assert!(
+            body.get("data").is_none(),
+            "a request error has no data: {body}"
+        );
+    }
+}

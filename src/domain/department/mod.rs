@@ -22,6 +22,49 @@ pub async fn by_id(db: &Db, id: Uuid) -> Result<Option<department::Model>, AppEr
     Ok(department::Entity::find_by_id(id).one(&db.conn).await?)
 }
 
+/// Every department as the data that recreates it, each after its parent (then in code
+/// order), so that upserting them in this order into an empty database rebuilds the tree.
+pub async fn all_parents_first(db: &Db) -> Result<Vec<DepartmentData>, AppError> {
+    use sea_orm::QueryOrder;
+    let rows = department::Entity::find()
+        .order_by_asc(department::Column::Code)
+        .all(&db.conn)
+        .await?;
+    let code_of: std::collections::HashMap<Uuid, &str> =
+        rows.iter().map(|d| (d.id, d.code.as_str())).collect();
+    let mut placed: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(rows.len());
+    // Each pass places the departments whose parent is placed; a parent cycle (which upsert
+    // refuses) or a dangling parent would stop the passes, so what is left goes last.
+    while out.len() < rows.len() {
+        let before = out.len();
+        for d in &rows {
+            let ready = d
+                .parent_id
+                .is_none_or(|p| placed.contains(&p) || !code_of.contains_key(&p));
+            if !placed.contains(&d.id) && ready {
+                placed.insert(d.id);
+                out.push(d);
+            }
+        }
+        if out.len() == before {
+            out.extend(rows.iter().filter(|d| !placed.contains(&d.id)));
+            break;
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|d| DepartmentData {
+            code: d.code.clone(),
+            name: d.name.clone(),
+            parent_code: d
+                .parent_id
+                .and_then(|p| code_of.get(&p).map(|c| (*c).to_owned())),
+            region: d.region.clone(),
+        })
+        .collect())
+}
+
 /// Departments filter.
 #[derive(Debug, Clone, Default)]
 pub struct DepartmentFilter {
@@ -76,7 +119,8 @@ pub fn select(filter: &DepartmentFilter) -> sea_orm::Select<department::Entity> 
 }
 
 /// Data of a department to create or change.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DepartmentData {
     /// Code.
     pub code: String,

@@ -2,13 +2,17 @@
 //! database directly, as a system ADMIN (whoever runs them already holds the database).
 
 use crate::domain::department::{self, DepartmentData};
-use crate::domain::report::exchange::{self, ItemResult, Line};
+use crate::domain::report::exchange::{self, ItemResult};
 use crate::domain::report::service::WriteKind;
 use crate::domain::{Db, Role, Viewer};
 use crate::error::AppError;
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+mod read;
+use read::Source;
+pub use read::{Entry, Failure, Place, ProfileLine};
 
 /// The viewer the CLI acts as.
 fn system() -> Viewer {
@@ -29,14 +33,23 @@ pub struct ImportSummary {
     pub updated: u64,
     /// Documents identical to what was stored.
     pub unchanged: u64,
-    /// Documents refused or unreadable.
+    /// Entries refused or unreadable.
     pub failed: u64,
+    /// Departments written or found as they were.
+    pub departments: u64,
+    /// Scoring profiles written or found as they were.
+    pub profiles: u64,
 }
 
 impl ImportSummary {
-    /// Documents read.
+    /// Entries read.
     pub fn total(&self) -> u64 {
-        self.created + self.updated + self.unchanged + self.failed
+        self.created
+            + self.updated
+            + self.unchanged
+            + self.failed
+            + self.departments
+            + self.profiles
     }
 }
 
@@ -59,79 +72,15 @@ fn files(path: &Path) -> Result<Vec<PathBuf>, AppError> {
     }
 }
 
-/// The documents of one file, read one at a time: JSON Lines are streamed; a JSON array or a
-/// single JSON object is read whole. Unreadable entries come back as errors with their place.
-enum Source {
-    Lines(
-        PathBuf,
-        std::iter::Enumerate<std::io::Lines<BufReader<std::fs::File>>>,
-    ),
-    Items(
-        PathBuf,
-        std::iter::Enumerate<std::vec::IntoIter<serde_json::Value>>,
-    ),
-}
-
-impl Source {
-    fn open(path: &Path) -> Result<Source, AppError> {
-        let bad =
-            |e: &dyn std::fmt::Display| AppError::BadUserInput(format!("{}：{e}", path.display()));
-        let file = std::fs::File::open(path).map_err(|e| bad(&e))?;
-        let mut reader = BufReader::new(file);
-        let first = reader
-            .fill_buf()
-            .map_err(AppError::internal)?
-            .iter()
-            .copied()
-            .find(|b| !b.is_ascii_whitespace());
-        let whole =
-            first == Some(b'[') || path.extension().and_then(|e| e.to_str()) == Some("json");
-        if whole {
-            let value: serde_json::Value = serde_json::from_reader(reader).map_err(|e| bad(&e))?;
-            let items = match value {
-                serde_json::Value::Array(items) => items,
-                one => vec![one],
-            };
-            Ok(Source::Items(
-                path.to_owned(),
-                items.into_iter().enumerate(),
-            ))
-        } else {
-            Ok(Source::Lines(path.to_owned(), reader.lines().enumerate()))
-        }
-    }
-
-    fn next(&mut self) -> Option<Result<Line, String>> {
-        match self {
-            Source::Lines(path, lines) => loop {
-                let (i, line) = lines.next()?;
-                let at =
-                    |e: &dyn std::fmt::Display| format!("{} 第 {} 行：{e}", path.display(), i + 1);
-                match line {
-                    Err(e) => return Some(Err(at(&e))),
-                    Ok(l) if l.trim().is_empty() => continue,
-                    Ok(l) => {
-                        return Some(
-                            serde_json::from_str(&l)
-                                .map_err(|e| at(&e))
-                                .and_then(|v| document(v).map_err(|e| at(&e))),
-                        );
-                    }
-                }
-            },
-            Source::Items(path, items) => {
-                let (i, v) = items.next()?;
-                Some(document(v).map_err(|e| format!("{} 第 {} 项：{e}", path.display(), i + 1)))
-            }
-        }
-    }
-}
-
-/// Reads one document: every string passes the request guard (no control characters), and
-/// every decimal the strict grammar (the `Decimal` scalar's), as over GraphQL.
-fn document(value: serde_json::Value) -> Result<Line, String> {
-    crate::graphql::input_guard::check_json(&value)?;
-    serde_json::from_value(value).map_err(|e| e.to_string())
+/// How `import` runs.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Create departments that do not exist yet (code as name).
+    pub create_departments: bool,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+    /// Write each failure as a JSON line to this file.
+    pub errors_out: Option<PathBuf>,
 }
 
 /// Imports every document under `path`, one transaction each, with a progress bar.
@@ -141,34 +90,113 @@ pub async fn import(
     create_departments: bool,
     progress: bool,
 ) -> Result<ImportSummary, AppError> {
+    let options = ImportOptions {
+        create_departments,
+        progress,
+        errors_out: None,
+    };
+    import_with(db, path, &options).await
+}
+
+/// Imports every document under `path`, one transaction each: each refused document is
+/// printed with its place, externalId, code and message (and written to `errors_out`), and the
+/// progress bar shows the total and the time left.
+pub async fn import_with(
+    db: &Db,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<ImportSummary, AppError> {
     let viewer = system();
-    let bar = if progress {
-        indicatif::ProgressBar::new_spinner()
+    // Every file is opened (and counted) before anything is written: one that is not a
+    // report file stops the import before it starts.
+    let mut sources = Vec::new();
+    let mut total = 0;
+    for file in files(path)? {
+        let (source, n) = Source::open(&file)?;
+        total += n;
+        sources.push(source);
+    }
+    let bar = if options.progress {
+        indicatif::ProgressBar::new(total)
     } else {
         indicatif::ProgressBar::hidden()
     };
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} 已导入 {pos} 份 ({per_sec}) {msg}",
+            "{bar:30} {pos}/{len} 份 ({per_sec}，约剩 {eta}) {msg}",
         )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    let mut errors_out = match &options.errors_out {
+        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(
+            |e| AppError::BadUserInput(format!("无法写入 {}：{e}", p.display())),
+        )?)),
+        None => None,
+    };
+    let mut report = |failure: Failure| -> Result<(), AppError> {
+        // Printed whether or not the bar is drawn (it is not when stderr is not a terminal).
+        bar.suspend(|| eprintln!("未导入：{failure}"));
+        if let Some(out) = errors_out.as_mut() {
+            serde_json::to_writer(&mut *out, &failure).map_err(AppError::internal)?;
+            out.write_all(b"\n").map_err(AppError::internal)?;
+        }
+        Ok(())
+    };
     let mut summary = ImportSummary::default();
     let mut known: HashSet<String> = HashSet::new();
-    for file in files(path)? {
-        let mut source = Source::open(&file)?;
-        while let Some(entry) = source.next() {
+    for mut source in sources {
+        while let Some((place, entry)) = source.next() {
+            let refused = |errors: Vec<crate::domain::FieldError>, id: Option<&str>| {
+                errors
+                    .into_iter()
+                    .map(|e| Failure {
+                        place: place.clone(),
+                        external_id: id.map(str::to_owned),
+                        code: read::screaming(e.code),
+                        field: (!e.field.is_empty()).then(|| e.field.join(".")),
+                        message: e.message,
+                    })
+                    .collect::<Vec<_>>()
+            };
             let line = match entry {
-                Ok(l) => l,
-                Err(message) => {
+                Ok(Entry::Report(l)) => *l,
+                Ok(Entry::Department(data)) => {
+                    let code = data.code.clone();
+                    match department::upsert(db, &viewer, data).await? {
+                        Ok(_) => summary.departments += 1,
+                        Err(errors) => {
+                            summary.failed += 1;
+                            for f in refused(errors, Some(&code)) {
+                                report(f)?;
+                            }
+                        }
+                    }
+                    bar.inc(1);
+                    continue;
+                }
+                Ok(Entry::Profile(p)) => {
+                    let code = p.code.clone();
+                    match profile(db, &viewer, *p).await? {
+                        Ok(()) => summary.profiles += 1,
+                        Err(errors) => {
+                            summary.failed += 1;
+                            for f in refused(errors, Some(&code)) {
+                                report(f)?;
+                            }
+                        }
+                    }
+                    bar.inc(1);
+                    continue;
+                }
+                Err(failure) => {
                     summary.failed += 1;
-                    bar.println(format!("跳过：{message}"));
+                    report(failure)?;
                     bar.inc(1);
                     continue;
                 }
             };
             let code = line.document.department_code.clone();
-            if create_departments && !known.contains(&code) {
+            if options.create_departments && !known.contains(&code) {
                 if department::by_code(db, &code).await?.is_none() {
                     let data = DepartmentData {
                         code: code.clone(),
@@ -176,8 +204,9 @@ pub async fn import(
                         parent_code: None,
                         region: None,
                     };
-                    if let Err(e) = department::upsert(db, &viewer, data).await? {
-                        bar.println(format!("无法创建部门 {code}：{:?}", e));
+                    if let Err(errors) = department::upsert(db, &viewer, data).await? {
+                        let why: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+                        bar.suspend(|| eprintln!("无法创建部门 {code}：{}", why.join("；")));
                     }
                 }
                 known.insert(code);
@@ -191,29 +220,77 @@ pub async fn import(
                 },
                 ItemResult::Refused(errors) => {
                     summary.failed += 1;
-                    let messages: Vec<String> = errors
-                        .into_iter()
-                        .map(|e| format!("{}：{}", e.field.join("."), e.message))
-                        .collect();
-                    bar.println(format!("{external_id} 被拒绝：{}", messages.join("；")));
+                    for f in refused(errors, Some(&external_id)) {
+                        report(f)?;
+                    }
                 }
             }
             bar.inc(1);
         }
     }
+    if let Some(mut out) = errors_out {
+        out.flush().map_err(AppError::internal)?;
+    }
     bar.finish_and_clear();
     Ok(summary)
 }
 
-/// Writes every report as JSON Lines.
+/// Writes a scoring profile unless the stored one with its code is the same already.
+async fn profile(
+    db: &Db,
+    viewer: &Viewer,
+    line: ProfileLine,
+) -> Result<Result<(), Vec<crate::domain::FieldError>>, AppError> {
+    use crate::domain::assessment::{profile, service};
+    let stored = profile::all(db).await?;
+    if stored.iter().any(|p| as_line(p) == line) {
+        return Ok(Ok(()));
+    }
+    let data = service::ProfileData {
+        code: line.code,
+        name: line.name,
+        jurisdiction: line.jurisdiction,
+        year_from: line.year_from,
+        year_to: line.year_to,
+        expected_version: None,
+        rules: line.rules,
+    };
+    Ok(service::upsert_profile(db, viewer, data).await?.map(|_| ()))
+}
+
+fn as_line(p: &crate::domain::assessment::profile::Profile) -> ProfileLine {
+    ProfileLine {
+        code: p.row.code.clone(),
+        name: p.row.name.clone(),
+        jurisdiction: p.row.jurisdiction.clone(),
+        year_from: p.row.year_from,
+        year_to: p.row.year_to,
+        rules: p.rules.clone(),
+    }
+}
+
+/// Writes the database as JSON Lines: every department (each after its parent), every scoring
+/// profile, then every report — what `import` reads back into an empty database. Returns the
+/// number of reports.
 pub async fn export(db: &Db, out: &mut dyn Write) -> Result<usize, AppError> {
+    for d in department::all_parents_first(db).await? {
+        json_line(out, &read::Written::Department(&d))?;
+    }
+    for p in crate::domain::assessment::profile::all(db).await? {
+        json_line(out, &read::Written::ScoringProfile(&as_line(&p)))?;
+    }
     let lines = exchange::export(db).await?;
     for line in &lines {
-        serde_json::to_writer(&mut *out, line).map_err(AppError::internal)?;
-        out.write_all(b"\n").map_err(AppError::internal)?;
+        json_line(out, line)?;
     }
     out.flush().map_err(AppError::internal)?;
     Ok(lines.len())
+}
+
+/// Writes one JSON line.
+fn json_line(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), AppError> {
+    serde_json::to_writer(&mut *out, value).map_err(AppError::internal)?;
+    out.write_all(b"\n").map_err(AppError::internal)
 }
 
 /// Writes generated documents as JSON Lines.
@@ -225,8 +302,7 @@ pub fn generate(
     seed: u64,
 ) -> Result<(), AppError> {
     for line in exchange::generate(reports, indicators, departments, seed) {
-        serde_json::to_writer(&mut *out, &line).map_err(AppError::internal)?;
-        out.write_all(b"\n").map_err(AppError::internal)?;
+        json_line(out, &line)?;
     }
     out.flush().map_err(AppError::internal)
 }
@@ -246,13 +322,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(format!("input.{extension}"));
         std::fs::write(&path, bytes).unwrap();
-        let Ok(mut source) = Source::open(&path) else {
+        let Ok((mut source, _)) = Source::open(&path) else {
             return (0, 1);
         };
         let (mut documents, mut errors) = (0, 0);
-        while let Some(entry) = source.next() {
-            match entry.map(|line| line.document.normalize()) {
-                Ok(Ok(_)) => documents += 1,
+        while let Some((_, entry)) = source.next() {
+            match entry {
+                Ok(Entry::Report(line)) if line.document.clone().normalize().is_ok() => {
+                    documents += 1
+                }
                 _ => errors += 1,
             }
         }
@@ -344,9 +422,12 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("input.jsonl");
             std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
-            let mut source = Source::open(&path).unwrap();
-            let error = source.next().unwrap().err().unwrap_or_default();
-            assert!(error.contains(code), "{pointer} {value}: {error}");
+            let (mut source, n) = Source::open(&path).unwrap();
+            assert_eq!(n, 1);
+            let error = source.next().unwrap().1.err().unwrap();
+            assert_eq!(error.code, code, "{pointer} {value}: {error}");
+            assert_eq!(error.place.line, Some(1));
+            assert_eq!(error.external_id.as_deref(), doc["externalId"].as_str());
         }
         // Integers as JSON numbers stay accepted, as in the scalar.
         let mut doc = fixture();

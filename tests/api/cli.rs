@@ -1,0 +1,220 @@
+//! The command line as an operator meets it: each subcommand shows only its own options, a
+//! file that is not reports is refused whole, each refused entry is named with its line, code
+//! and message (and written to `--errors-out`), the exit is a plain Chinese line with its code,
+//! and export → import into an empty database rebuilds it, departments and profiles included.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn jixiao(dir: &Path, db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(dir)
+        .args(args)
+        .env("JIXIAO_DOTENV", "false")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", dir.join(db).display()),
+        )
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run jixiao")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn each_subcommand_shows_its_own_options() {
+    let dir = tempfile::tempdir().expect("dir");
+    let import = text(&jixiao(dir.path(), "x.db", &["import", "--help"]).stdout);
+    for wanted in ["--create-departments", "--errors-out", "--database-url"] {
+        assert!(import.contains(wanted), "{wanted} in: {import}");
+    }
+    for server_only in ["--max-depth", "--listen", "--cors-origins", "--jwt-secret"] {
+        assert!(!import.contains(server_only), "{server_only} in: {import}");
+    }
+    let token = text(&jixiao(dir.path(), "x.db", &["token", "--help"]).stdout);
+    assert!(
+        token.contains("--jwt-secret") && !token.contains("--max-depth"),
+        "{token}"
+    );
+    let serve = text(&jixiao(dir.path(), "x.db", &["serve", "--help"]).stdout);
+    assert!(
+        serve.contains("--max-depth") && serve.contains("--listen"),
+        "{serve}"
+    );
+    // Server options on both sides of `serve` would be two configurations.
+    let both = jixiao(dir.path(), "x.db", &["--listen", "127.0.0.1:1", "serve"]);
+    assert_eq!(both.status.code(), Some(2), "{}", text(&both.stderr));
+    // A subcommand's own flag wins over the environment.
+    let other = dir.path().join("other.db");
+    let url = format!("sqlite://{}?mode=rwc", other.display());
+    let migrated = jixiao(dir.path(), "x.db", &["migrate", "--database-url", &url]);
+    assert!(migrated.status.success(), "{}", text(&migrated.stderr));
+    assert!(other.exists() && !dir.path().join("x.db").exists());
+}
+
+#[test]
+fn a_file_that_is_not_reports_is_refused_whole_with_one_plain_message() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        dir.path().join("report.txt"),
+        "云溪区科技工业和信息化局2019年度部门整体支出绩效自评报告\n一、部门（单位）基本情况\n",
+    )
+    .expect("write");
+    let out = jixiao(dir.path(), "t.db", &["import", "report.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("report.txt 不是报告文件"), "{stderr}");
+    assert!(stderr.contains("[BAD_USER_INPUT]"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one message: {stderr}");
+    for debug in ["BadUserInput(", "\u{1b}[", "未导入："] {
+        assert!(!stderr.contains(debug), "{debug:?} in {stderr}");
+    }
+}
+
+#[test]
+fn refused_entries_are_named_by_line_code_and_message_and_written_out() {
+    let dir = tempfile::tempdir().expect("dir");
+    let generated = jixiao(
+        dir.path(),
+        "t.db",
+        &[
+            "generate",
+            "--reports",
+            "3",
+            "--indicators",
+            "2",
+            "--departments",
+            "1",
+        ],
+    );
+    let mut lines: Vec<String> = text(&generated.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 3);
+    let mut bad: serde_json::Value = serde_json::from_str(&lines[1]).expect("json");
+    bad["document"]["declaredScore"] = "九十".into();
+    lines[1] = bad.to_string();
+    lines.insert(
+        0,
+        r#"{"department": {"code": "GEN-001", "name": "生成部门一", "parentCode": null, "region": null}}"#
+            .into(),
+    );
+    lines.push("{not json".into());
+    std::fs::write(dir.path().join("in.jsonl"), lines.join("\n") + "\n").expect("write");
+    let out = jixiao(
+        dir.path(),
+        "t.db",
+        &["import", "in.jsonl", "--errors-out", "refused.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("in.jsonl 第 3 行（gen-42-000001）：[INVALID_DECIMAL]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("in.jsonl 第 5 行：[INVALID_JSON]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("报告新建 2") && stderr.contains("部门 1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 条未能导入"), "{stderr}");
+    let refused: Vec<serde_json::Value> = std::fs::read_to_string(dir.path().join("refused.jsonl"))
+        .expect("errors-out")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(refused.len(), 2);
+    assert_eq!(refused[0]["line"], 3);
+    assert_eq!(refused[0]["externalId"], "gen-42-000001");
+    assert_eq!(refused[0]["code"], "INVALID_DECIMAL");
+    assert_eq!(refused[1]["code"], "INVALID_JSON");
+    assert_eq!(refused[1]["line"], 5);
+    // A write's own refusal carries its userError code and field.
+    let mut blank: serde_json::Value = serde_json::from_str(&lines[1]).expect("json");
+    blank["document"]["declaredScore"] = "95".into();
+    blank["document"]["fiscalYear"] = 1800.into();
+    std::fs::write(dir.path().join("year.jsonl"), blank.to_string() + "\n").expect("write");
+    let out = jixiao(
+        dir.path(),
+        "t.db",
+        &["import", "year.jsonl", "--errors-out", "y.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let y: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(dir.path().join("y.jsonl"))
+            .expect("y")
+            .lines()
+            .next()
+            .expect("a line"),
+    )
+    .expect("json");
+    assert_eq!(y["line"], 1, "{y}");
+    assert!(
+        y["field"]
+            .as_str()
+            .is_some_and(|f| f.contains("fiscalYear")),
+        "{y}"
+    );
+    assert!(
+        y["code"]
+            .as_str()
+            .is_some_and(|c| c.chars().all(|c| c.is_ascii_uppercase() || c == '_')),
+        "{y}"
+    );
+}
+
+#[test]
+fn export_then_import_into_an_empty_database_rebuilds_departments_profiles_and_reports() {
+    let dir = tempfile::tempdir().expect("dir");
+    let generated = jixiao(
+        dir.path(),
+        "a.db",
+        &[
+            "generate",
+            "--reports",
+            "4",
+            "--indicators",
+            "2",
+            "--departments",
+            "2",
+        ],
+    );
+    std::fs::write(dir.path().join("gen.jsonl"), &generated.stdout).expect("write");
+    let first = jixiao(
+        dir.path(),
+        "a.db",
+        &["import", "gen.jsonl", "--create-departments", "--quiet"],
+    );
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let exported = jixiao(dir.path(), "a.db", &["export", "--out", "a.jsonl"]);
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    let a = std::fs::read_to_string(dir.path().join("a.jsonl")).expect("a");
+    assert!(
+        a.lines()
+            .next()
+            .is_some_and(|l| l.starts_with(r#"{"department":"#)),
+        "{a}"
+    );
+    assert!(a.contains(r#"{"scoringProfile":{"code":"NATIONAL""#), "{a}");
+    // Into an empty database, without --create-departments.
+    let second = jixiao(dir.path(), "b.db", &["import", "a.jsonl", "--quiet"]);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert!(
+        jixiao(dir.path(), "b.db", &["export", "--out", "b.jsonl"])
+            .status
+            .success()
+    );
+    let b = std::fs::read_to_string(dir.path().join("b.jsonl")).expect("b");
+    assert_eq!(a, b, "the rebuilt database exports the same");
+    // Again: nothing changes.
+    let again = jixiao(dir.path(), "b.db", &["import", "a.jsonl", "--quiet"]);
+    assert!(
+        text(&again.stderr).contains("未变 4"),
+        "{}",
+        text(&again.stderr)
+    );
+}
