@@ -6,6 +6,7 @@ pub mod body;
 pub mod cache;
 mod call;
 mod capped;
+mod graphiql;
 mod log;
 mod ops;
 pub mod rate;
@@ -23,12 +24,11 @@ use crate::config::Introspection;
 use crate::domain::{Db, Viewer};
 use crate::error::AppError;
 use crate::graphql::AppSchema;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse};
 use auth::Authenticator;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::net::SocketAddr;
@@ -155,6 +155,7 @@ pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
             get(graphql_get).post(graphql_post).layer(axum::middleware::from_fn(require_json)),
         )
         .route("/graphql/ws", get(graphql_ws))
+        .route("/graphiql/{file}", get(graphiql::asset))
         .route("/healthz", get(health))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
@@ -627,14 +628,7 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
                 "本服务未开放 GraphiQL 页面；请用 POST /graphql 发送查询",
             );
         }
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql/ws")
-                .title("jixiao 绩效评价自评报告")
-                .finish(),
-        )
-        .into_response();
+        return graphiql::page();
     }
     let (viewer, format) = match admit(&state, &parts) {
         Ok(v) => v,

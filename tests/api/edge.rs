@@ -393,3 +393,54 @@ async fn response_keys_follow_the_selection_order() {
         }
     }
 }
+
+/// GraphiQL is served whole by the binary: the page names only local assets (with integrity
+/// hashes), each asset answers with an ETag and revalidates to 304, and in production, where
+/// the page is off, so are its assets.
+#[tokio::test]
+async fn graphiql_assets_are_local_cached_and_off_in_production() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/graphql").await.text().await.expect("text");
+    for external in ["unpkg.com", "jsdelivr", "https://"] {
+        assert!(!page.contains(external), "{external} in the page");
+    }
+    for asset in [
+        "graphiql.min.js",
+        "graphiql.min.css",
+        "react.production.min.js",
+        "graphql-ws.min.js",
+    ] {
+        assert!(
+            page.contains(&format!("/graphiql/{asset}\" integrity=\"sha384-")),
+            "{asset}"
+        );
+        let first = app.get(&format!("/graphiql/{asset}")).await;
+        assert_eq!(first.status(), StatusCode::OK, "{asset}");
+        let etag = first.headers()["etag"].to_str().expect("etag").to_owned();
+        assert!(first.bytes().await.expect("bytes").len() > 1000, "{asset}");
+        let again = app
+            .client()
+            .get(format!("{}/graphiql/{asset}", app.base))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{asset}");
+    }
+    for missing in [
+        "/graphiql/other.js",
+        "/graphiql/..%2FCargo.toml",
+        "/graphiql/",
+    ] {
+        assert_eq!(
+            app.get(missing).await.status(),
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+    let prod = TestApp::spawn_with(|c| c.mode = jixiao::config::Mode::Production).await;
+    assert_eq!(
+        prod.get("/graphiql/graphiql.min.js").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
