@@ -294,6 +294,15 @@ pub struct Config {
     /// PEM file with the public key that verifies tokens (RS256 / ES256 / EdDSA).
     #[arg(long, env = "JIXIAO_JWT_PUBLIC_KEY")]
     pub jwt_public_key: Option<std::path::PathBuf>,
+    /// Trusted-documents manifest: a JSON object from an id to a GraphQL document, as
+    /// graphql-codegen (`persisted-documents.json`) or Relay (`persisted_queries.json`) emit it.
+    /// Its documents are known by their SHA-256 from the start (Apollo's persisted-query hash).
+    #[arg(long, env = "JIXIAO_TRUSTED_DOCUMENTS")]
+    pub trusted_documents: Option<std::path::PathBuf>,
+    /// Accept only the manifest's documents (`DOCUMENT_NOT_TRUSTED` otherwise), over HTTP and
+    /// the WebSocket; for production deployments whose clients are all built with the manifest.
+    #[arg(long, env = "JIXIAO_TRUSTED_DOCUMENTS_ONLY", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trusted_documents_only: bool,
     /// JWKS file with the public keys that verify tokens, chosen by the token's `kid`; re-read
     /// when it changes, so keys rotate without a restart.
     #[arg(long, env = "JIXIAO_JWKS_FILE")]

@@ -101,6 +101,29 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
         domain::webhook::dispatch::spawn(background, &loops);
     }
     let limits = graphql::limits::Limits::of(config);
+    let trusted = match &config.trusted_documents {
+        Some(path) => graphql::persisted::read_manifest(path, config.max_query_bytes)
+            .map_err(AppError::BadUserInput)?,
+        None if config.trusted_documents_only => {
+            return Err(AppError::BadUserInput(
+                "JIXIAO_TRUSTED_DOCUMENTS_ONLY 需要同时指定可信文档清单 JIXIAO_TRUSTED_DOCUMENTS"
+                    .into(),
+            ));
+        }
+        None => Default::default(),
+    };
+    if !trusted.is_empty() {
+        tracing::info!(
+            documents = trusted.len(),
+            only = config.trusted_documents_only,
+            "trusted documents loaded"
+        );
+    }
+    let persisted = graphql::persisted::PersistedQueries::with_trusted(
+        DOCUMENT_CACHE_BYTES,
+        trusted,
+        config.trusted_documents_only,
+    );
     let schema = |transport| {
         graphql::schema(
             &db,
@@ -143,7 +166,7 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             config.max_subscriptions_per_caller,
         )),
         documents: graphql::documents::Documents::new(DOCUMENT_CACHE_BYTES),
-        persisted: graphql::persisted::PersistedQueries::new(DOCUMENT_CACHE_BYTES),
+        persisted: Arc::new(persisted),
     });
     let rate = state.rate.clone();
     loops.spawn(async move {

@@ -111,6 +111,11 @@ impl Extension for Enforce {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         super::precheck::check(query, &self.0)?;
+        if let Some(persisted) =
+            ctx.data_opt::<std::sync::Arc<super::persisted::PersistedQueries>>()
+        {
+            persisted.check_trusted(query)?;
+        }
         let doc = next.run(ctx, query, variables).await.map_err(|e| {
             let mut e = self.0.code(e);
             super::request_errors::localize(&mut e, false);

@@ -72,7 +72,7 @@ pub struct Shared {
     /// Parsed documents by text.
     pub documents: crate::graphql::documents::Documents,
     /// Automatic persisted queries: query texts by their SHA-256.
-    pub persisted: crate::graphql::persisted::PersistedQueries,
+    pub persisted: Arc<crate::graphql::persisted::PersistedQueries>,
     /// Cancelled when the service shuts down; WebSocket sessions are tracked so that shutdown
     /// can wait for them to close.
     pub lifecycle: Lifecycle,

@@ -27,6 +27,7 @@ pub(super) async fn graphql_ws(
             let _session = state.lifecycle.sessions.token();
             let auth = state.auth.clone();
             let db = state.db.clone();
+            let persisted = state.persisted.clone();
             let shutdown = state.lifecycle.shutdown.clone();
             let (mut sink, stream) = socket.split();
             // At shutdown, subscriptions end first (the client gets `complete`); a moment later
@@ -61,6 +62,7 @@ pub(super) async fn graphql_ws(
                 data.insert(registry.socket(&caller));
                 data.insert(viewer);
                 data.insert(db);
+                data.insert(persisted);
                 Ok(data)
             })
             .serve()

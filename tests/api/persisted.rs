@@ -71,3 +71,86 @@ async fn hash_only_requests_are_answered_once_the_query_is_registered() {
             .await;
     assert_eq!(code(&bad), "PERSISTED_QUERY_NOT_SUPPORTED", "{bad}");
 }
+
+/// With a trusted-documents manifest and `only`, listed documents answer by hash from the first
+/// request; anything else — as text, by an unknown hash, or as a WebSocket subscription — is
+/// `DOCUMENT_NOT_TRUSTED`.
+#[tokio::test]
+async fn only_trusted_documents_run_over_http_and_the_websocket() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let listed = "query Listed { reports(first: 1) { totalCount } }";
+    let hash = format!("{:x}", Sha256::digest(listed.as_bytes()));
+    let dir = tempfile::tempdir().expect("dir");
+    let manifest = dir.path().join("persisted-documents.json");
+    std::fs::write(&manifest, serde_json::json!({ &hash: listed }).to_string()).expect("write");
+    let app = crate::support::TestApp::spawn_with(|c| {
+        c.trusted_documents = Some(manifest.clone());
+        c.trusted_documents_only = true;
+    })
+    .await;
+    let by_hash = |hash: &str| serde_json::json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
+    let post = |body: serde_json::Value| {
+        let client = app.client();
+        let url = format!("{}/graphql", app.base);
+        async move {
+            client
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .expect("post")
+                .json::<serde_json::Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let answer = post(by_hash(&hash)).await;
+    assert!(
+        answer["data"]["reports"]["totalCount"].is_number(),
+        "{answer}"
+    );
+    let answer = post(serde_json::json!({ "query": listed })).await;
+    assert!(
+        answer["data"]["reports"]["totalCount"].is_number(),
+        "{answer}"
+    );
+    for refused in [
+        serde_json::json!({ "query": "{ reports(first: 1) { totalCount } }" }),
+        by_hash(&"0".repeat(64)),
+    ] {
+        let answer = post(refused.clone()).await;
+        assert_eq!(
+            answer["errors"][0]["extensions"]["code"], "DOCUMENT_NOT_TRUSTED",
+            "{refused}: {answer}"
+        );
+    }
+    let mut request = format!("{}/graphql/ws", app.base.replace("http://", "ws://"))
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    ws.send(Message::text(
+        serde_json::json!({ "type": "connection_init", "payload": {} }).to_string(),
+    ))
+    .await
+    .expect("init");
+    let ack = crate::live::next_json(&mut ws).await.expect("ack");
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    ws.send(Message::text(
+        serde_json::json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { reportEvents { cursor } }" } }).to_string(),
+    ))
+    .await
+    .expect("subscribe");
+    let answer = crate::live::next_json(&mut ws).await.expect("answer");
+    assert_eq!(
+        answer["payload"]["errors"][0]["extensions"]["code"], "DOCUMENT_NOT_TRUSTED",
+        "{answer}"
+    );
+}

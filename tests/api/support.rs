@@ -93,7 +93,9 @@ impl TestApp {
         config.rate_limit = 0;
         adjust(&mut config);
         // Departments are set up with an HS256 token; apps verifying other keys start empty.
-        let hs256 = config.jwt_algorithm == jixiao::config::TokenAlgorithm::Hs256;
+        // (and apps accepting only trusted documents, whose manifest does not list the set-up).
+        let hs256 = config.jwt_algorithm == jixiao::config::TokenAlgorithm::Hs256
+            && !config.trusted_documents_only;
         let app = jixiao::build(&config).await.expect("app builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Browser checks against a live server: starts jixiao (the given binary, default
+# Client checks against live servers: starts jixiao (the given binary, default
 # target/debug/jixiao) on a free loopback port with a temporary SQLite database and the
-# reference report, then runs each check in headless Chromium with the network cut off
-# (only 127.0.0.1 resolves). Installs Debian's chromium and the pinned playwright-core
-# (package-lock.json) where missing.
+# reference report; opens GraphiQL in headless Chromium with the network cut off (only
+# 127.0.0.1 resolves) and runs its example; runs Apollo Client's persisted-query link against
+# it (automatic persisted queries), then against a second server that accepts only the trusted
+# documents of a manifest in graphql-codegen's format. Installs Debian's chromium and the
+# pinned npm packages (package-lock.json) where missing.
 #
 #   tests/browser/run.sh [JIXIAO_BINARY]
 set -euo pipefail
@@ -19,10 +21,22 @@ fi
 (cd "$here" && npm ci --no-audit --no-fund -s >/dev/null)
 
 work="$(mktemp -d)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-DATABASE_URL="sqlite://$work/browser.db?mode=rwc" JIXIAO_LISTEN="127.0.0.1:$port" \
-  JIXIAO_JWT_SECRET=browser-checks JIXIAO_WEBHOOKS=false RUST_LOG=warn "$bin" >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.2; done
-node "$here/graphiql.mjs" "http://127.0.0.1:$port" "$(command -v chromium)"
+# (Servers start in a subshell, so their pids go to a file.)
+trap 'kill $(cat "$work/pids" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+# Starts a server with the extra environment given; prints its base URL.
+start() {
+  local port
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  env "$@" DATABASE_URL="sqlite://$work/$port.db?mode=rwc" JIXIAO_LISTEN="127.0.0.1:$port" \
+    JIXIAO_JWT_SECRET=browser-checks JIXIAO_WEBHOOKS=false RUST_LOG=warn "$bin" >"$work/$port.log" 2>&1 &
+  echo $! >>"$work/pids"
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.2; done
+  curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" || { cat "$work/$port.log" >&2; exit 1; }
+  echo "http://127.0.0.1:$port"
+}
+base=$(start JIXIAO_MODE=development)
+node "$here/graphiql.mjs" "$base" "$(command -v chromium)"
+node "$here/apollo.mjs" apq "$base"
+node "$here/apollo.mjs" manifest "$work/persisted-documents.json"
+trusted=$(start JIXIAO_TRUSTED_DOCUMENTS="$work/persisted-documents.json" JIXIAO_TRUSTED_DOCUMENTS_ONLY=true)
+node "$here/apollo.mjs" trusted "$trusted"
