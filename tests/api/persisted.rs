@@ -79,7 +79,6 @@ async fn hash_only_requests_are_answered_once_the_query_is_registered() {
 async fn only_trusted_documents_run_over_http_and_the_websocket() {
     use futures_util::SinkExt;
     use tokio_tungstenite::tungstenite::Message;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let listed = "query Listed { reports(first: 1) { totalCount } }";
     let hash = format!("{:x}", Sha256::digest(listed.as_bytes()));
     let dir = tempfile::tempdir().expect("dir");
@@ -126,23 +125,9 @@ async fn only_trusted_documents_run_over_http_and_the_websocket() {
             "{refused}: {answer}"
         );
     }
-    let mut request = format!("{}/graphql/ws", app.base.replace("http://", "ws://"))
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().expect("header"),
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(request)
+    let mut ws = crate::live::connect(&app.base, None)
         .await
-        .expect("connect");
-    ws.send(Message::text(
-        serde_json::json!({ "type": "connection_init", "payload": {} }).to_string(),
-    ))
-    .await
-    .expect("init");
-    let ack = crate::live::next_json(&mut ws).await.expect("ack");
-    assert_eq!(ack["type"], "connection_ack", "{ack}");
+        .expect("acknowledged");
     ws.send(Message::text(
         serde_json::json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { reportEvents { cursor } }" } }).to_string(),
     ))
