@@ -1,4 +1,4 @@
-//! Custom scalars: `Decimal` (exact, as a string), `Date`, `DateTime`.
+//! Custom scalars: `Decimal` (exact, as a string), `Date`, `DateTime`, `JSONObject`.
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{NaiveDate, SecondsFormat, Utc};
@@ -97,5 +97,28 @@ impl ScalarType for DateTime {
 
     fn to_value(&self) -> Value {
         Value::String(self.0.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+}
+
+/// A JSON object, sent as it is (not as a string).
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonObject(pub async_graphql::indexmap::IndexMap<async_graphql::Name, Value>);
+
+/// A JSON object. Where a field takes one, its description names the input type whose shape the
+/// object must have; the object is read against that type on its own, so a value that does not
+/// fit is reported for that object alone.
+#[Scalar(name = "JSONObject")]
+impl ScalarType for JsonObject {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value {
+            Value::Object(map) => Ok(JsonObject(map)),
+            other => Err(InputValueError::custom(format!(
+                "应为 JSON 对象，收到 {other}"
+            ))),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::Object(self.0.clone())
     }
 }

@@ -564,3 +564,79 @@ async fn departments_are_upserted_in_bulk() {
         .await;
     assert_eq!(again["data"]["departments"]["totalCount"], 3 + 62);
 }
+
+/// `documentsJson`: a document whose values do not fit their types is refused alone, with the
+/// field, code and a Chinese reason, and the others are written; giving both lists, or
+/// neither, is refused whole.
+#[tokio::test]
+async fn import_documents_as_json_objects_are_refused_one_by_one() {
+    let app = TestApp::spawn().await;
+    let q = "mutation($i: ImportReportsInput!) { importReports(input: $i) { created failed results { externalId result userErrors { code field message } } userErrors { code field } } }";
+    let good = fixture();
+    let mut decimal = fixture();
+    decimal["externalId"] = json!("坏的小数");
+    decimal["document"]["finance"]["units"][0]["income"]["total"] = json!("abc");
+    let mut kind = fixture();
+    kind["externalId"] = json!("坏的枚举");
+    kind["document"]["kind"] = json!("WHOLE_DEPARTMENT");
+    let sync = app.token(&["SYNC_CLIENT"], &["YX-KGJ"]);
+    let r = app
+        .gql(
+            Some(&sync),
+            q,
+            json!({ "i": { "documentsJson": [decimal, good, kind] } }),
+        )
+        .await;
+    let p = &r["data"]["importReports"];
+    assert_eq!(
+        (p["created"].as_i64(), p["failed"].as_i64()),
+        (Some(1), Some(2)),
+        "{r}"
+    );
+    let results = p["results"].as_array().expect("results");
+    assert_eq!(results[0]["externalId"], "坏的小数");
+    assert_eq!(
+        results[0]["userErrors"][0]["code"], "INVALID_DECIMAL",
+        "{r}"
+    );
+    assert_eq!(
+        results[0]["userErrors"][0]["field"],
+        json!(["document", "finance", "units", "0", "income", "total"]),
+        "{r}"
+    );
+    assert_eq!(results[1]["result"], "CREATED", "{r}");
+    assert_eq!(results[2]["userErrors"][0]["code"], "INVALID", "{r}");
+    assert_eq!(
+        results[2]["userErrors"][0]["field"],
+        json!(["document", "kind"]),
+        "{r}"
+    );
+    assert!(
+        results[2]["userErrors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("枚举 ReportKind 没有取值 WHOLE_DEPARTMENT")),
+        "{r}"
+    );
+    assert_eq!(app.report_count().await, 1);
+    for both_or_neither in [json!({ "documents": [], "documentsJson": [] }), json!({})] {
+        let r = app
+            .gql(Some(&sync), q, json!({ "i": both_or_neither }))
+            .await;
+        assert_eq!(
+            r["data"]["importReports"]["userErrors"][0]["code"], "INVALID",
+            "{r}"
+        );
+    }
+    // Not an object at all: a request error, as for any scalar.
+    let r = app
+        .gql(
+            Some(&sync),
+            q,
+            json!({ "i": { "documentsJson": ["文本"] } }),
+        )
+        .await;
+    assert_eq!(
+        r["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{r}"
+    );
+}

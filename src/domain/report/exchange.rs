@@ -32,6 +32,16 @@ pub struct Line {
     pub document: ReportDocument,
 }
 
+/// A document of a batch that could not be read as one (a value that does not fit its type):
+/// it is refused on its own, with its errors, and the others are written.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// Its external ID, where it could be read.
+    pub external_id: String,
+    /// Why it could not be read.
+    pub errors: Vec<FieldError>,
+}
+
 /// What happened to one document.
 #[derive(Debug, Clone)]
 pub enum ItemResult {
@@ -92,7 +102,7 @@ pub async fn import(
     db: &Db,
     viewer: &Viewer,
     call: Option<&Call>,
-    lines: Vec<Line>,
+    lines: Vec<Result<Line, Unreadable>>,
 ) -> Result<Outcome<Imported>, AppError> {
     if lines.len() > MAX_BATCH {
         return Ok(Err(vec![FieldError::new(
@@ -103,7 +113,10 @@ pub async fn import(
     }
     let departments: Vec<String> = lines
         .iter()
-        .map(|l| l.document.department_code.clone())
+        .map(|l| match l {
+            Ok(l) => l.document.department_code.clone(),
+            Err(_) => String::new(),
+        })
         .collect();
     idempotency::run(
         db,
@@ -119,6 +132,14 @@ pub async fn import(
             let mut ids = Vec::with_capacity(lines.len());
             let mut items = Vec::with_capacity(lines.len());
             for line in lines {
+                let line = match line {
+                    Ok(line) => line,
+                    Err(unreadable) => {
+                        ids.push(unreadable.external_id);
+                        items.push(ItemResult::Refused(unreadable.errors));
+                        continue;
+                    }
+                };
                 ids.push(line.external_id.clone());
                 items.push(match import_with(db, viewer, line, keep).await {
                     Ok(item) => item,
