@@ -71,8 +71,9 @@ impl AppError {
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                Self::Conflict("与已有数据重复（唯一约束）".into())
+            Some(SqlErr::UniqueConstraintViolation(message)) => {
+                let what = constraint(&err).unwrap_or(message);
+                Self::Conflict(format!("与已有数据重复：{}已存在", unique_label(&what)))
             }
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
                 Self::Conflict("引用的数据不存在或仍被引用".into())
@@ -80,6 +81,42 @@ impl From<DbErr> for AppError {
             _ if transient(&err) => Self::Unavailable(err.to_string()),
             _ => Self::Internal(err.to_string()),
         }
+    }
+}
+
+/// The name of the constraint a database error names: PostgreSQL reports it; SQLite's message
+/// lists the columns (`UNIQUE constraint failed: report.department_id, report.external_id`).
+fn constraint(err: &DbErr) -> Option<String> {
+    use sea_orm::{RuntimeErr, sqlx};
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                sqlx::Error::Database(db) => Some(
+                    db.constraint()
+                        .map_or_else(|| db.message().to_owned(), str::to_owned),
+                ),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Which value must be unique, in words an official can act on, from a constraint's name or
+/// columns; an unknown one is named as the database names it.
+fn unique_label(what: &str) -> String {
+    let has = |parts: &[&str]| parts.iter().all(|p| what.contains(p));
+    if has(&["external_id"]) {
+        "本部门内的外部编号（externalId）".into()
+    } else if has(&["scoring_profile"]) {
+        "评分规则编码（code）".into()
+    } else if has(&["department"]) && has(&["code"]) {
+        "部门编码（code）".into()
+    } else if has(&["idempotency"]) {
+        "幂等键（idempotencyKey）".into()
+    } else {
+        let name: String = what.chars().filter(|c| !c.is_control()).take(120).collect();
+        format!("唯一约束 {name} 所限定的值")
     }
 }
 

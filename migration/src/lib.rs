@@ -23,6 +23,7 @@ mod m20261129_000014_money_to_the_fen;
 mod m20261129_000015_form_variants;
 mod m20261129_000016_indicator_core_and_coefficient;
 mod m20261129_000017_finance_recheck;
+mod m20261129_000018_finance_cell_paths;
 
 /// The national default scoring rules as first seeded (JSON).
 pub use m20261128_000006_create_scoring_profile::NATIONAL as NATIONAL_RULES;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000015_form_variants::Migration),
             Box::new(m20261129_000016_indicator_core_and_coefficient::Migration),
             Box::new(m20261129_000017_finance_recheck::Migration),
+            Box::new(m20261129_000018_finance_cell_paths::Migration),
         ]
     }
 }

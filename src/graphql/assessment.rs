@@ -147,7 +147,8 @@ pub struct Finding {
     pub code: String,
     /// Severity (from the scoring profile).
     pub severity: Severity,
-    /// Where, e.g. finance.units[0].income.total.
+    /// Where, as a dotted path into the report document with list positions as numbers, e.g.
+    /// `finance.units.0.income.total` (the same path a userError gives as a list).
     pub path: String,
     /// What is wrong, in Chinese.
     pub message: String,

@@ -226,7 +226,9 @@ pub(super) async fn list(
 pub struct CommentTargetInput {
     /// Kind of anchor.
     pub kind: CommentTargetKind,
-    /// SECTION: the section key; FINANCE_CELL: `units.N.<table>.<column>`; FIELD: a field path.
+    /// SECTION: the section key; FINANCE_CELL: `finance.units.N.<table>.<column>` or
+    /// `finance.summary.<table>.<column>` (the older form without `finance.` is accepted and
+    /// stored with it); FIELD: a field path. Every path is dotted, list positions as numbers.
     pub path: Option<String>,
     /// INDICATOR: the indicator's ID.
     pub indicator_id: Option<ID>,

@@ -32,15 +32,14 @@ enum Step<'a> {
 
 fn describe(path: &[Step<'_>]) -> String {
     let mut out = String::new();
+    // One path format everywhere: dotted, list positions as numbers (`a.units.0.name`).
     for step in path {
+        if !out.is_empty() {
+            out.push('.');
+        }
         match step {
-            Step::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.extend(k.chars().flat_map(char::escape_debug));
-            }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
+            Step::Key(k) => out.extend(k.chars().flat_map(char::escape_debug)),
+            Step::Index(i) => out.push_str(&i.to_string()),
         }
     }
     out
@@ -309,7 +308,7 @@ mod tests {
         }
         let message = refused("{ a }", json!({ "input": { "list": ["ok", "局\u{0}"] } })).unwrap();
         assert!(
-            message.contains("$input.list[1]") && message.contains("U+0000"),
+            message.contains("$input.list.1") && message.contains("U+0000"),
             "{message}"
         );
         let mut named = request("query Q { a }", json!({}));
@@ -324,7 +323,7 @@ mod tests {
         assert!(check_json(&json!({ "document": { "unitName": "局\t" } })).is_ok());
         let error = check_json(&json!({ "document": { "tasks": ["a", "b\u{0}"] } })).unwrap_err();
         assert!(
-            error.contains("document.tasks[1]") && error.contains(CODE),
+            error.contains("document.tasks.1") && error.contains(CODE),
             "{error}"
         );
     }

@@ -28,7 +28,7 @@ async fn the_reference_reports_arithmetic_and_plausibility_findings() {
     let income = findings(v, "INCOME_TOTAL_MISMATCH");
     assert_eq!(income.len(), 1, "{v}");
     assert_eq!(income[0]["severity"], "ERROR");
-    assert_eq!(income[0]["path"], "finance.units[0].income.total");
+    assert_eq!(income[0]["path"], "finance.units.0.income.total");
     assert_eq!(income[0]["expected"], "680.52");
     assert_eq!(income[0]["actual"], "680.54");
     assert!(
@@ -95,7 +95,7 @@ async fn submission_is_refused_while_validation_has_errors() {
     assert_eq!(errors[0]["code"], "VALIDATION_FAILED", "{r}");
     assert_eq!(
         errors[0]["field"],
-        json!(["finance", "units[0]", "income", "total"])
+        json!(["finance", "units", "0", "income", "total"])
     );
 }
 
@@ -220,7 +220,7 @@ async fn validate_report_checks_an_unsaved_document() {
             .cloned()
     };
     let band = find("QUALITATIVE_SCORE_OUT_OF_BAND").expect("band finding");
-    assert_eq!(band["path"], "indicators[7].declaredScore", "{v}");
+    assert_eq!(band["path"], "indicators.7.declaredScore", "{v}");
     assert_eq!(band["expected"], "12.00–15.00");
     let over = find("EXECUTED_OVER_BUDGET").expect("over budget");
     assert_eq!(over["actual"], "500", "as written");
@@ -352,35 +352,35 @@ async fn each_check_has_its_own_case() {
     let cases: Vec<(&str, &str, Break)> = vec![
         (
             "EXPENDITURE_TOTAL_MISMATCH",
-            "finance.units[0].expenditure.total",
+            "finance.units.0.expenditure.total",
             Box::new(
                 move |d| d["finance"] = json!({ "units": [unit(json!({}), json!({ "total": "100", "basic": "60", "project": "30" }))] }),
             ),
         ),
         (
             "BASIC_EXPENDITURE_MISMATCH",
-            "finance.units[0].expenditure.basic",
+            "finance.units.0.expenditure.basic",
             Box::new(
                 move |d| d["finance"] = json!({ "units": [unit(json!({}), json!({ "basic": "60", "personnel": "50", "operating": "5" }))] }),
             ),
         ),
         (
             "CURRENT_BALANCE_MISMATCH",
-            "finance.units[0].expenditure.currentBalance",
+            "finance.units.0.expenditure.currentBalance",
             Box::new(
                 move |d| d["finance"] = json!({ "units": [unit(json!({ "total": "100" }), json!({ "total": "90", "currentBalance": "11" }))] }),
             ),
         ),
         (
             "INCOME_TOTAL_MISMATCH",
-            "finance.units[0].income.total",
+            "finance.units.0.income.total",
             Box::new(
                 move |d| d["finance"] = json!({ "units": [unit(json!({ "total": "100", "publicFinance": "99" }), json!({}))] }),
             ),
         ),
         (
             "TOTAL_BLANK",
-            "finance.units[0].income.total",
+            "finance.units.0.income.total",
             Box::new(move |d| {
                 d["finance"] =
                     json!({ "units": [unit(json!({ "publicFinance": "99" }), json!({}))] })
@@ -388,14 +388,14 @@ async fn each_check_has_its_own_case() {
         ),
         (
             "THREE_PUBLIC_TOTAL_MISMATCH",
-            "finance.units[0].threePublic.total",
+            "finance.units.0.threePublic.total",
             Box::new(
                 |d| d["finance"] = json!({ "units": [{ "name": "局机关", "threePublic": { "total": "5", "reception": "1", "vehicleOperation": "2" } }] }),
             ),
         ),
         (
             "FIXED_ASSETS_TOTAL_MISMATCH",
-            "finance.units[0].fixedAssets.total",
+            "finance.units.0.fixedAssets.total",
             Box::new(
                 |d| d["finance"] = json!({ "units": [{ "name": "局机关", "fixedAssets": { "total": "5", "inUse": "4" } }] }),
             ),
@@ -409,63 +409,63 @@ async fn each_check_has_its_own_case() {
         ),
         (
             "NEGATIVE_AMOUNT",
-            "finance.units[0].income.other",
+            "finance.units.0.income.other",
             Box::new(move |d| {
                 d["finance"] = json!({ "units": [unit(json!({ "other": "-1" }), json!({}))] })
             }),
         ),
         (
             "AMOUNT_IN_YUAN",
-            "finance.units[0].income.total",
+            "finance.units.0.income.total",
             Box::new(move |d| {
                 d["finance"] = json!({ "units": [unit(json!({ "total": "6805400" }), json!({}))] })
             }),
         ),
         (
             "FUNDING_TOTAL_MISMATCH",
-            "funding[0].initialBudget",
+            "funding.0.initialBudget",
             Box::new(|d| d["funding"][1]["initialBudget"] = json!("401")),
         ),
         (
             "EXECUTED_OVER_BUDGET",
-            "funding[2].executed",
+            "funding.2.executed",
             Box::new(|d| d["funding"][2]["executed"] = json!("61")),
         ),
         (
             "COEFFICIENT_SCORE_MISMATCH",
-            "indicators[0].declaredScore",
+            "indicators.0.declaredScore",
             Box::new(|d| d["indicators"][0]["scoreCoefficient"] = json!("0.9")),
         ),
         (
             "CORE_INDICATOR_NOT_MET",
-            "indicators[1]",
+            "indicators.1",
             Box::new(|d| d["indicators"][1]["core"] = json!(true)),
         ),
         (
             "FULL_MARKS_FOR_MISSED_TARGET",
-            "indicators[1].declaredScore",
+            "indicators.1.declaredScore",
             Box::new(|d| {
                 d["indicators"][1]["declaredScore"] = d["indicators"][1]["weight"].clone()
             }),
         ),
         (
             "PARTIAL_MARKS_FOR_MET_TARGET",
-            "indicators[0].declaredScore",
+            "indicators.0.declaredScore",
             Box::new(|d| d["indicators"][0]["declaredScore"] = json!("14")),
         ),
         (
             "WEIGHT_WITHOUT_TARGET",
-            "indicators[3].target",
+            "indicators.3.target",
             Box::new(|d| d["indicators"][3]["target"]["text"] = json!("")),
         ),
         (
             "TARGET_IMPLAUSIBLE",
-            "indicators[2].target.text",
+            "indicators.2.target.text",
             Box::new(|d| d["indicators"][2]["target"]["text"] = json!("≥290%")),
         ),
         (
             "FIGURE_UNSURE",
-            "indicators[2].target.text",
+            "indicators.2.target.text",
             Box::new(|d| d["indicators"][2]["target"]["text"] = json!("二100%")),
         ),
         (
@@ -475,7 +475,7 @@ async fn each_check_has_its_own_case() {
         ),
         (
             "SCORE_OVER_WEIGHT",
-            "indicators[0].declaredScore",
+            "indicators.0.declaredScore",
             Box::new(|d| d["indicators"][0]["declaredScore"] = json!("16")),
         ),
         (
@@ -495,27 +495,27 @@ async fn each_check_has_its_own_case() {
         ),
         (
             "QUALITATIVE_SCORE_OUT_OF_BAND",
-            "indicators[7].declaredScore",
+            "indicators.7.declaredScore",
             Box::new(|d| d["indicators"][7]["declaredScore"] = json!("11")),
         ),
         (
             "DEVIATION_REASON_MISSING",
-            "indicators[1].deviationReason",
+            "indicators.1.deviationReason",
             Box::new(|d| d["indicators"][1]["deviationReason"] = Value::Null),
         ),
         (
             "PERCENT_OUT_OF_RANGE",
-            "indicators[8].actual.text",
+            "indicators.8.actual.text",
             Box::new(|d| d["indicators"][8]["actual"]["text"] = json!("企业满意度130%")),
         ),
         (
             "PARTIAL_YEAR_DATA",
-            "indicators[0].actual.text",
+            "indicators.0.actual.text",
             Box::new(|d| d["indicators"][0]["actual"]["text"] = json!("截止11月支持52家")),
         ),
         (
             "NARRATIVE_CONTRADICTS_TABLES",
-            "sections[0].body",
+            "sections.0.body",
             Box::new(move |d| {
                 d["finance"] = json!({ "units": [unit(json!({}), json!({ "total": "456" }))] });
                 d["sections"][0]["body"] = json!("2024年总支出为460万元。");

@@ -272,3 +272,72 @@ async fn a_thread_holds_at_most_a_hundred_replies() {
         }
     }
 }
+
+/// A finance cell's path is rooted at the document like every other field path
+/// (`finance.units.0.income.total`); the older form relative to the tables is accepted, stored
+/// rooted and found by a filter in either form; the migration rewrites older anchors and back.
+#[tokio::test]
+async fn finance_cell_paths_are_rooted_at_the_document_in_either_form() {
+    let app = TestApp::spawn().await;
+    let written = app.upsert_fixture().await;
+    let id = written["report"]["id"].as_str().expect("id").to_owned();
+    let finance = app.token_for("f-1", "财政股室负责人", &["FINANCE_REVIEWER"], &["YX-KGJ"]);
+    for (given, stored) in [
+        ("units.0.income.total", "finance.units.0.income.total"),
+        (
+            "finance.summary.income.total",
+            "finance.summary.income.total",
+        ),
+    ] {
+        let r = app
+            .gql(
+                Some(&finance),
+                ADD,
+                json!({ "i": { "reportId": id, "target": { "kind": "FINANCE_CELL", "path": given }, "body": "请核对" } }),
+            )
+            .await;
+        assert_eq!(
+            r["data"]["addReviewComment"]["comment"]["target"]["path"], stored,
+            "{r}"
+        );
+    }
+    let paths = |filter: &str| {
+        let q = format!(
+            "query($id: ID!) {{ report(id: $id) {{ comments(path: \"{filter}\") {{ nodes {{ target {{ path }} }} }} }} }}"
+        );
+        let (app, finance, id) = (&app, &finance, &id);
+        async move {
+            let r = app.gql(Some(finance), &q, json!({ "id": id })).await;
+            r["data"]["report"]["comments"]["nodes"]
+                .as_array()
+                .map(|n| n.len())
+                .unwrap_or_else(|| panic!("{r}"))
+        }
+    };
+    assert_eq!(paths("finance.units.0.income.total").await, 1);
+    assert_eq!(paths("units.0.income.total").await, 1);
+    // Down to the release before: the older form; up again: rooted.
+    let stored = || async {
+        use sea_orm::{ConnectionTrait, Statement};
+        let row = app
+            .db
+            .conn
+            .query_one_raw(Statement::from_string(
+                app.db.conn.get_database_backend(),
+                "SELECT target_path FROM review_comment WHERE target_path LIKE '%units.0.income.total'",
+            ))
+            .await
+            .expect("select")
+            .expect("a row");
+        row.try_get_by_index::<String>(0).expect("path")
+    };
+    crate::migrations::down_to_just_after(&app.db.conn, "000017").await;
+    assert_eq!(stored().await, "units.0.income.total");
+    {
+        use migration::MigratorTrait;
+        migration::Migrator::up(&app.db.conn, None)
+            .await
+            .expect("up");
+    }
+    assert_eq!(stored().await, "finance.units.0.income.total");
+}

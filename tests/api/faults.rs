@@ -351,3 +351,29 @@ async fn concurrent_upserts_of_one_new_external_id_all_land() {
     );
     assert_eq!(app.report_count().await, 1);
 }
+
+/// A unique-constraint conflict says which value must be unique, on both databases.
+#[tokio::test]
+async fn a_conflict_names_the_value_that_must_be_unique() {
+    use sea_orm::Statement;
+    let app = TestApp::spawn().await;
+    let backend = app.db.conn.get_database_backend();
+    let id = uuid::Uuid::now_v7();
+    let sql = format!(
+        "INSERT INTO department (id, code, name, parent_id, region, created_at, updated_at) \
+         VALUES ('{id}', 'YX-KGJ', '重复', NULL, NULL, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    );
+    let err = app
+        .db
+        .conn
+        .execute_raw(Statement::from_string(backend, sql))
+        .await
+        .expect_err("the code is taken");
+    let app_err = jixiao::error::AppError::from(err);
+    assert_eq!(app_err.code(), "CONFLICT");
+    assert!(
+        app_err.message().contains("部门编码（code）已存在"),
+        "{}",
+        app_err.message()
+    );
+}

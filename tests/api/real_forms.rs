@@ -140,7 +140,7 @@ async fn unsaved_documents_are_assessed_and_saved_figures_are_read() {
         .expect("findings");
     assert!(
         findings.iter().any(|f| f["code"] == "FIGURE_UNSURE"
-            && f["path"] == "indicators[0].target.text"
+            && f["path"] == "indicators.0.target.text"
             && f["actual"] == "SCANNED_COMPARATOR"),
         "{findings:?}"
     );
@@ -218,7 +218,7 @@ async fn the_forms_variants_have_a_home_and_are_scored() {
     assert_eq!(
         mismatch,
         vec![
-            &json!({ "code": "DECLARED_RATE_MISMATCH", "path": "funding[0].declaredRate", "expected": "90.00%", "actual": "95.00%" })
+            &json!({ "code": "DECLARED_RATE_MISMATCH", "path": "funding.0.declaredRate", "expected": "90.00%", "actual": "95.00%" })
         ],
         "{body}"
     );

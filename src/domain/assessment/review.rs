@@ -181,7 +181,7 @@ fn unsure_figures(
 pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: &mut Findings<'_>) {
     let threshold = rules.over_achievement.threshold_percent;
     for (ind, a) in doc.indicators.iter().zip(&assessment.indicators) {
-        let path = format!("indicators[{}]", a.index);
+        let path = format!("indicators.{}", a.index);
         match a.achievement {
             Achievement::NotMet | Achievement::PartiallyMet if blank(&ind.deviation_reason) => out
                 .add(
@@ -471,7 +471,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             out.add(
                 FindingCode::DeclaredRateMismatch,
                 Severity::Warning,
-                format!("funding[{i}].declaredRate"),
+                format!("funding.{i}.declaredRate"),
                 format!("填报的执行率 {declared}% 与全年执行数 ÷ 全年预算数 = {computed}% 不符"),
                 Some(format!("{computed}%")),
                 Some(format!("{declared}%")),
@@ -545,9 +545,9 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
         doc.profile.achievements.as_deref().unwrap_or(""),
     )];
     for (i, s) in doc.sections.iter().enumerate() {
-        texts.push((format!("sections[{i}].title"), s.title.as_str()));
+        texts.push((format!("sections.{i}.title"), s.title.as_str()));
         texts.push((
-            format!("sections[{i}].body"),
+            format!("sections.{i}.body"),
             s.body.as_deref().unwrap_or(""),
         ));
     }

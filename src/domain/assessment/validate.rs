@@ -334,7 +334,7 @@ fn check_funding(out: &mut Findings<'_>, tolerance: Decimal, funding: &[FundingL
             out.add(
                 FindingCode::FundingTotalMismatch,
                 Severity::Error,
-                format!("funding[{ti}].{field}"),
+                format!("funding.{ti}.{field}"),
                 format!("年度资金总额的{label}为 {} 万元，本年财政拨款、上年结转资金与其他资金之和为 {} 万元，相差 {} 万元", money(t), money(p), money(t - p)),
                 Some(money(p)),
                 Some(money(t)),
@@ -348,7 +348,7 @@ fn check_funding(out: &mut Findings<'_>, tolerance: Decimal, funding: &[FundingL
             out.add(
                 FindingCode::ExecutedOverBudget,
                 Severity::Error,
-                format!("funding[{i}].executed"),
+                format!("funding.{i}.executed"),
                 format!(
                     "全年执行数 {} 万元超过全年预算数 {} 万元",
                     money(done),
@@ -364,7 +364,7 @@ fn check_funding(out: &mut Findings<'_>, tolerance: Decimal, funding: &[FundingL
             out.add(
                 FindingCode::ScoreOverWeight,
                 Severity::Error,
-                format!("funding[{i}].declaredScore"),
+                format!("funding.{i}.declaredScore"),
                 format!("得分 {s} 应在 0 到分值 {w} 之间"),
                 Some(format!("0–{w}")),
                 Some(s.to_string()),
@@ -382,7 +382,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, out: &mut Findings<'_>) {
         entity::AmountUnit::Yuan => rules.arithmetic_tolerance * Decimal::from(10_000),
     };
     for (i, unit) in doc.finance.units.iter().enumerate() {
-        check_row(out, tolerance, &format!("finance.units[{i}]"), unit);
+        check_row(out, tolerance, &format!("finance.units.{i}"), unit);
     }
     if let Some(summary) = &doc.finance.summary {
         check_row(out, tolerance, "finance.summary", summary);

@@ -25,6 +25,31 @@ pub const COMMENTERS: [Role; 4] = [
 /// Longest comment, in characters.
 pub const MAX_BODY: usize = 10_000;
 
+/// A FINANCE_CELL path as stored and shown: rooted at the document like every other field path
+/// (`finance.units.0.income.total`, `finance.summary.income.total`). The form relative to the
+/// finance tables (`units.0.income.total`), which earlier releases used, is still accepted.
+pub fn canonical_path(kind: CommentTargetKind, path: &str) -> String {
+    if kind == CommentTargetKind::FinanceCell && !path.starts_with("finance.") {
+        format!("finance.{path}")
+    } else {
+        path.to_owned()
+    }
+}
+
+/// A FINANCE_CELL path relative to the finance tables, for reading its row and column.
+fn finance_relative(path: &str) -> &str {
+    path.strip_prefix("finance.").unwrap_or(path)
+}
+
+/// A filter's path as stored: a finance cell given in the older relative form finds its comments.
+fn filter_path(path: &str) -> String {
+    if path.starts_with("units.") || path.starts_with("summary.") {
+        format!("finance.{path}")
+    } else {
+        path.to_owned()
+    }
+}
+
 /// Finance columns a FINANCE_CELL anchor may name.
 const FINANCE_COLUMNS: [&str; 22] = [
     "income.total",
@@ -56,7 +81,7 @@ const FINANCE_COLUMNS: [&str; 22] = [
 pub struct Anchor {
     /// Kind.
     pub kind: CommentTargetKind,
-    /// SECTION: the section key; FINANCE_CELL: `units.N.<table>.<column>` or `summary.<table>.<column>`;
+    /// SECTION: the section key; FINANCE_CELL: `finance.units.N.<table>.<column>` or `finance.summary.<table>.<column>`;
     /// FIELD: a field path such as `profile.actualHeadcount`.
     pub path: Option<String>,
     /// INDICATOR: the indicator.
@@ -125,7 +150,7 @@ async fn check_anchor(
             let Some(p) = path else {
                 return Ok(Err(invalid(
                     "target.path",
-                    "FINANCE_CELL 批注需要单元格路径，如 units.0.income.total",
+                    "FINANCE_CELL 批注需要单元格路径，如 finance.units.0.income.total",
                 )));
             };
             let units = finance_unit::Entity::find()
@@ -133,7 +158,7 @@ async fn check_anchor(
                 .filter(finance_unit::Column::IsSummary.eq(false))
                 .count(&open.txn.txn)
                 .await?;
-            let (row, column) = match p.split_once('.') {
+            let (row, column) = match finance_relative(p).split_once('.') {
                 Some(("units", rest)) => match rest.split_once('.') {
                     Some((n, col)) => (
                         n.parse::<u64>().ok().filter(|n| *n < units).map(|_| ()),
@@ -150,7 +175,7 @@ async fn check_anchor(
                 Err(invalid(
                     "target.path",
                     format!(
-                        "“{p}”不是本报告的收支表单元格（如 units.0.income.total，共 {units} 个单位）"
+                        "“{p}”不是本报告的收支表单元格（如 finance.units.0.income.total，共 {units} 个单位）"
                     ),
                 ))
             }
@@ -324,7 +349,7 @@ async fn write(
         target_kind: anchor.kind,
         target_path: anchor
             .path
-            .map(|p| p.trim().to_owned())
+            .map(|p| canonical_path(anchor.kind, p.trim()))
             .filter(|p| !p.is_empty()),
         indicator_id: anchor.indicator,
         author_subject: viewer.actor().unwrap_or_default(),
@@ -462,7 +487,7 @@ pub fn matches(c: &review_comment::Model, filter: &CommentFilter) -> bool {
         && filter
             .path
             .as_ref()
-            .is_none_or(|p| c.target_path.as_ref() == Some(p))
+            .is_none_or(|p| c.target_path.as_deref() == Some(filter_path(p).as_str()))
         && (!filter.threads_only || c.parent_id.is_none())
 }
 
@@ -480,7 +505,7 @@ pub fn select(report_id: Uuid, filter: &CommentFilter) -> Select<review_comment:
         s = s.filter(review_comment::Column::IndicatorId.eq(i));
     }
     if let Some(p) = &filter.path {
-        s = s.filter(review_comment::Column::TargetPath.eq(p.as_str()));
+        s = s.filter(review_comment::Column::TargetPath.eq(filter_path(p)));
     }
     if filter.threads_only {
         s = s.filter(review_comment::Column::ParentId.is_null());
