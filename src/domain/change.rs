@@ -158,24 +158,80 @@ pub async fn page(
     .await
 }
 
-/// Which events of the feed.
-#[derive(Debug, Clone, Default)]
-pub struct FeedFilter {
+/// Which events: the one filter of the feed, the subscription and webhooks (empty lists and
+/// absent values: all). Stored with a webhook as JSON (`entityTypes`, `operations` by their
+/// stored names, `departmentIds`, `reportId`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EventFilter {
     /// Entity types (Report, Signature, ReviewComment).
     pub entity_types: Vec<String>,
     /// Operations.
     pub operations: Vec<Operation>,
-    /// Department.
-    pub department_id: Option<Uuid>,
+    /// Departments.
+    pub department_ids: Vec<Uuid>,
     /// Report.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub report_id: Option<Uuid>,
+}
+
+impl EventFilter {
+    /// Whether an event matches (for events in hand: the subscription, webhook deliveries).
+    pub fn matches(&self, e: &change_event::Model) -> bool {
+        (self.entity_types.is_empty() || self.entity_types.contains(&e.entity_type))
+            && (self.operations.is_empty()
+                || self.operations.iter().any(|o| o.as_str() == e.operation))
+            && (self.department_ids.is_empty()
+                || e.department_id
+                    .is_some_and(|d| self.department_ids.contains(&d)))
+            && self.report_id.is_none_or(|r| e.report_id == Some(r))
+    }
+
+    /// The same rule in SQL (for the feed).
+    fn apply(
+        &self,
+        mut select: sea_orm::Select<change_event::Entity>,
+    ) -> sea_orm::Select<change_event::Entity> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        if !self.entity_types.is_empty() {
+            select =
+                select.filter(change_event::Column::EntityType.is_in(self.entity_types.clone()));
+        }
+        if !self.operations.is_empty() {
+            select = select.filter(
+                change_event::Column::Operation.is_in(self.operations.iter().map(|o| o.as_str())),
+            );
+        }
+        if !self.department_ids.is_empty() {
+            select = select
+                .filter(change_event::Column::DepartmentId.is_in(self.department_ids.clone()));
+        }
+        if let Some(r) = self.report_id {
+            select = select.filter(change_event::Column::ReportId.eq(r));
+        }
+        select
+    }
+}
+
+impl serde::Serialize for Operation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Operation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Operation::parse(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown operation {name}")))
+    }
 }
 
 /// Events the viewer may read (those of departments in scope; none for anonymous callers),
 /// tombstones of deleted reports included.
 pub fn feed(
     viewer: &crate::domain::Viewer,
-    filter: &FeedFilter,
+    filter: &EventFilter,
 ) -> sea_orm::Select<change_event::Entity> {
     use sea_orm::sea_query::Query;
     use sea_orm::{ColumnTrait, QueryFilter};
@@ -193,21 +249,7 @@ pub fn feed(
             ),
         );
     }
-    if !filter.entity_types.is_empty() {
-        select = select.filter(change_event::Column::EntityType.is_in(filter.entity_types.clone()));
-    }
-    if !filter.operations.is_empty() {
-        select = select.filter(
-            change_event::Column::Operation.is_in(filter.operations.iter().map(|o| o.as_str())),
-        );
-    }
-    if let Some(d) = filter.department_id {
-        select = select.filter(change_event::Column::DepartmentId.eq(d));
-    }
-    if let Some(r) = filter.report_id {
-        select = select.filter(change_event::Column::ReportId.eq(r));
-    }
-    select
+    filter.apply(select)
 }
 
 impl Operation {
@@ -240,4 +282,46 @@ pub fn cursor_of(e: &change_event::Model) -> String {
         vec![crate::domain::pagination::KeyValue::I(e.sequence)],
         e.id,
     )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+mod filter_tests {
+    use super::*;
+
+    fn event(entity: &str, operation: Operation, department: Option<Uuid>) -> change_event::Model {
+        change_event::Model {
+            id: Uuid::now_v7(),
+            sequence: 1,
+            entity_type: entity.into(),
+            entity_id: Uuid::now_v7(),
+            report_id: None,
+            department_id: department,
+            operation: operation.as_str().into(),
+            version: None,
+            actor: None,
+            occurred_at: chrono::Utc::now(),
+        }
+    }
+
+    /// A webhook's filter as stored before the feed and webhooks shared one type still reads,
+    /// and means what it meant.
+    #[test]
+    fn a_stored_webhook_filter_reads_and_matches_as_before() {
+        let d = Uuid::now_v7();
+        let stored = serde_json::json!({
+            "entityTypes": ["Report"], "operations": ["CREATE", "PUBLISH"], "departmentIds": [d]
+        });
+        let filter: EventFilter = serde_json::from_value(stored.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&filter).unwrap(), stored);
+        assert!(filter.matches(&event("Report", Operation::Create, Some(d))));
+        assert!(!filter.matches(&event("Report", Operation::Update, Some(d))));
+        assert!(!filter.matches(&event("Signature", Operation::Create, Some(d))));
+        assert!(!filter.matches(&event("Report", Operation::Create, None)));
+        assert!(EventFilter::default().matches(&event("Report", Operation::Sign, None)));
+        assert!(
+            serde_json::from_value::<EventFilter>(serde_json::json!({ "operations": ["EXPLODE"] }))
+                .is_err()
+        );
+    }
 }

@@ -169,7 +169,7 @@ impl FeedQuery {
 pub async fn feed_filter(
     ctx: &async_graphql::Context<'_>,
     f: ChangeFilter,
-) -> async_graphql::Result<crate::domain::change::FeedFilter> {
+) -> async_graphql::Result<crate::domain::change::EventFilter> {
     use super::ids::{self, Kind};
     let mut department_id = f
         .department_id
@@ -180,7 +180,7 @@ pub async fn feed_filter(
         let found = crate::domain::department::by_code(super::db(ctx), code).await?;
         department_id = Some(found.map(|d| d.id).unwrap_or_else(uuid::Uuid::nil));
     }
-    Ok(crate::domain::change::FeedFilter {
+    Ok(crate::domain::change::EventFilter {
         entity_types: f.entity_types.unwrap_or_default(),
         operations: f
             .operations
@@ -188,7 +188,7 @@ pub async fn feed_filter(
             .into_iter()
             .map(Into::into)
             .collect(),
-        department_id,
+        department_ids: department_id.into_iter().collect(),
         report_id: f
             .report_id
             .as_ref()
@@ -255,15 +255,7 @@ impl SubscriptionRoot {
                 let visible = scope
                     .as_ref()
                     .is_none_or(|s| e.department_id.is_some_and(|d| s.contains(&d)));
-                let wanted = (filter.entity_types.is_empty()
-                    || filter.entity_types.contains(&e.entity_type))
-                    && (filter.operations.is_empty()
-                        || filter.operations.iter().any(|o| o.as_str() == e.operation))
-                    && filter
-                        .department_id
-                        .is_none_or(|d| e.department_id == Some(d))
-                    && filter.report_id.is_none_or(|r| e.report_id == Some(r));
-                std::future::ready(visible && wanted)
+                std::future::ready(visible && filter.matches(e))
             })
             .map(|e| {
                 crate::metrics::get().event_delivered("subscription");

@@ -80,6 +80,9 @@ impl Webhook {
         serde_json::from_value::<Filter>(self.0.filter.clone())
             .unwrap_or_default()
             .operations
+            .into_iter()
+            .map(|o| o.as_str().to_owned())
+            .collect()
     }
 
     /// Last event sequence turned into deliveries.

@@ -62,7 +62,15 @@ pub async fn enqueue(db: &Db) -> Result<usize, AppError> {
         let Some(last) = events.last().map(|e| e.sequence) else {
             continue;
         };
-        let filter: Filter = serde_json::from_value(hook.filter.clone()).unwrap_or_default();
+        // A filter that does not read (written by a newer release, or edited by hand) delivers
+        // nothing rather than everything.
+        let filter: Filter = match serde_json::from_value(hook.filter.clone()) {
+            Ok(filter) => filter,
+            Err(e) => {
+                tracing::error!(webhook = %hook.id, error = %e, "webhook filter unreadable; no deliveries");
+                continue;
+            }
+        };
         let now = Utc::now();
         let rows: Vec<webhook_delivery::ActiveModel> = events
             .iter()

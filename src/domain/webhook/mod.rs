@@ -16,31 +16,10 @@ use crate::error::AppError;
 use chrono::Utc;
 use entity::{change_event, webhook, webhook_delivery};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Which events a webhook receives (empty lists: all).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Filter {
-    /// Entity types.
-    pub entity_types: Vec<String>,
-    /// Operations (stored names).
-    pub operations: Vec<String>,
-    /// Departments.
-    pub department_ids: Vec<Uuid>,
-}
-
-impl Filter {
-    /// Whether an event matches.
-    pub fn matches(&self, e: &change_event::Model) -> bool {
-        (self.entity_types.is_empty() || self.entity_types.contains(&e.entity_type))
-            && (self.operations.is_empty() || self.operations.contains(&e.operation))
-            && (self.department_ids.is_empty()
-                || e.department_id
-                    .is_some_and(|d| self.department_ids.contains(&d)))
-    }
-}
+/// Which events a webhook receives: the feed's own filter.
+pub use crate::domain::change::EventFilter as Filter;
 
 /// A webhook to register.
 #[derive(Debug, Clone)]
@@ -108,12 +87,9 @@ pub async fn register(
     }
     let filter = Filter {
         entity_types: new.entity_types,
-        operations: new
-            .operations
-            .iter()
-            .map(|o| o.as_str().to_owned())
-            .collect(),
+        operations: new.operations,
         department_ids,
+        report_id: None,
     };
     let cursor: i64 = change_event::Entity::find()
         .select_only()
