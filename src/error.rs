@@ -26,9 +26,38 @@ pub enum AppError {
     Conflict(String),
     /// The database failed for a moment (connection lost or refused, pool exhausted, server
     /// shutting down); retrying is expected to work. The cause is logged, never shown.
-    Unavailable(String),
+    Unavailable(Cause),
     /// Anything unexpected; the cause is logged, never shown.
-    Internal(String),
+    Internal(Cause),
+}
+
+/// The cause of an internal or passing failure, kept whole with its source chain; its display
+/// (for the log) is the error followed by each source, `outer: inner: root`.
+#[derive(Debug)]
+pub struct Cause(Box<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    /// A cause from any error (its sources kept) or message.
+    pub fn new(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self(cause.into())
+    }
+
+    /// The error itself, for a caller that needs to look inside.
+    pub fn error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self.0.as_ref()
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(s) = source {
+            write!(f, ": {s}")?;
+            source = s.source();
+        }
+        Ok(())
+    }
 }
 
 impl AppError {
@@ -62,9 +91,14 @@ impl AppError {
         }
     }
 
-    /// An internal error with a cause for the log.
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        Self::Internal(cause.to_string())
+    /// An internal error with a cause for the log (an error keeps its source chain).
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(Cause::new(cause))
+    }
+
+    /// A passing failure with a cause for the log.
+    pub fn unavailable(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Unavailable(Cause::new(cause))
     }
 }
 
@@ -78,8 +112,8 @@ impl From<DbErr> for AppError {
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
                 Self::Conflict("引用的数据不存在或仍被引用".into())
             }
-            _ if transient(&err) => Self::Unavailable(err.to_string()),
-            _ => Self::Internal(err.to_string()),
+            _ if transient(&err) => Self::unavailable(err),
+            _ => Self::internal(err),
         }
     }
 }
@@ -154,10 +188,10 @@ impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
         match self {
             Self::Internal(cause) => {
-                tracing::error!(error.cause = %crate::http::Escaped(cause), "internal error")
+                tracing::error!(error.cause = %crate::http::Escaped(&cause.to_string()), "internal error")
             }
             Self::Unavailable(cause) => {
-                tracing::warn!(error.cause = %crate::http::Escaped(cause), "database unavailable")
+                tracing::warn!(error.cause = %crate::http::Escaped(&cause.to_string()), "database unavailable")
             }
             _ => {}
         }
@@ -168,5 +202,44 @@ impl ErrorExtensions for AppError {
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         err.extend()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("reading the JWKS file")
+        }
+    }
+
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    /// The cause keeps its source chain for the log; the caller's message never shows it.
+    #[test]
+    fn an_internal_error_keeps_its_source_chain_and_shows_none_of_it() {
+        let e = AppError::internal(Outer(std::io::Error::other("permission denied")));
+        let AppError::Internal(cause) = &e else {
+            panic!("internal");
+        };
+        assert_eq!(
+            cause.to_string(),
+            "reading the JWKS file: permission denied"
+        );
+        assert!(cause.error().source().is_some());
+        assert!(!e.message().contains("permission"), "{}", e.message());
+        let AppError::Internal(plain) = AppError::internal("plain words") else {
+            panic!("internal");
+        };
+        assert_eq!(plain.to_string(), "plain words");
     }
 }

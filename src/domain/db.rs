@@ -214,7 +214,7 @@ impl Db {
             .clone()
             .acquire_owned()
             .await
-            .map_err(|_| AppError::Unavailable("the writer slots are closed".into()))?;
+            .map_err(AppError::unavailable)?;
         let gate = match &self.write_gate {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
