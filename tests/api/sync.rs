@@ -640,3 +640,41 @@ async fn import_documents_as_json_objects_are_refused_one_by_one() {
         "{r}"
     );
 }
+
+/// `documentsJson` meets the same bounds as `documents`: at most 500 objects, and an object
+/// nested past the value-depth limit is refused before anything runs, never a crash.
+#[tokio::test]
+async fn import_documents_as_json_are_bounded() {
+    let app = TestApp::spawn().await;
+    let q = "mutation($i: ImportReportsInput!) { importReports(input: $i) { created failed userErrors { code field } } }";
+    let sync = app.token(&["SYNC_CLIENT"], &["YX-KGJ"]);
+    let many: Vec<Value> = (0..501)
+        .map(|n| json!({ "externalId": format!("x-{n}"), "document": { "departmentCode": "YX-KGJ", "fiscalYear": 2024 } }))
+        .collect();
+    let r = app
+        .gql(Some(&sync), q, json!({ "i": { "documentsJson": many } }))
+        .await;
+    assert_eq!(
+        r["data"]["importReports"]["userErrors"][0]["code"], "OUT_OF_RANGE",
+        "{r}"
+    );
+    let mut deep = json!("底");
+    for _ in 0..2000 {
+        deep = json!({ "x": deep });
+    }
+    let response = app
+        .client()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&sync)
+        .json(&json!({ "query": q, "variables": { "i": { "documentsJson": [{ "externalId": "deep", "document": deep }] } } }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), reqwest::StatusCode::BAD_REQUEST);
+    let r: Value = response.json().await.expect("json");
+    assert_eq!(r["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{r}");
+    assert_eq!(app.report_count().await, 0);
+    // The service is still there.
+    let again = app.gql(None, "{ __typename }", json!({})).await;
+    assert_eq!(again["data"]["__typename"], "Query");
+}
