@@ -312,7 +312,7 @@ impl ScoringProfile {
 
     /// The rules.
     async fn rules(&self) -> Result<ScoringRules> {
-        Ok(from_domain(&self.0.rules)?)
+        Ok(from_domain(&self.0.rules))
     }
 }
 
@@ -391,23 +391,7 @@ impl AssessmentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The profile.")] input: UpsertScoringProfileInput,
     ) -> Result<ScoringProfilePayload> {
-        let rules = match to_domain(input.rules) {
-            Ok(r) => r,
-            Err(e) => {
-                return Ok(ScoringProfilePayload {
-                    profile: None,
-                    reassessed_reports: 0,
-                    user_errors: user_errors(
-                        vec![crate::domain::FieldError::new(
-                            "rules",
-                            crate::domain::UserErrorCode::Invalid,
-                            format!("评分规则无效：{e}"),
-                        )],
-                        &[],
-                    ),
-                });
-            }
-        };
+        let rules = to_domain(input.rules);
         let data = service::ProfileData {
             code: input.code,
             name: input.name,

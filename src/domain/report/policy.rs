@@ -63,6 +63,28 @@ pub fn ensure_writer(viewer: &Viewer, code: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Refuses unless the viewer acts in one of `roles` for the department `code` (ADMIN covering
+/// it included, as `Viewer::acts_as_any` says); `what` names the action in the message. The one
+/// rule behind workflow steps and the finance re-check.
+pub fn ensure_role_in(
+    viewer: &Viewer,
+    roles: &[crate::domain::Role],
+    code: &str,
+    what: &str,
+) -> Result<(), AppError> {
+    if viewer.is_anonymous() {
+        return Err(AppError::Unauthenticated("需要登录".into()));
+    }
+    if !viewer.acts_as_any(roles, code) {
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        return Err(AppError::Forbidden(format!(
+            "“{what}”需要部门 {code} 的 {} 角色",
+            names.join(" 或 ")
+        )));
+    }
+    Ok(())
+}
+
 /// Whether a report in `status` may have its content changed.
 pub fn content_editable(status: ReportStatus) -> bool {
     matches!(status, ReportStatus::Draft | ReportStatus::Returned)

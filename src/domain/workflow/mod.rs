@@ -211,19 +211,7 @@ pub(crate) fn required_text(
 
 /// Refuses unless the viewer may take `step` on a report of department `code`.
 fn may_take(viewer: &Viewer, step: Transition, code: &str) -> Result<(), AppError> {
-    if viewer.is_anonymous() {
-        return Err(AppError::Unauthenticated("需要登录".into()));
-    }
-    if !viewer.acts_as_any(step.roles(), code) {
-        let roles: Vec<&str> = step.roles().iter().map(|r| r.as_str()).collect();
-        return Err(AppError::Forbidden(format!(
-            "“{}”需要部门 {} 的 {} 角色",
-            step.label(),
-            code,
-            roles.join(" 或 ")
-        )));
-    }
-    Ok(())
+    crate::domain::report::policy::ensure_role_in(viewer, step.roles(), code, step.label())
 }
 
 /// Takes a workflow step, under the call's idempotency key if it has one. A replay is refused

@@ -86,15 +86,7 @@ pub const MAX_ROWS: usize = crate::domain::report::document::max_rows::INDICATOR
 const ROLES: &[Role] = &[Role::FinanceReviewer];
 
 fn may_record(viewer: &Viewer, code: &str) -> Result<(), AppError> {
-    if viewer.is_anonymous() {
-        return Err(AppError::Unauthenticated("需要登录".into()));
-    }
-    if !viewer.acts_as_any(ROLES, code) {
-        return Err(AppError::Forbidden(format!(
-            "记录财政复核分需要部门 {code} 的 FINANCE_REVIEWER 角色"
-        )));
-    }
-    Ok(())
+    crate::domain::report::policy::ensure_role_in(viewer, ROLES, code, "记录财政复核分")
 }
 
 /// Records the re-check, under the call's idempotency key if it has one.

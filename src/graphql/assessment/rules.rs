@@ -2,15 +2,12 @@
 
 use super::{Achievement, Severity};
 use crate::domain::assessment::profile as domain_profile;
-use crate::error::AppError;
 use crate::graphql::scalars::Decimal;
 use async_graphql::{Enum, InputObject, SimpleObject};
-use serde::{Deserialize, Serialize};
 
 /// Level-1 weights (一级指标分值), summing to 100.
-#[derive(SimpleObject, InputObject, Clone, Serialize, Deserialize)]
+#[derive(SimpleObject, InputObject, Clone)]
 #[graphql(input_name = "Level1WeightsInput")]
-#[serde(rename_all = "camelCase")]
 pub struct Level1Weights {
     /// 预算执行率.
     pub budget_execution: Decimal,
@@ -22,21 +19,15 @@ pub struct Level1Weights {
     pub satisfaction: Decimal,
     /// 决策 (项目决策); 0 if not given.
     #[graphql(default_with = "Decimal(rust_decimal::Decimal::ZERO)")]
-    #[serde(default = "zero")]
     pub decision: Decimal,
     /// 过程 (项目管理); 0 if not given.
     #[graphql(default_with = "Decimal(rust_decimal::Decimal::ZERO)")]
-    #[serde(default = "zero")]
     pub process: Decimal,
 }
 
-fn zero() -> Decimal {
-    Decimal(rust_decimal::Decimal::ZERO)
-}
-
 /// Rule for lower-is-better targets (≤, <).
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "domain_profile::LowerBetter")]
 pub enum LowerBetterRule {
     /// weight × (1 − (actual − target) / target), reaching 0 at twice the target.
     LinearToZeroAtDouble,
@@ -45,25 +36,24 @@ pub enum LowerBetterRule {
 }
 
 /// Rule for higher-is-better targets (≥, >).
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "domain_profile::HigherBetter")]
 pub enum HigherBetterRule {
     /// weight × actual / target.
     Ratio,
 }
 
 /// Rule for equality targets (=).
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "domain_profile::Equality")]
 pub enum EqualityRule {
     /// Target 0: full if actual ≤ 0, else 0; otherwise as higher-is-better.
     ZeroTargetOrRatio,
 }
 
 /// A qualitative band.
-#[derive(SimpleObject, InputObject, Clone, Serialize, Deserialize)]
+#[derive(SimpleObject, InputObject, Clone)]
 #[graphql(input_name = "QualitativeBandInput")]
-#[serde(rename_all = "camelCase")]
 pub struct QualitativeBand {
     /// Exact label, e.g. 达成年度指标.
     pub label: String,
@@ -76,9 +66,8 @@ pub struct QualitativeBand {
 }
 
 /// Over-achievement policy.
-#[derive(SimpleObject, InputObject, Clone, Serialize, Deserialize)]
+#[derive(SimpleObject, InputObject, Clone)]
 #[graphql(input_name = "OverAchievementInput")]
-#[serde(rename_all = "camelCase")]
 pub struct OverAchievement {
     /// Percent above target that makes the reviewer ask whether the target was set too low.
     pub threshold_percent: Decimal,
@@ -87,9 +76,8 @@ pub struct OverAchievement {
 }
 
 /// A band of the coefficient scheme (得分 = 分值 × 得分系数).
-#[derive(SimpleObject, InputObject, Clone, Serialize, Deserialize)]
+#[derive(SimpleObject, InputObject, Clone)]
 #[graphql(input_name = "CoefficientBandInput")]
-#[serde(rename_all = "camelCase")]
 pub struct CoefficientBand {
     /// Lowest share of the target achieved, percent (100: met).
     pub min_percent: Decimal,
@@ -98,9 +86,8 @@ pub struct CoefficientBand {
 }
 
 /// A grade band.
-#[derive(SimpleObject, InputObject, Clone, Serialize, Deserialize)]
+#[derive(SimpleObject, InputObject, Clone)]
 #[graphql(input_name = "GradeBandInput")]
-#[serde(rename_all = "camelCase")]
 pub struct GradeBand {
     /// Lowest score of the band.
     pub min_score: Decimal,
@@ -169,69 +156,73 @@ pub struct ScoringRules {
     pub coefficient_bands: Vec<CoefficientBand>,
 }
 
-impl Serialize for Decimal {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&self.0, s)
+/// Typed conversions between the GraphQL rules and the domain's, field by field (a field
+/// added on one side and not the other is a compile error).
+macro_rules! both_ways {
+    ($graphql:ident, $domain:ident { $($decimal:ident),* ; $($plain:ident),* }) => {
+        impl From<&domain_profile::$domain> for $graphql {
+            fn from(d: &domain_profile::$domain) -> Self {
+                Self { $($decimal: Decimal(d.$decimal),)* $($plain: d.$plain.clone().into(),)* }
+            }
+        }
+        impl From<$graphql> for domain_profile::$domain {
+            fn from(g: $graphql) -> Self {
+                Self { $($decimal: g.$decimal.0,)* $($plain: g.$plain.into(),)* }
+            }
+        }
+    };
+}
+
+both_ways!(Level1Weights, Level1Weights {
+    budget_execution, output, outcome, satisfaction, decision, process ;
+});
+both_ways!(QualitativeBand, QualitativeBand { min_percent, max_percent ; label, achievement });
+both_ways!(OverAchievement, OverAchievement { threshold_percent, score_cap_percent ; });
+both_ways!(CoefficientBand, CoefficientBand { min_percent, coefficient ; });
+both_ways!(GradeBand, GradeBand { min_score ; grade, labels });
+
+fn list<A, B: From<A>>(items: Vec<A>) -> Vec<B> {
+    items.into_iter().map(B::from).collect()
+}
+
+fn list_ref<'a, A: 'a, B: From<&'a A>>(items: &'a [A]) -> Vec<B> {
+    items.iter().map(B::from).collect()
+}
+
+pub(super) fn to_domain(r: ScoringRules) -> domain_profile::Rules {
+    domain_profile::Rules {
+        level1_weights: r.level1_weights.into(),
+        higher_better: r.higher_better.into(),
+        lower_better: r.lower_better.into(),
+        equality: r.equality.into(),
+        qualitative_bands: list(r.qualitative_bands),
+        over_achievement: r.over_achievement.into(),
+        grade_bands: list(r.grade_bands),
+        arithmetic_tolerance: r.arithmetic_tolerance.0,
+        // A code given twice: the last one holds.
+        severities: r
+            .severities
+            .into_iter()
+            .map(|s| (s.code, s.severity.into()))
+            .collect(),
+        partial_year_markers: r.partial_year_markers,
+        min_assessed_weight: r.min_assessed_weight.0,
+        lower_is_better_words: r.lower_is_better_words,
+        low_execution_percent: r.low_execution_percent.0,
+        coefficient_bands: list(r.coefficient_bands),
     }
 }
 
-impl<'de> Deserialize<'de> for Decimal {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        <rust_decimal::Decimal as serde::Deserialize>::deserialize(d).map(Decimal)
-    }
-}
-
-impl Serialize for Achievement {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&domain_profile::Achievement::from(*self), s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Achievement {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        <domain_profile::Achievement as serde::Deserialize>::deserialize(d).map(Into::into)
-    }
-}
-
-pub(super) fn to_domain(r: ScoringRules) -> std::result::Result<domain_profile::Rules, String> {
-    let value = serde_json::json!({
-        "level1Weights": r.level1_weights,
-        "higherBetter": r.higher_better,
-        "lowerBetter": r.lower_better,
-        "equality": r.equality,
-        "qualitativeBands": r.qualitative_bands,
-        "overAchievement": r.over_achievement,
-        "gradeBands": r.grade_bands,
-        "arithmeticTolerance": r.arithmetic_tolerance,
-        "severities": r.severities.into_iter().map(|s| (s.code, serde_json::to_value(s.severity).unwrap_or_default())).collect::<serde_json::Map<_, _>>(),
-        "partialYearMarkers": r.partial_year_markers,
-        "minAssessedWeight": r.min_assessed_weight,
-        "lowerIsBetterWords": r.lower_is_better_words,
-        "lowExecutionPercent": r.low_execution_percent,
-        "coefficientBands": r.coefficient_bands,
-    });
-    serde_json::from_value(value).map_err(|e| e.to_string())
-}
-
-pub(super) fn from_domain(
-    r: &domain_profile::Rules,
-) -> std::result::Result<ScoringRules, AppError> {
-    let v = serde_json::to_value(r).map_err(AppError::internal)?;
-    let get = |k: &str| v.get(k).cloned().unwrap_or_default();
-    fn parse<T: serde::de::DeserializeOwned>(
-        v: serde_json::Value,
-    ) -> std::result::Result<T, AppError> {
-        serde_json::from_value(v).map_err(AppError::internal)
-    }
-    Ok(ScoringRules {
-        level1_weights: parse(get("level1Weights"))?,
-        higher_better: parse(get("higherBetter"))?,
-        lower_better: parse(get("lowerBetter"))?,
-        equality: parse(get("equality"))?,
-        qualitative_bands: parse(get("qualitativeBands"))?,
-        over_achievement: parse(get("overAchievement"))?,
-        grade_bands: parse(get("gradeBands"))?,
-        arithmetic_tolerance: parse(get("arithmeticTolerance"))?,
+pub(super) fn from_domain(r: &domain_profile::Rules) -> ScoringRules {
+    ScoringRules {
+        level1_weights: (&r.level1_weights).into(),
+        higher_better: r.higher_better.into(),
+        lower_better: r.lower_better.into(),
+        equality: r.equality.into(),
+        qualitative_bands: list_ref(&r.qualitative_bands),
+        over_achievement: (&r.over_achievement).into(),
+        grade_bands: list_ref(&r.grade_bands),
+        arithmetic_tolerance: Decimal(r.arithmetic_tolerance),
         severities: r
             .severities
             .iter()
@@ -243,14 +234,7 @@ pub(super) fn from_domain(
         partial_year_markers: r.partial_year_markers.clone(),
         min_assessed_weight: Decimal(r.min_assessed_weight),
         lower_is_better_words: r.lower_is_better_words.clone(),
-        coefficient_bands: r
-            .coefficient_bands
-            .iter()
-            .map(|b| CoefficientBand {
-                min_percent: Decimal(b.min_percent),
-                coefficient: Decimal(b.coefficient),
-            })
-            .collect(),
+        coefficient_bands: list_ref(&r.coefficient_bands),
         low_execution_percent: Decimal(r.low_execution_percent),
-    })
+    }
 }
