@@ -2,67 +2,19 @@
 //! never once per parent row. They look up by key only; the parent was authorized already.
 
 use crate::domain::Db;
-use crate::domain::report::snapshot::Snapshot;
+use crate::domain::report::rows;
 use crate::error::AppError;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::row::{DecodeRow, SelectRows};
 use entity::{
     department, evaluator, finance_unit, funding_line, indicator, narrative_section, opinion,
     qualitative_goal, report, review_comment, signature,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// A table whose rows belong to a report, in `ordinal` order.
-pub trait ReportChild: EntityTrait<Model: DecodeRow> {
-    /// The `report_id` column.
-    fn report_column() -> Self::Column;
-    /// The `ordinal` column.
-    fn ordinal_column() -> Self::Column;
-    /// A row's report.
-    fn report_of(model: &Self::Model) -> Uuid;
-    /// The report's rows of this table in a snapshot.
-    fn in_snapshot(snapshot: &Snapshot) -> &[Self::Model];
-}
-
-macro_rules! report_child {
-    ($($module:ident => $($rows:ident).+),*) => {$(
-        impl ReportChild for $module::Entity {
-            fn report_column() -> Self::Column { $module::Column::ReportId }
-            fn ordinal_column() -> Self::Column { $module::Column::Ordinal }
-            fn report_of(model: &Self::Model) -> Uuid { model.report_id }
-            fn in_snapshot(snapshot: &Snapshot) -> &[Self::Model] { &snapshot.$($rows).+ }
-        }
-    )*};
-}
-impl ReportChild for review_comment::Entity {
-    fn report_column() -> Self::Column {
-        review_comment::Column::ReportId
-    }
-    fn ordinal_column() -> Self::Column {
-        review_comment::Column::CreatedAt
-    }
-    fn report_of(model: &Self::Model) -> Uuid {
-        model.report_id
-    }
-    fn in_snapshot(snapshot: &Snapshot) -> &[Self::Model] {
-        &snapshot.comments
-    }
-}
-
-report_child!(
-    finance_unit => content.finance_units,
-    qualitative_goal => content.qualitative_goals,
-    indicator => content.indicators,
-    evaluator => content.evaluators,
-    opinion => content.opinions,
-    narrative_section => content.sections,
-    funding_line => content.funding_lines,
-    signature => signatures
-);
+pub use crate::domain::report::rows::ReportChild;
 
 /// Loads the rows of `E` for many reports at once.
 pub struct ChildLoader<E>(Db, PhantomData<fn() -> E>);
@@ -76,17 +28,9 @@ where
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = E::find()
-            .filter(E::report_column().is_in(keys.iter().copied()))
-            .order_by_asc(E::report_column())
-            .order_by_asc(E::ordinal_column())
-            .all_rows(&self.0.conn)
+        let map = rows::children_of::<E>(&self.0, keys)
             .await
-            .map_err(|e| Arc::new(AppError::from(e)))?;
-        let mut map: HashMap<Uuid, Vec<E::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for row in rows {
-            map.entry(E::report_of(&row)).or_default().push(row);
-        }
+            .map_err(Arc::new)?;
         Ok(map.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }
@@ -95,23 +39,19 @@ where
 pub struct ByIdLoader<E>(Db, PhantomData<fn() -> E>);
 
 macro_rules! by_id {
-    ($($module:ident),*) => {$(
+    ($($module:ident => $read:ident),*) => {$(
         impl Loader<Uuid> for ByIdLoader<$module::Entity> {
             type Value = $module::Model;
             type Error = Arc<AppError>;
 
             async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-                let rows = $module::Entity::find()
-                    .filter($module::Column::Id.is_in(keys.iter().copied()))
-                    .all_rows(&self.0.conn)
-                    .await
-                    .map_err(|e| Arc::new(AppError::from(e)))?;
+                let rows = rows::$read(&self.0, keys).await.map_err(Arc::new)?;
                 Ok(rows.into_iter().map(|r| (r.id, r)).collect())
             }
         }
     )*};
 }
-by_id!(department, report);
+by_id!(department => departments_by_id, report => reports_by_id);
 
 /// A stored report reviewed under its profile.
 pub struct Reviewed {
@@ -159,11 +99,7 @@ impl Loader<Uuid> for ReviewLoader {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = report::Entity::find()
-            .filter(report::Column::Id.is_in(keys.iter().copied()))
-            .all_rows(&self.0.conn)
-            .await
-            .map_err(|e| Arc::new(AppError::from(e)))?;
+        let rows = rows::reports_by_id(&self.0, keys).await.map_err(Arc::new)?;
         let mut out = HashMap::new();
         for row in rows {
             let reviewed = crate::domain::assessment::service::review_stored(&self.0, &row)

@@ -5,6 +5,7 @@ pub mod document;
 pub mod exchange;
 pub mod policy;
 pub mod query;
+pub mod rows;
 pub mod service;
 pub mod snapshot;
 pub mod standards;
