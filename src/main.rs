@@ -112,22 +112,17 @@ async fn start(cli: Cli) -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
     use jixiao::error::AppError;
-    let (config, command) = match cli.command {
-        Some(Command::Serve(args)) => (args.config, None),
-        other => (cli.config, other),
-    };
-    let Some(command) = command else {
-        return serve(config).await;
-    };
-    match command {
-        Command::Serve(_) => Err(AppError::internal("serve is handled above")),
-        Command::Migrate(database) => {
+    let config = cli.config;
+    match cli.command {
+        None => serve(config).await,
+        Some(Command::Serve(args)) => serve(args.config).await,
+        Some(Command::Migrate(database)) => {
             let db = jixiao::domain::Db::connect(database.url(&config)).await?;
             db.migrate().await?;
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Token(t) => {
+        Some(Command::Token(t)) => {
             let mut config = config;
             if let Some(secret) = t.jwt_secret.clone() {
                 config.jwt_secret = Some(secret);
@@ -141,10 +136,10 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
             )?;
             writeln!(std::io::stdout(), "{token}").map_err(AppError::internal)
         }
-        Command::Schema => {
+        Some(Command::Schema) => {
             write!(std::io::stdout(), "{}", jixiao::graphql::sdl()).map_err(AppError::internal)
         }
-        Command::Import(args) => {
+        Some(Command::Import(args)) => {
             let db = jixiao::domain::Db::connect(args.database.url(&config)).await?;
             db.migrate().await?;
             let started = std::time::Instant::now();
@@ -187,7 +182,7 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
             }
             Ok(())
         }
-        Command::Export(args) => {
+        Some(Command::Export(args)) => {
             let db = jixiao::domain::Db::connect(args.database.url(&config)).await?;
             db.migrate().await?;
             let n = match &args.out {
@@ -202,7 +197,7 @@ async fn run(cli: Cli) -> Result<(), jixiao::error::AppError> {
             };
             writeln!(std::io::stderr(), "导出 {n} 份报告").map_err(AppError::internal)
         }
-        Command::Generate(args) => {
+        Some(Command::Generate(args)) => {
             let (n, k, d, seed) = (args.reports, args.indicators, args.departments, args.seed);
             match &args.out {
                 Some(path) => {

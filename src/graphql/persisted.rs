@@ -121,11 +121,7 @@ impl PersistedQueries {
         if self.trusted.contains_key(&hash) {
             Ok(())
         } else {
-            Err(refusal(
-                "DOCUMENT_NOT_TRUSTED",
-                "本服务只接受已登记的可信查询文档（trusted documents）；请使用客户端构建时生成的持久化文档，或请管理员将该查询加入清单".into(),
-                None,
-            ))
+            Err(not_trusted())
         }
     }
 
@@ -161,7 +157,7 @@ impl PersistedQueries {
                 return Ok(());
             }
             if self.only {
-                return self.check_trusted("");
+                return Err(not_trusted());
             }
             return match self.lock().by_hash.get(&hash) {
                 Some(query) => {
@@ -199,6 +195,15 @@ impl PersistedQueries {
         }
         Ok(())
     }
+}
+
+/// The refusal of a document outside the trusted-documents manifest.
+fn not_trusted() -> ServerError {
+    refusal(
+        "DOCUMENT_NOT_TRUSTED",
+        "本服务只接受已登记的可信查询文档（trusted documents）；请使用客户端构建时生成的持久化文档，或请管理员将该查询加入清单".into(),
+        None,
+    )
 }
 
 /// 64 hexadecimal digits as 32 bytes (either case).
