@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Counts the CPU instructions jixiao spends per request of Q1 (50 reports × their indicators,
-# response cache off), under valgrind's callgrind. Unlike req/s, the count does not move with
+# response cache off; BENCH_QUERY=q4 for Q4, a filtered page ordered by score), under
+# valgrind's callgrind. Unlike req/s, the count does not move with
 # the machine's other load, so two builds compare exactly: pass a second binary (say, one built
 # from an earlier commit) and both are counted in the same run, with their ratio.
 #
-#   BENCH_PG_URL=postgres://postgres:postgres@127.0.0.1:5432 bench/instructions.sh [BASE_BINARY]
+#   BENCH_PG_URL=postgres://postgres:postgres@127.0.0.1:5432 [BENCH_QUERY=q4] [JIXIAO_BIN=path] \
+#     bench/instructions.sh [BASE_BINARY]
+#
+# JIXIAO_BIN counts a binary already built instead of building this tree.
 #
 # Needs the database jixiao_bench that bench/run.sh creates (run that once first), and
 # valgrind (apt-get install -y valgrind). Writes the profiles to bench/.callgrind/ (ignored),
@@ -18,11 +22,18 @@ requests=20
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
 command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
 psql "$url" -Atc "SELECT 1 FROM report LIMIT 1" | grep -q 1 || { echo "run bench/run.sh first (no data in jixiao_bench)"; exit 1; }
-cargo build --release -q
+[ -n "${JIXIAO_BIN:-}" ] || cargo build --release -q
+bin=${JIXIAO_BIN:-target/release/jixiao}
 out=bench/.callgrind
 mkdir -p "$out"
-body=$(jq -cn --arg q '{ reports(first: 50) { nodes { id unitName fiscalYear indicators { name target { text } actual { text } } } } }' '{query: $q}')
-token="Bearer $(JIXIAO_JWT_SECRET=bench target/release/jixiao token --role ADMIN --department '*')"
+case ${BENCH_QUERY:-q1} in
+  q1) query='{ reports(first: 50) { nodes { id unitName fiscalYear indicators { name target { text } actual { text } } } } }' ;;
+  q4) query='{ reports(first: 50, filter: {fiscalYear: 2021, departmentCode: "GEN-001", status: PUBLISHED}, orderBy: [{field: DECLARED_SCORE, direction: DESC}]) { nodes { id unitName declaredScore } } }' ;;
+  *) echo "BENCH_QUERY is q1 or q4"; exit 2 ;;
+esac
+name=${BENCH_QUERY:-q1}
+body=$(jq -cn --arg q "$query" '{query: $q}')
+token="Bearer $(JIXIAO_JWT_SECRET=bench "$bin" token --role ADMIN --department '*')"
 
 # Instructions per request of binary $1, profile named $2.
 count() {
@@ -45,10 +56,10 @@ count() {
   callgrind_annotate "$out/$name.out.1" 2>/dev/null | awk -v n=$requests '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%d", $1 / n }'
 }
 
-now=$(count target/release/jixiao current)
-printf 'Q1, cache off: %s instructions per request (this tree)\n' "$now"
+now=$(count "$bin" "$name-current")
+printf '%s, cache off: %s instructions per request (this tree)\n' "$name" "$now"
 if [ -n "${1:-}" ]; then
-  base=$(count "$1" base)
-  printf 'Q1, cache off: %s instructions per request (%s)\n' "$base" "$1"
+  base=$(count "$1" "$name-base")
+  printf '%s, cache off: %s instructions per request (%s)\n' "$name" "$base" "$1"
   awk -v a="$now" -v b="$base" 'BEGIN { printf "this tree / base: %.3f\n", a / b }'
 fi

@@ -90,6 +90,13 @@ impl IndicatorValue {
         }
     }
 
+    /// True when comparator, value and unit were given with the document; false when they are
+    /// read from the text here (or are all null). Only given parts are content: the content
+    /// digest holds read parts as null (README, “The content digest”).
+    async fn parts_given(&self) -> bool {
+        self.given.is_some()
+    }
+
     /// Why the figure read from the text is not read with confidence ("二100%": a scanned 二
     /// read as =); null when it is, or when the parts were given with the document. It is still
     /// compared; the reviewer's check FIGURE_UNSURE asks for the paper form.

@@ -178,7 +178,8 @@ impl Report {
     }
 
     /// SHA-256 (hex) of the canonical serialization of the report's content (not its workflow
-    /// metadata); signatures bind to it.
+    /// metadata); signatures bind to it. Recomputable from this type's fields: README, “The
+    /// content digest and what a signature binds”.
     async fn content_digest(&self) -> &str {
         &self.0.content_digest
     }

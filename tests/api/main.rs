@@ -17,6 +17,7 @@ mod cli;
 mod comments;
 mod contention;
 mod corpus;
+mod digest;
 mod dotenv;
 mod edge;
 mod external_ids;

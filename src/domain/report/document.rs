@@ -524,15 +524,16 @@ impl ReportDocument {
 
     /// The SHA-256 of the canonical serialization, as lowercase hex.
     ///
-    /// Canonical serialization: this document, normalized (amounts at two decimals, parsed
-    /// values without trailing zeros), as compact JSON with keys in the declared field order,
-    /// camelCase names, decimals as strings, absent values as `null`, empty lists as `[]`, and
-    /// no row ids, and `opinions` emptied. Workflow metadata (status, version, timestamps,
-    /// signatures, comments) and the opinions given while the report goes round (attestations,
-    /// like signatures) are not content and are not included, so a signature stays valid while
-    /// the report moves through review and later signers add their opinions. An opinion is
-    /// bound instead by the signature it was given with (`workflow::binding`). Another system recomputes it as
-    /// `sha256(json_compact(document with opinions = []))`, with the field order of this struct.
+    /// Canonical serialization: this document, normalized, as compact JSON with keys in the
+    /// declared field order (the order of `ReportDocumentInput`'s fields in the schema), camelCase
+    /// names, decimals as strings, absent values as `null`, empty lists as `[]`, no row ids,
+    /// the fields marked `skip_serializing_if` left out when blank, and `opinions` emptied.
+    /// Workflow metadata (status, version, timestamps, signatures, comments) and the opinions
+    /// given while the report goes round (attestations, like signatures) are not content, so a
+    /// signature stays valid while the report moves through review and later signers add their
+    /// opinions; an opinion is bound instead by the signature it was given with
+    /// (`workflow::binding`). README (“The content digest”) states the rules for another system,
+    /// and `tests/api/digest.rs` recomputes the digest from them independently.
     ///
     /// This is the digest in the current content form ([`ContentForm::CURRENT`]); a signature
     /// is checked against the digest in the form of the scheme it was made under
