@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub mod command;
 mod read;
 use read::Source;
 pub use read::{Entry, Failure, Place, ProfileLine};

@@ -218,7 +218,11 @@ pub(super) async fn list(
     }
     let select = comment::select(report.0.id, &filter);
     let page = comment::page(db(ctx), select.clone(), &request).await?;
-    Ok(ReviewCommentConnection::new(page, select, wrap))
+    Ok(ReviewCommentConnection::new(
+        page,
+        move || select.clone(),
+        wrap,
+    ))
 }
 
 /// Where to anchor a comment.

@@ -36,12 +36,16 @@ pub struct Parts<N> {
 }
 
 impl<N> Parts<N> {
-    /// Builds the parts from a fetched page and the query that counts all matches.
-    pub fn new<M, E>(page: Page<M>, count: Select<E>, wrap: impl Fn(M) -> N) -> Self
+    /// Builds the parts from a fetched page and what builds the query that counts all matches
+    /// (built only when `totalCount` is asked for).
+    pub fn new<M, E>(
+        page: Page<M>,
+        count: impl Fn() -> Select<E> + Send + Sync + 'static,
+        wrap: impl Fn(M) -> N,
+    ) -> Self
     where
         E: EntityTrait,
         E::Model: Sync,
-        Select<E>: Clone + Send + Sync + 'static,
     {
         let page_info = PageInfo {
             has_next_page: page.has_next_page,
@@ -51,7 +55,7 @@ impl<N> Parts<N> {
         };
         let edges = page.items.into_iter().map(|(c, m)| (c, wrap(m))).collect();
         let counter: Counter = Arc::new(move |conn| {
-            let count = count.clone();
+            let count = count();
             Box::pin(async move { count.count(&conn).await.map_err(AppError::from) })
         });
         Self {
@@ -88,16 +92,16 @@ macro_rules! connection {
         pub struct $conn(pub $crate::graphql::connection::Parts<$node>);
 
         impl $conn {
-            /// Builds the connection from a fetched page and the query that counts all matches.
+            /// Builds the connection from a fetched page and what builds the query that
+            /// counts all matches (only when `totalCount` is asked for).
             pub fn new<M, E>(
                 page: $crate::domain::pagination::Page<M>,
-                count: sea_orm::Select<E>,
+                count: impl Fn() -> sea_orm::Select<E> + Send + Sync + 'static,
                 wrap: impl Fn(M) -> $node,
             ) -> Self
             where
                 E: sea_orm::EntityTrait,
                 E::Model: Sync,
-                sea_orm::Select<E>: Clone + Send + Sync + 'static,
             {
                 Self($crate::graphql::connection::Parts::new(page, count, wrap))
             }

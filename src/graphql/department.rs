@@ -75,7 +75,7 @@ impl Department {
         .await?;
         Ok(DepartmentConnection::new(
             page,
-            service::select(&filter),
+            move || service::select(&filter),
             Department,
         ))
     }
@@ -107,11 +107,12 @@ impl Department {
             },
         )
         .await?;
-        let rows: Vec<_> = page.items.iter().map(|(_, r)| r.clone()).collect();
+        let rows: Vec<_> = page.items.iter().map(|(_, r)| r).collect();
         super::prefetch(ctx, &rows).await?;
+        let viewer = viewer.clone();
         Ok(ReportConnection::new(
             page,
-            query::visible(viewer, &filter),
+            move || query::visible(&viewer, &filter),
             Report::live,
         ))
     }
@@ -179,7 +180,7 @@ impl DepartmentQuery {
         .await?;
         Ok(DepartmentConnection::new(
             page,
-            service::select(&filter),
+            move || service::select(&filter),
             Department,
         ))
     }

@@ -150,7 +150,7 @@ impl FeedQuery {
             ..Default::default()
         };
         let page = crate::domain::change::page(super::db(ctx), select.clone(), &request).await?;
-        let mut connection = ChangeConnection::new(page, select, Into::into);
+        let mut connection = ChangeConnection::new(page, move || select.clone(), Into::into);
         // Nothing new: the caller keeps its place (the cursor it sent, already checked by the
         // page query, or the start of the feed).
         let info = &mut connection.0.page_info;

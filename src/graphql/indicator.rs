@@ -644,9 +644,10 @@ impl IndicatorQuery {
             },
         )
         .await?;
+        let viewer = viewer.clone();
         Ok(IndicatorConnection::new(
             page,
-            query::visible_indicators(viewer, &filter),
+            move || query::visible_indicators(&viewer, &filter),
             Indicator::live,
         ))
     }

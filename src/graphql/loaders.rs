@@ -156,7 +156,7 @@ pub fn attach(request: async_graphql::Request, db: &Db) -> async_graphql::Reques
 pub async fn prefetch_reports(
     ctx: &async_graphql::Context<'_>,
     selection: &[async_graphql::Lookahead<'_>],
-    reports: &[report::Model],
+    reports: &[&report::Model],
 ) -> Result<(), Arc<AppError>> {
     use futures_util::future::{BoxFuture, try_join_all};
     if reports.is_empty() {

@@ -183,7 +183,7 @@ where
 /// Prefetches the selected children of a page of reports (see [`loaders::prefetch_reports`]).
 pub(crate) async fn prefetch(
     ctx: &Context<'_>,
-    reports: &[entity::report::Model],
+    reports: &[&entity::report::Model],
 ) -> async_graphql::Result<()> {
     let look = ctx.look_ahead();
     let selection = [look.field("nodes"), look.field("edges").field("node")];

@@ -478,7 +478,7 @@ impl Report {
         .await?;
         Ok(super::history::ChangeConnection::new(
             page,
-            select,
+            move || select.clone(),
             Into::into,
         ))
     }
@@ -587,11 +587,12 @@ impl ReportQuery {
         };
         let (db, viewer) = (db(ctx), viewer(ctx));
         let page = query::page(db, viewer, &filter, &order, &request).await?;
-        let rows: Vec<_> = page.items.iter().map(|(_, r)| r.clone()).collect();
+        let rows: Vec<_> = page.items.iter().map(|(_, r)| r).collect();
         super::prefetch(ctx, &rows).await?;
+        let viewer = viewer.clone();
         Ok(ReportConnection::new(
             page,
-            query::visible(viewer, &filter),
+            move || query::visible(&viewer, &filter),
             Report::live,
         ))
     }

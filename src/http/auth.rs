@@ -10,7 +10,7 @@ use jsonwebtoken::{
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 /// Used when no secret is configured; the service warns loudly.
@@ -61,6 +61,47 @@ pub struct Authenticator {
     validation: Validation,
     issuer: Option<String>,
     audience: String,
+    verified: Mutex<Verified>,
+}
+
+/// Tokens verified already, so that a client sending the same token on every request does not
+/// pay for its signature and claims each time. Keyed by the whole token text (only a token that
+/// verified is ever entered, so a forged one cannot hit); an entry serves until the token's
+/// `exp` plus the leeway and only under the keys it was verified with; at most
+/// [`VERIFIED_TOKENS`] entries.
+#[derive(Default)]
+struct Verified {
+    tokens: HashMap<Box<str>, VerifiedToken>,
+}
+
+struct VerifiedToken {
+    viewer: Viewer,
+    /// Last second (since the epoch) it is accepted: `exp` plus the leeway.
+    until: i64,
+    /// The JWKS generation it was verified under (0 for a single key).
+    generation: u64,
+}
+
+/// Entries of the verified-token cache.
+const VERIFIED_TOKENS: usize = 4096;
+
+impl Verified {
+    fn get(&self, token: &str, now: i64, generation: u64) -> Option<Viewer> {
+        self.tokens
+            .get(token)
+            .filter(|t| now <= t.until && t.generation == generation)
+            .map(|t| t.viewer.clone())
+    }
+
+    fn put(&mut self, token: &str, entry: VerifiedToken, now: i64) {
+        if self.tokens.len() >= VERIFIED_TOKENS {
+            self.tokens.retain(|_, t| now <= t.until);
+            if self.tokens.len() >= VERIFIED_TOKENS {
+                self.tokens.clear();
+            }
+        }
+        self.tokens.insert(token.into(), entry);
+    }
 }
 
 /// Where verification keys come from.
@@ -81,6 +122,8 @@ struct JwksState {
     modified: Option<SystemTime>,
     checked: Instant,
     keys: Arc<HashMap<String, DecodingKey>>,
+    /// Counts reloads: a token verified under an earlier set of keys is verified again.
+    generation: u64,
 }
 
 /// How often the JWKS file is looked at for changes (sooner when a token names an unknown key).
@@ -96,6 +139,7 @@ impl Jwks {
                 modified,
                 checked: Instant::now(),
                 keys: Arc::new(keys),
+                generation: 0,
             }),
         })
     }
@@ -118,6 +162,22 @@ impl Jwks {
         self.refresh().get(kid).cloned()
     }
 
+    /// The generation of the keys in force, re-reading the file when it is due.
+    fn generation(&self) -> u64 {
+        let (generation, checked) = {
+            let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+            (state.generation, state.checked)
+        };
+        if checked.elapsed() < JWKS_RECHECK {
+            return generation;
+        }
+        self.refresh();
+        self.state
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .generation
+    }
+
     fn refresh(&self) -> Arc<HashMap<String, DecodingKey>> {
         let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
         state.checked = Instant::now();
@@ -130,6 +190,7 @@ impl Jwks {
                     tracing::info!(path = %self.path.display(), keys = keys.len(), "reloaded the JWKS file");
                     state.modified = modified;
                     state.keys = Arc::new(keys);
+                    state.generation += 1;
                 }
                 // Keep the keys we have: a half-written file must not lock everyone out.
                 Err(e) => {
@@ -245,6 +306,7 @@ impl Authenticator {
             validation,
             issuer,
             audience,
+            verified: Mutex::default(),
         }
     }
 
@@ -288,7 +350,18 @@ impl Authenticator {
         if token.len() > MAX_TOKEN_LEN {
             return Err(AppError::Unauthenticated("令牌过长".into()));
         }
+        let now = chrono::Utc::now().timestamp();
+        let generation = match &self.keys {
+            Keys::Single(_) => 0,
+            Keys::Jwks(jwks) => jwks.generation(),
+        };
+        if let Some(viewer) = self.verified().get(token, now, generation) {
+            return Ok(viewer);
+        }
         let claims = self.verify(token)?;
+        let until = claims
+            .exp
+            .saturating_add(i64::try_from(self.validation.leeway).unwrap_or(0));
         // Claims become actors and scopes written and compared in SQL: the text rule of every
         // other input applies (no control characters but tab and line breaks).
         let texts = std::iter::once(&claims.sub)
@@ -308,12 +381,23 @@ impl Authenticator {
                     AppError::Unauthenticated(format!("令牌包含未知角色 {name}"))
                 })?);
         }
-        Ok(Viewer {
+        let viewer = Viewer {
             subject: Some(claims.sub),
             name: claims.name,
             roles,
             departments: claims.departments,
-        })
+        };
+        let entry = VerifiedToken {
+            viewer: viewer.clone(),
+            until,
+            generation,
+        };
+        self.verified().put(token, entry, now);
+        Ok(viewer)
+    }
+
+    fn verified(&self) -> std::sync::MutexGuard<'_, Verified> {
+        self.verified.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Mints a token for development.
@@ -364,5 +448,71 @@ fn describe(kind: &jsonwebtoken::errors::ErrorKind) -> String {
         K::InvalidAlgorithm => "令牌算法不被接受".into(),
         K::MissingRequiredClaim(c) => format!("令牌缺少必需的声明 {c}"),
         _ => "令牌格式无效".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(until: i64, generation: u64) -> VerifiedToken {
+        VerifiedToken {
+            viewer: Viewer {
+                subject: Some("u1".into()),
+                ..Viewer::default()
+            },
+            until,
+            generation,
+        }
+    }
+
+    #[test]
+    fn a_verified_token_serves_until_its_expiry_and_under_its_keys_only() {
+        let mut verified = Verified::default();
+        verified.put("t", entry(100, 1), 50);
+        assert!(verified.get("t", 100, 1).is_some());
+        assert!(verified.get("t", 101, 1).is_none(), "expired");
+        assert!(verified.get("t", 50, 2).is_none(), "keys reloaded since");
+        assert!(verified.get("t2", 50, 1).is_none(), "another token");
+    }
+
+    #[test]
+    fn the_verified_tokens_stay_bounded() {
+        let mut verified = Verified::default();
+        for i in 0..VERIFIED_TOKENS * 2 {
+            verified.put(&i.to_string(), entry(10, 0), 0);
+        }
+        assert!(verified.tokens.len() <= VERIFIED_TOKENS);
+        // Expired entries go first.
+        verified.put("late", entry(1_000, 0), 500);
+        assert!(verified.get("late", 500, 0).is_some());
+    }
+
+    #[test]
+    fn a_token_verified_once_is_no_pass_for_an_edited_one() -> Result<(), AppError> {
+        let auth = Authenticator::hs256("secret", None, "jixiao".into());
+        let token = auth.mint("u1", "甲", &["ADMIN".into()], &["*".into()], 1)?;
+        let bearer = format!("Bearer {token}");
+        let first = auth.viewer(Some(&bearer))?;
+        assert_eq!(auth.viewer(Some(&bearer))?, first, "served from the cache");
+        // The same claims under another signature, and another payload under this one.
+        let (head, signature) = token.rsplit_once('.').unwrap_or_default();
+        let flipped: String = signature
+            .chars()
+            .map(|c| if c == 'A' { 'B' } else { 'A' })
+            .collect();
+        assert!(
+            auth.viewer(Some(&format!("Bearer {head}.{flipped}")))
+                .is_err()
+        );
+        let other = Authenticator::hs256("other", None, "jixiao".into()).mint(
+            "u1",
+            "甲",
+            &["ADMIN".into()],
+            &["*".into()],
+            1,
+        )?;
+        assert!(auth.viewer(Some(&format!("Bearer {other}"))).is_err());
+        Ok(())
     }
 }
