@@ -78,8 +78,14 @@ impl FinanceUnit {
     }
 }
 
-macro_rules! money_object {
-    ($(#[$doc:meta])* $name:ident($inner:ty) { $($(#[$fdoc:meta])* $field:ident),* $(,)? }) => {
+/// One finance table, from one field list: the output object over the domain's row part, the
+/// input object of the same fields and its conversion into that part.
+macro_rules! money_table {
+    (
+        $(#[$doc:meta])* $name:ident, $input:ident($inner:ty) {
+            $($(#[$fdoc:meta])* $field:ident),* $(,)?
+        }
+    ) => {
         $(#[$doc])*
         pub struct $name(pub $inner);
 
@@ -93,12 +99,29 @@ macro_rules! money_object {
                 }
             )*
         }
+
+        $(#[$doc])*
+        #[derive(InputObject, Clone, Default)]
+        pub struct $input {
+            $(
+                $(#[$fdoc])*
+                pub $field: Option<Decimal>,
+            )*
+        }
+
+        impl From<$input> for $inner {
+            fn from(i: $input) -> Self {
+                Self {
+                    $($field: raw(i.$field),)*
+                }
+            }
+        }
     };
 }
 
-money_object!(
+money_table!(
     /// 年度收入 (`amountUnit`).
-    Income(doc::Income) {
+    Income, IncomeInput(doc::Income) {
         /// 收入合计.
         total,
         /// 上年结转.
@@ -114,9 +137,9 @@ money_object!(
     }
 );
 
-money_object!(
+money_table!(
     /// 年度支出和结余 (`amountUnit`).
-    Expenditure(doc::Expenditure) {
+    Expenditure, ExpenditureInput(doc::Expenditure) {
         /// 支出合计.
         total,
         /// 基本支出.
@@ -134,9 +157,9 @@ money_object!(
     }
 );
 
-money_object!(
+money_table!(
     /// 三公经费 (`amountUnit`).
-    ThreePublic(doc::ThreePublic) {
+    ThreePublic, ThreePublicInput(doc::ThreePublic) {
         /// 三公经费合计.
         total,
         /// 公务接待费.
@@ -150,9 +173,9 @@ money_object!(
     }
 );
 
-money_object!(
+money_table!(
     /// 固定资产 (`amountUnit`).
-    FixedAssets(doc::FixedAssets) {
+    FixedAssets, FixedAssetsInput(doc::FixedAssets) {
         /// 固定资产合计.
         total,
         /// 在用固定资产.
@@ -188,102 +211,12 @@ impl From<FinanceUnitInput> for FinanceRow {
         FinanceRow {
             id: None,
             name: i.name,
-            income: doc::Income {
-                total: raw(i.income.total),
-                carryover: raw(i.income.carryover),
-                public_finance: raw(i.income.public_finance),
-                government_fund: raw(i.income.government_fund),
-                special_account_non_tax: raw(i.income.special_account_non_tax),
-                other: raw(i.income.other),
-            },
-            expenditure: doc::Expenditure {
-                total: raw(i.expenditure.total),
-                basic: raw(i.expenditure.basic),
-                personnel: raw(i.expenditure.personnel),
-                operating: raw(i.expenditure.operating),
-                project: raw(i.expenditure.project),
-                current_balance: raw(i.expenditure.current_balance),
-                accumulated_balance: raw(i.expenditure.accumulated_balance),
-            },
-            three_public: doc::ThreePublic {
-                total: raw(i.three_public.total),
-                reception: raw(i.three_public.reception),
-                vehicle_operation: raw(i.three_public.vehicle_operation),
-                vehicle_purchase: raw(i.three_public.vehicle_purchase),
-                overseas_travel: raw(i.three_public.overseas_travel),
-            },
-            fixed_assets: doc::FixedAssets {
-                total: raw(i.fixed_assets.total),
-                in_use: raw(i.fixed_assets.in_use),
-                leased: raw(i.fixed_assets.leased),
-                other: raw(i.fixed_assets.other),
-            },
+            income: i.income.into(),
+            expenditure: i.expenditure.into(),
+            three_public: i.three_public.into(),
+            fixed_assets: i.fixed_assets.into(),
         }
     }
-}
-
-/// 年度收入 (`amountUnit`).
-#[derive(InputObject, Clone, Default)]
-pub struct IncomeInput {
-    /// 收入合计.
-    pub total: Option<Decimal>,
-    /// 上年结转.
-    pub carryover: Option<Decimal>,
-    /// 公共财政拨款.
-    pub public_finance: Option<Decimal>,
-    /// 政府基金拨款.
-    pub government_fund: Option<Decimal>,
-    /// 纳入专户管理的非税收入拨款.
-    pub special_account_non_tax: Option<Decimal>,
-    /// 其他收入.
-    pub other: Option<Decimal>,
-}
-
-/// 年度支出和结余 (`amountUnit`).
-#[derive(InputObject, Clone, Default)]
-pub struct ExpenditureInput {
-    /// 支出合计.
-    pub total: Option<Decimal>,
-    /// 基本支出.
-    pub basic: Option<Decimal>,
-    /// 人员支出.
-    pub personnel: Option<Decimal>,
-    /// 公用支出.
-    pub operating: Option<Decimal>,
-    /// 项目支出.
-    pub project: Option<Decimal>,
-    /// 当年结余.
-    pub current_balance: Option<Decimal>,
-    /// 累计结余.
-    pub accumulated_balance: Option<Decimal>,
-}
-
-/// 三公经费 (`amountUnit`).
-#[derive(InputObject, Clone, Default)]
-pub struct ThreePublicInput {
-    /// 合计.
-    pub total: Option<Decimal>,
-    /// 公务接待费.
-    pub reception: Option<Decimal>,
-    /// 公务用车运维费.
-    pub vehicle_operation: Option<Decimal>,
-    /// 公务用车购置费.
-    pub vehicle_purchase: Option<Decimal>,
-    /// 因公出国（境）费.
-    pub overseas_travel: Option<Decimal>,
-}
-
-/// 固定资产 (`amountUnit`).
-#[derive(InputObject, Clone, Default)]
-pub struct FixedAssetsInput {
-    /// 合计.
-    pub total: Option<Decimal>,
-    /// 在用固定资产.
-    pub in_use: Option<Decimal>,
-    /// 出租固定资产.
-    pub leased: Option<Decimal>,
-    /// 其他.
-    pub other: Option<Decimal>,
 }
 
 /// The finance tables of a report.

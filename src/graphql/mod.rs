@@ -12,7 +12,7 @@ mod finance;
 mod frozen;
 mod history;
 mod idempotent;
-mod ids;
+pub(crate) mod ids;
 mod indicator;
 pub mod input_guard;
 pub mod limits;

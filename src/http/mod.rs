@@ -6,6 +6,7 @@ pub mod body;
 pub mod cache;
 mod call;
 mod capped;
+mod forms;
 mod graphiql;
 mod log;
 mod ops;
@@ -156,6 +157,7 @@ pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
         )
         .route("/graphql/ws", get(graphql_ws))
         .route("/graphiql/{file}", get(graphiql::asset))
+        .route("/reports/{id}/{file}", get(forms::download))
         .route("/healthz", get(health))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
@@ -356,6 +358,13 @@ fn admit(
             "只提供 application/graphql-response+json 或 application/json 格式的响应",
         )
     })?;
+    Ok((caller(state, parts)?, format))
+}
+
+/// The caller of a request (anonymous without a token), after its rate token; or the response
+/// that refuses it.
+#[allow(clippy::result_large_err)]
+fn caller(state: &AppState, parts: &axum::http::request::Parts) -> Result<Viewer, Response> {
     let viewer = match state.auth.viewer(authorization(&parts.headers)) {
         Ok(viewer) => viewer,
         Err(e) => {
@@ -375,7 +384,7 @@ fn admit(
         .rate
         .take(&caller_key(&viewer, parts), 1)
         .map_err(rate_limited)?;
-    Ok((viewer, format))
+    Ok(viewer)
 }
 
 async fn graphql_post(State(state): State<AppState>, request: Request) -> Response {

@@ -210,15 +210,7 @@ async fn the_content_digest_follows_readme_from_the_answer_alone() {
         "3ae572ba4642775b5e27160a4e0542e98f0c2d425ed0b732ae886e1c5e3bf24f"
     );
 
-    let project: Value =
-        serde_json::from_str(include_str!("../fixtures/project-report.json")).expect("project");
-    let r = app
-        .gql(Some(&app.preparer()), UPSERT, json!({ "input": project }))
-        .await;
-    let id = r["data"]["upsertReport"]["report"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let (project, id) = app.upsert_project().await;
     let (digest, text) = recomputed(&app, &types, &id).await;
     assert_eq!(
         digest, "d6346cfc74c1f9a8233fe7b0387bc62335d223b84b060b8851a9f1f422e38c63",

@@ -22,6 +22,7 @@ mod dotenv;
 mod edge;
 mod external_ids;
 mod faults;
+mod forms;
 mod hostile;
 mod input;
 mod limits;

@@ -148,6 +148,21 @@ impl TestApp {
         auth.mint(sub, name, &roles, &departments, 1).expect("mint")
     }
 
+    /// Files the project fixture (`tests/fixtures/project-report.json`) as YX-KGJ's preparer;
+    /// returns the fixture and the report's global id.
+    pub async fn upsert_project(&self) -> (Value, String) {
+        let project: Value =
+            serde_json::from_str(include_str!("../fixtures/project-report.json")).expect("project");
+        let r = self
+            .gql(Some(&self.preparer()), UPSERT, json!({ "input": project }))
+            .await;
+        let id = r["data"]["upsertReport"]["report"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{r}"))
+            .to_owned();
+        (project, id)
+    }
+
     /// A preparer of YX-KGJ.
     pub fn preparer(&self) -> String {
         self.token(&["PREPARER"], &["YX-KGJ"])

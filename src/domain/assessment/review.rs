@@ -116,11 +116,12 @@ fn row_against_evidence(
 /// anyone sets, and is often a damaged scan ("≥90%" read as "290%"); it is flagged, not trusted.
 fn implausible_target(
     ind: &crate::domain::report::document::IndicatorDoc,
+    target: &parse::Reading,
     path: &str,
     out: &mut Findings<'_>,
 ) {
     let name = ind.name.as_deref().unwrap_or("");
-    for m in parse::read(&ind.target.text).measures() {
+    for m in target.measures() {
         let growth = is_growth(&m.label) || is_growth(name);
         let rate = ["率", "占比", "比例", "比重"]
             .iter()
@@ -148,6 +149,7 @@ fn implausible_target(
 /// paper form should be checked.
 fn unsure_figures(
     ind: &crate::domain::report::document::IndicatorDoc,
+    readings: [Option<&parse::Reading>; 2],
     path: &str,
     out: &mut Findings<'_>,
 ) {
@@ -155,9 +157,11 @@ fn unsure_figures(
         ("target", "年度指标值", Some(&ind.target.text)),
         ("actual", "实际完成值", ind.actual.as_ref().map(|a| &a.text)),
     ];
-    for (field, label, text) in texts {
-        let Some(text) = text else { continue };
-        for m in parse::read(text).measures() {
+    for ((field, label, text), reading) in texts.into_iter().zip(readings) {
+        let (Some(text), Some(reading)) = (text, reading) else {
+            continue;
+        };
+        for m in reading.measures() {
             if let Some(doubt) = m.doubt {
                 out.add(
                     FindingCode::FigureUnsure,
@@ -182,6 +186,9 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
     let threshold = rules.over_achievement.threshold_percent;
     for (ind, a) in doc.indicators.iter().zip(&assessment.indicators) {
         let path = format!("indicators.{}", a.index);
+        // Each text is read once here, for every check below.
+        let target = parse::read(&ind.target.text);
+        let actual_reading = ind.actual.as_ref().map(|a| parse::read(&a.text));
         match a.achievement {
             Achievement::NotMet | Achievement::PartiallyMet if blank(&ind.deviation_reason) => out
                 .add(
@@ -265,7 +272,7 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
                     Some(marker.clone()),
                 );
             }
-            for m in parse::read(&actual.text).measures() {
+            for m in actual_reading.iter().flat_map(parse::Reading::measures) {
                 let growth = is_growth(&m.label);
                 if m.dimension == Dimension::Percent
                     && !growth
@@ -283,8 +290,8 @@ pub fn check(doc: &ReportDocument, rules: &Rules, assessment: &Assessment, out: 
             }
         }
         row_against_evidence(ind, a, &path, out);
-        implausible_target(ind, &path, out);
-        unsure_figures(ind, &path, out);
+        implausible_target(ind, &target, &path, out);
+        unsure_figures(ind, [Some(&target), actual_reading.as_ref()], &path, out);
         if let (Some(w), Some(s)) = (ind.weight, ind.declared_score)
             && (s < Decimal::ZERO || s > w)
         {

@@ -3,6 +3,7 @@
 pub mod aggregate;
 pub mod document;
 pub mod exchange;
+pub mod labels;
 pub mod policy;
 pub mod query;
 pub mod rows;

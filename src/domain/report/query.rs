@@ -266,3 +266,41 @@ pub async fn find_indicator(
         .one(&db.conn)
         .await?)
 }
+
+/// A visible report as a form prints it.
+pub struct Printable {
+    /// The document; phone numbers removed for callers who may not see them.
+    pub document: super::ReportDocument,
+    /// The report row.
+    pub row: report::Model,
+    /// Signatures given, in order.
+    pub signatures: Vec<entity::signature::Model>,
+}
+
+/// The report `id` if the viewer may read it, with its document and signatures.
+pub async fn printable(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<Printable>, AppError> {
+    let Some(row) = find(db, viewer, id).await? else {
+        return Ok(None);
+    };
+    let code = super::rows::departments_by_id(db, &[row.department_id])
+        .await?
+        .pop()
+        .map(|d| d.code)
+        .unwrap_or_default();
+    let mut document = super::store::load(&db.conn, &row, code).await?;
+    if !policy::sees_contact_details(viewer) {
+        document.profile.contact_phone = None;
+        if let Some(p) = &mut document.preparer {
+            p.phone = None;
+        }
+    }
+    let signatures = super::rows::children_of::<entity::signature::Entity>(db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(Some(Printable {
+        document,
+        row,
+        signatures,
+    }))
+}

@@ -74,32 +74,11 @@ pub struct IatiResult {
 }
 
 fn group_title(c: IndicatorCategory, s: IndicatorSubcategory) -> String {
-    let c = match c {
-        IndicatorCategory::Output => "产出指标",
-        IndicatorCategory::Outcome => "效益指标",
-        IndicatorCategory::Satisfaction => "满意度指标",
-        IndicatorCategory::BudgetExecution => "预算执行率",
-        IndicatorCategory::Decision => "决策指标",
-        IndicatorCategory::Process => "过程指标",
-    };
-    let s = match s {
-        IndicatorSubcategory::Quantity => "数量指标",
-        IndicatorSubcategory::Quality => "质量指标",
-        IndicatorSubcategory::Timeliness => "时效指标",
-        IndicatorSubcategory::Cost => "成本指标",
-        IndicatorSubcategory::Economic => "经济效益指标",
-        IndicatorSubcategory::Social => "社会效益指标",
-        IndicatorSubcategory::Ecological => "生态效益指标",
-        IndicatorSubcategory::Sustainability => "可持续影响指标",
-        IndicatorSubcategory::Satisfaction => "服务对象满意度指标",
-        IndicatorSubcategory::BudgetExecution => "预算执行率",
-        IndicatorSubcategory::ProjectApproval => "项目立项",
-        IndicatorSubcategory::PerformanceGoals => "绩效目标",
-        IndicatorSubcategory::FundingInput => "资金投入",
-        IndicatorSubcategory::FundingManagement => "资金管理",
-        IndicatorSubcategory::Organisation => "组织实施",
-    };
-    format!("{c}·{s}")
+    format!(
+        "{}·{}",
+        super::labels::category(c),
+        super::labels::subcategory(s)
+    )
 }
 
 /// The indicators of a document as IATI results, one result per level-2 group, in filed order.

@@ -154,3 +154,25 @@ pub(in crate::graphql) fn hide_phone(viewer: &Viewer, phone: &Option<String>) ->
         None
     }
 }
+
+/// A file a report can be downloaded as.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Download {
+    /// Which file.
+    pub format: DownloadFormat,
+    /// Where, relative to this service, e.g. `/reports/UmVwb3J0Oi4uLg/form.xlsx`.
+    pub url: String,
+    /// Its media type.
+    pub media_type: String,
+    /// The name it is saved under (unit or project, year and form), e.g.
+    /// `岳阳市云溪区科技和工业信息化局-2019-部门整体支出绩效自评报告.xlsx`.
+    pub file_name: String,
+}
+
+/// The files a report is offered as.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum DownloadFormat {
+    /// The official form as an Excel workbook (项目支出绩效自评表 or 部门整体支出绩效自评报告),
+    /// one sheet, A4, sums as formulas.
+    Xlsx,
+}

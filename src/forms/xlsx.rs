@@ -1,0 +1,812 @@
+//! The workbook: one sheet per report, eight columns (A–H), A4 portrait, one page wide.
+//!
+//! Figures are written as numbers (a spreadsheet keeps numbers as binary floating point: exact
+//! for every amount up to 10^9 万元 to the fen) with two decimals shown; a blank cell stays blank.
+//! Where the form has a sum (a total column, the summary row, 总分), the cell is a formula, so
+//! that an edited copy stays consistent — when the filed figure equals that sum; a filed figure
+//! that differs is written as filed (the reviewer's checks report the difference).
+
+use super::{FormReport, Signed};
+use crate::domain::report::document::FundingLine;
+use crate::domain::report::document::{FinanceRow, IndicatorDoc, ReportDocument, ValueDoc};
+use crate::domain::report::labels;
+use entity::{AmountUnit, FundingLineKind, ReportKind};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{
+    DocProperties, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+};
+
+/// Reads one figure of a funding line.
+type LineFigure = fn(&FundingLine) -> Option<Decimal>;
+/// Reads one figure of a finance row.
+type RowFigure = fn(&FinanceRow) -> Option<Decimal>;
+
+/// Columns of every sheet (A–H).
+const LAST_COL: u16 = 7;
+/// Fonts official documents name: titles in 方正小标宋简体, headings in 黑体, text in 仿宋_GB2312.
+const TITLE_FONT: &str = "方正小标宋简体";
+const HEAD_FONT: &str = "黑体";
+const BODY_FONT: &str = "仿宋_GB2312";
+/// About this many CJK characters fit on one line of a cell merged across A–H.
+const CHARS_PER_LINE: usize = 44;
+/// Excel's tallest row, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+
+pub(super) fn workbook(reports: &[FormReport<'_>]) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let mut properties = DocProperties::new().set_author("jixiao");
+    if let [one] = reports {
+        properties = properties
+            .set_title(title(one.document))
+            .set_custom_property("contentDigest", one.content_digest)
+            .set_custom_property("version", one.version);
+    }
+    book.set_properties(&properties);
+    let formats = Formats::new();
+    for (i, report) in reports.iter().enumerate() {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name(i, report.document))?;
+        let mut sheet = Sheet {
+            ws,
+            row: 0,
+            f: &formats,
+            unit: report.document.amount_unit,
+            funding_row: None,
+        };
+        sheet.page(report)?;
+        match report.document.kind.0 {
+            ReportKind::Project => sheet.project(report)?,
+            ReportKind::DepartmentOverall => sheet.overall(report)?,
+        }
+    }
+    book.save_to_buffer()
+}
+
+fn title(d: &ReportDocument) -> String {
+    d.title.clone().unwrap_or_else(|| {
+        format!(
+            "{}{}年度{}",
+            d.unit_name,
+            d.fiscal_year,
+            labels::form(d.kind.0)
+        )
+    })
+}
+
+/// Sheet names: at most 31 characters, none of `[]:*?/\`, unique by their number.
+fn sheet_name(i: usize, d: &ReportDocument) -> String {
+    let name = d.project_name.as_deref().unwrap_or(&d.unit_name);
+    let clean: String = name
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\' | '\''))
+        .filter(|c| !c.is_control())
+        .take(24)
+        .collect();
+    format!("{} {}", i + 1, clean)
+}
+
+struct Formats {
+    title: Format,
+    subtitle: Format,
+    head: Format,
+    heading: Format,
+    text: Format,
+    wrap: Format,
+    plain_wrap: Format,
+    money: Format,
+    score: Format,
+    percent: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let base = Format::new().set_font_name(BODY_FONT).set_font_size(11);
+        let cell = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        Self {
+            title: Format::new()
+                .set_font_name(TITLE_FONT)
+                .set_font_size(18)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            subtitle: base.clone().set_align(FormatAlign::Center),
+            head: cell
+                .clone()
+                .set_font_name(HEAD_FONT)
+                .set_align(FormatAlign::Center)
+                .set_text_wrap(),
+            heading: Format::new()
+                .set_font_name(HEAD_FONT)
+                .set_font_size(12)
+                .set_align(FormatAlign::VerticalCenter),
+            text: cell.clone().set_text_wrap(),
+            wrap: cell.clone().set_text_wrap().set_align(FormatAlign::Top),
+            plain_wrap: base.set_text_wrap().set_align(FormatAlign::Top),
+            money: cell.clone().set_num_format("#,##0.00"),
+            score: cell.clone().set_num_format("0.00"),
+            percent: cell.set_num_format("0.00%"),
+        }
+    }
+}
+
+/// A cell address, e.g. `C7` for row 6, column 2 (both from 0).
+fn at(row: u32, col: u16) -> String {
+    let letter = char::from(b'A' + u8::try_from(col).unwrap_or(0));
+    format!("{letter}{}", row + 1)
+}
+
+fn number(v: Decimal) -> f64 {
+    v.to_f64().unwrap_or_default()
+}
+
+/// The sum of the filed parts, when any is filed.
+fn sum(parts: &[Option<Decimal>]) -> Option<Decimal> {
+    parts
+        .iter()
+        .flatten()
+        .try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))
+        .filter(|_| parts.iter().any(Option::is_some))
+}
+
+struct Sheet<'a> {
+    ws: &'a mut Worksheet,
+    row: u32,
+    f: &'a Formats,
+    unit: AmountUnit,
+    /// Row of the funding block's 年度资金总额, once written.
+    funding_row: Option<u32>,
+}
+
+impl Sheet<'_> {
+    fn page(&mut self, report: &FormReport<'_>) -> Result<(), XlsxError> {
+        self.ws
+            .set_paper_size(9)
+            .set_portrait()
+            .set_print_fit_to_pages(1, 0)
+            .set_print_center_horizontally(true)
+            .set_margins(0.6, 0.6, 0.75, 0.75, 0.3, 0.3)
+            .set_footer(format!(
+                "&L&8版本 {} · 内容摘要 {}&R&8第 &P 页，共 &N 页",
+                report.version, report.content_digest
+            ));
+        let widths = [14.0, 14.0, 16.0, 16.0, 16.0, 10.0, 10.0, 18.0];
+        for (col, width) in (0u16..).zip(widths) {
+            self.ws.set_column_width(col, width)?;
+        }
+        Ok(())
+    }
+
+    fn amount_label(&self) -> &'static str {
+        match self.unit {
+            AmountUnit::Yuan => "元",
+            AmountUnit::WanYuan => "万元",
+        }
+    }
+
+    /// Text across columns `first..=last` of this row.
+    fn span(
+        &mut self,
+        first: u16,
+        last: u16,
+        text: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        if first == last {
+            self.ws
+                .write_string_with_format(self.row, first, text, format)?;
+        } else {
+            self.ws
+                .merge_range(self.row, first, self.row, last, text, format)?;
+        }
+        Ok(())
+    }
+
+    /// A row of text across the sheet, as tall as its text needs.
+    fn paragraph(&mut self, text: &str, format: &Format) -> Result<(), XlsxError> {
+        self.span(0, LAST_COL, text, format)?;
+        self.fit(text, CHARS_PER_LINE)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// Sets this row's height for `text` in a cell of `per_line` characters a line.
+    fn fit(&mut self, text: &str, per_line: usize) -> Result<(), XlsxError> {
+        let lines: usize = text
+            .split('\n')
+            .map(|l| l.chars().count().div_ceil(per_line.max(1)).max(1))
+            .sum();
+        let height = (lines as f64 * 15.0 + 4.0).clamp(18.0, MAX_ROW_HEIGHT);
+        self.ws.set_row_height(self.row, height)?;
+        Ok(())
+    }
+
+    fn heading(&mut self, text: &str) -> Result<(), XlsxError> {
+        self.ws.set_row_height(self.row, 24)?;
+        self.span(0, LAST_COL, text, &self.f.heading.clone())?;
+        self.row += 1;
+        Ok(())
+    }
+
+    fn title(&mut self, report: &FormReport<'_>) -> Result<(), XlsxError> {
+        let d = report.document;
+        self.ws.set_row_height(self.row, 36)?;
+        self.span(0, LAST_COL, &title(d), &self.f.title.clone())?;
+        self.row += 1;
+        let sub = format!("（{}年度）", d.fiscal_year);
+        self.span(0, LAST_COL, &sub, &self.f.subtitle.clone())?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// An amount, blank when not filed.
+    fn money(&mut self, col: u16, v: Option<Decimal>) -> Result<(), XlsxError> {
+        self.figure(col, v, &self.f.money.clone())
+    }
+
+    fn figure(&mut self, col: u16, v: Option<Decimal>, format: &Format) -> Result<(), XlsxError> {
+        match v {
+            Some(v) => self
+                .ws
+                .write_number_with_format(self.row, col, number(v), format)?,
+            None => self.ws.write_blank(self.row, col, format)?,
+        };
+        Ok(())
+    }
+
+    /// A sum cell: the formula over `range` when the filed figure is that sum (or nothing was
+    /// filed but parts were), else the figure as filed.
+    fn total(
+        &mut self,
+        col: u16,
+        filed: Option<Decimal>,
+        parts: &[Option<Decimal>],
+        range: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        let computed = sum(parts);
+        match (filed, computed) {
+            (Some(f), Some(c)) if f == c => self.formula(col, range, c, format),
+            (None, Some(c)) => self.formula(col, range, c, format),
+            _ => self.figure(col, filed, format),
+        }
+    }
+
+    fn formula(
+        &mut self,
+        col: u16,
+        range: &str,
+        result: Decimal,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        let formula =
+            Formula::new(format!("=SUM({range})")).set_result(result.normalize().to_string());
+        self.ws
+            .write_formula_with_format(self.row, col, formula, format)?;
+        Ok(())
+    }
+
+    fn pair(&mut self, label: &str, value: Option<&str>) -> Result<(), XlsxError> {
+        let (head, text) = (self.f.head.clone(), self.f.text.clone());
+        let value = value.unwrap_or("");
+        self.span(0, 1, label, &head)?;
+        self.span(2, LAST_COL, value, &text)?;
+        self.fit(value, 34)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// 项目支出绩效自评表.
+    fn project(&mut self, report: &FormReport<'_>) -> Result<(), XlsxError> {
+        let d = report.document;
+        let (head, text) = (self.f.head.clone(), self.f.text.clone());
+        self.title(report)?;
+        self.span(0, 0, "项目名称", &head)?;
+        self.span(1, LAST_COL, d.project_name.as_deref().unwrap_or(""), &text)?;
+        self.row += 1;
+        self.span(0, 0, "主管部门", &head)?;
+        self.span(1, 3, d.competent_department.as_deref().unwrap_or(""), &text)?;
+        self.span(4, 4, "实施单位", &head)?;
+        self.span(
+            5,
+            LAST_COL,
+            d.implementing_unit.as_deref().unwrap_or(""),
+            &text,
+        )?;
+        self.row += 1;
+        self.funding(d)?;
+        self.goals(d, "年度总体目标")?;
+        let indicators = self.indicators(d)?;
+        self.project_total(d, indicators)?;
+        self.closing(report)
+    }
+
+    /// The funding block: 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分.
+    fn funding(&mut self, d: &ReportDocument) -> Result<(), XlsxError> {
+        let head = self.f.head.clone();
+        let first = self.row;
+        let kinds = [
+            FundingLineKind::Total,
+            FundingLineKind::CurrentAppropriation,
+            FundingLineKind::PriorCarryover,
+            FundingLineKind::Other,
+        ];
+        let last = first + 4;
+        let label = format!("项目资金（{}）", self.amount_label());
+        self.ws.merge_range(first, 0, last, 0, &label, &head)?;
+        for (col, h) in (1u16..).zip([
+            "",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ]) {
+            self.span(col, col, h, &head)?;
+        }
+        self.row += 1;
+        let line = |k: FundingLineKind| d.funding.iter().find(|l| l.line == k);
+        let parts = |f: LineFigure| {
+            kinds[1..]
+                .iter()
+                .map(|k| line(*k).and_then(f))
+                .collect::<Vec<_>>()
+        };
+        self.funding_row = Some(self.row);
+        for kind in kinds {
+            let l = line(kind);
+            self.span(1, 1, labels::funding_line(kind), &head)?;
+            let money = self.f.money.clone();
+            let columns: [(u16, LineFigure); 3] = [
+                (2, |l| l.initial_budget),
+                (3, |l| l.adjusted_budget),
+                (4, |l| l.executed),
+            ];
+            for (col, get) in columns {
+                let filed = l.and_then(get);
+                if kind == FundingLineKind::Total {
+                    let range = format!("{}:{}", at(self.row + 1, col), at(self.row + 3, col));
+                    self.total(col, filed, &parts(get), &range, &money)?;
+                } else {
+                    self.money(col, filed)?;
+                }
+            }
+            let score = self.f.score.clone();
+            self.figure(5, l.and_then(|l| l.weight), &score)?;
+            let percent = self.f.percent.clone();
+            match (
+                l.and_then(|l| l.executed),
+                l.and_then(|l| l.adjusted_budget),
+            ) {
+                (Some(e), Some(b)) if b > Decimal::ZERO => {
+                    let formula = Formula::new(format!("={}/{}", at(self.row, 4), at(self.row, 3)))
+                        .set_result(e.checked_div(b).unwrap_or_default().round_dp(6).to_string());
+                    self.ws
+                        .write_formula_with_format(self.row, 6, formula, &percent)?;
+                }
+                _ => {
+                    self.ws.write_blank(self.row, 6, &percent)?;
+                }
+            }
+            self.figure(7, l.and_then(|l| l.declared_score), &score)?;
+            self.row += 1;
+        }
+        Ok(())
+    }
+
+    /// Qualitative goals: 预期目标 and 实际完成情况.
+    fn goals(&mut self, d: &ReportDocument, label: &str) -> Result<(), XlsxError> {
+        let (head, wrap) = (self.f.head.clone(), self.f.wrap.clone());
+        let first = self.row;
+        let rows = u32::try_from(d.qualitative_goals.len().max(1)).unwrap_or(1);
+        self.ws
+            .merge_range(first, 0, first + rows, 0, label, &head)?;
+        self.span(1, 4, "预期目标", &head)?;
+        self.span(5, LAST_COL, "实际完成情况", &head)?;
+        self.row += 1;
+        if d.qualitative_goals.is_empty() {
+            self.span(1, 4, "", &wrap)?;
+            self.span(5, LAST_COL, "", &wrap)?;
+            self.row += 1;
+        }
+        for g in &d.qualitative_goals {
+            let (e, a) = (
+                g.expected.as_deref().unwrap_or(""),
+                g.actual.as_deref().unwrap_or(""),
+            );
+            self.span(1, 4, e, &wrap)?;
+            self.span(5, LAST_COL, a, &wrap)?;
+            let longest = if e.chars().count() > a.chars().count() {
+                e
+            } else {
+                a
+            };
+            self.fit(longest, 20)?;
+            self.row += 1;
+        }
+        Ok(())
+    }
+
+    /// The indicator table; returns the rows of its figures (first and last), if any.
+    fn indicators(&mut self, d: &ReportDocument) -> Result<Option<(u32, u32)>, XlsxError> {
+        let head = self.f.head.clone();
+        for (col, h) in (0u16..).zip([
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ]) {
+            self.span(col, col, h, &head)?;
+        }
+        self.row += 1;
+        let first = self.row;
+        let mut i = 0;
+        while i < d.indicators.len() {
+            // Runs of the same 一级 / 二级 share one merged cell, as on the paper form.
+            let run = |j: usize, same: &dyn Fn(&IndicatorDoc, &IndicatorDoc) -> bool| {
+                d.indicators[j..]
+                    .iter()
+                    .take_while(|x| same(x, &d.indicators[j]))
+                    .count()
+            };
+            let cat = run(i, &|a, b| a.category == b.category);
+            self.merged_label(0, cat, labels::category(d.indicators[i].category))?;
+            let mut j = i;
+            while j < i + cat {
+                let sub = run(j, &|a, b| {
+                    a.category == b.category && a.subcategory == b.subcategory
+                })
+                .min(i + cat - j);
+                self.merged_label(1, sub, labels::subcategory(d.indicators[j].subcategory))?;
+                for ind in &d.indicators[j..j + sub] {
+                    self.indicator(ind)?;
+                }
+                j += sub;
+            }
+            i += cat;
+        }
+        Ok((self.row > first).then(|| (first, self.row - 1)))
+    }
+
+    /// A label merged over the next `rows` rows of column `col` (the rows are written after).
+    fn merged_label(&mut self, col: u16, rows: usize, text: &str) -> Result<(), XlsxError> {
+        let text_format = self.f.text.clone();
+        let last = self.row + u32::try_from(rows.max(1)).unwrap_or(1) - 1;
+        if last == self.row {
+            self.ws
+                .write_string_with_format(self.row, col, text, &text_format)?;
+        } else {
+            self.ws
+                .merge_range(self.row, col, last, col, text, &text_format)?;
+        }
+        Ok(())
+    }
+
+    fn indicator(&mut self, ind: &IndicatorDoc) -> Result<(), XlsxError> {
+        let (wrap, score) = (self.f.text.clone(), self.f.score.clone());
+        let value = |v: Option<&ValueDoc>| v.map_or(String::new(), |v| v.text.clone());
+        let reason = match (&ind.deviation_reason, &ind.improvement_measures) {
+            (Some(r), Some(m)) => format!("{r}\n{m}"),
+            (Some(r), None) => r.clone(),
+            (None, Some(m)) => m.clone(),
+            (None, None) => String::new(),
+        };
+        let cells = [
+            (2, ind.name.clone().unwrap_or_default()),
+            (3, value(Some(&ind.target))),
+            (4, value(ind.actual.as_ref())),
+            (7, reason),
+        ];
+        let mut longest = 0;
+        for (col, text) in &cells {
+            self.ws
+                .write_string_with_format(self.row, *col, text, &wrap)?;
+            longest = longest.max(text.chars().count() / 8 + text.matches('\n').count());
+        }
+        self.figure(5, ind.weight, &score)?;
+        self.figure(6, ind.declared_score, &score)?;
+        let height = ((longest + 1) as f64 * 15.0).clamp(18.0, MAX_ROW_HEIGHT);
+        self.ws.set_row_height(self.row, height)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// 总分 (分值 and 得分 of the funding block's total row and of the indicators) and 自评等级.
+    fn project_total(
+        &mut self,
+        d: &ReportDocument,
+        rows: Option<(u32, u32)>,
+    ) -> Result<(), XlsxError> {
+        let (head, score, text) = (
+            self.f.head.clone(),
+            self.f.score.clone(),
+            self.f.text.clone(),
+        );
+        self.span(0, 4, "总分", &head)?;
+        let funding = d.funding.iter().find(|l| l.line == FundingLineKind::Total);
+        let weights: Vec<_> = d
+            .indicators
+            .iter()
+            .map(|i| i.weight)
+            .chain([funding.and_then(|l| l.weight)])
+            .collect();
+        let scores: Vec<_> = d
+            .indicators
+            .iter()
+            .map(|i| i.declared_score)
+            .chain([funding.and_then(|l| l.declared_score)])
+            .collect();
+        // The indicators' column and the funding total row's (分值 in F; 得分 in G for the
+        // indicators, H for the funding block).
+        let range = |col: u16, funding_col: u16| {
+            let mut parts = Vec::new();
+            if let Some((a, b)) = rows {
+                parts.push(format!("{}:{}", at(a, col), at(b, col)));
+            }
+            if let Some(r) = self.funding_row {
+                parts.push(at(r, funding_col));
+            }
+            parts.join(",")
+        };
+        let (weight_range, score_range) = (range(5, 5), range(6, 7));
+        self.total(5, sum(&weights), &weights, &weight_range, &score)?;
+        self.total(6, d.declared_score, &scores, &score_range, &score)?;
+        self.span(7, 7, "", &text)?;
+        self.row += 1;
+        self.span(0, 4, "自评等级", &head)?;
+        self.span(
+            5,
+            LAST_COL,
+            d.declared_grade.as_deref().unwrap_or(""),
+            &text,
+        )?;
+        self.row += 1;
+        Ok(())
+    }
+}
+
+/// The columns of one finance table: header and getter of each, and which of them add up to
+/// the first (the table's 合计).
+struct Table {
+    title: &'static str,
+    columns: &'static [(&'static str, RowFigure)],
+    parts: &'static [usize],
+}
+
+const TABLES: [Table; 4] = [
+    Table {
+        title: "年度收入情况",
+        columns: &[
+            ("收入合计", |r| r.income.total),
+            ("上年结转", |r| r.income.carryover),
+            ("公共财政拨款", |r| r.income.public_finance),
+            ("政府基金拨款", |r| r.income.government_fund),
+            ("纳入专户管理的非税收入拨款", |r| {
+                r.income.special_account_non_tax
+            }),
+            ("其他收入", |r| r.income.other),
+        ],
+        parts: &[1, 2, 3, 4, 5],
+    },
+    Table {
+        title: "年度支出和结余情况",
+        columns: &[
+            ("支出合计", |r| r.expenditure.total),
+            ("基本支出", |r| r.expenditure.basic),
+            ("其中：人员支出", |r| r.expenditure.personnel),
+            ("其中：公用支出", |r| r.expenditure.operating),
+            ("项目支出", |r| r.expenditure.project),
+            ("当年结余", |r| r.expenditure.current_balance),
+            ("累计结余", |r| r.expenditure.accumulated_balance),
+        ],
+        parts: &[1, 4],
+    },
+    Table {
+        title: "三公经费",
+        columns: &[
+            ("合计", |r| r.three_public.total),
+            ("公务接待费", |r| r.three_public.reception),
+            ("公务用车运维费", |r| {
+                r.three_public.vehicle_operation
+            }),
+            ("公务用车购置费", |r| r.three_public.vehicle_purchase),
+            ("因公出国（境）费", |r| {
+                r.three_public.overseas_travel
+            }),
+        ],
+        parts: &[1, 2, 3, 4],
+    },
+    Table {
+        title: "固定资产",
+        columns: &[
+            ("合计", |r| r.fixed_assets.total),
+            ("在用固定资产", |r| r.fixed_assets.in_use),
+            ("出租固定资产", |r| r.fixed_assets.leased),
+            ("其他", |r| r.fixed_assets.other),
+        ],
+        parts: &[1, 2, 3],
+    },
+];
+
+impl Sheet<'_> {
+    /// 部门整体支出绩效自评报告, in the order of the reference report.
+    fn overall(&mut self, report: &FormReport<'_>) -> Result<(), XlsxError> {
+        let d = report.document;
+        self.title(report)?;
+        let date = d
+            .report_date
+            .map(|x| x.format("%Y年%-m月%-d日").to_string());
+        self.pair("部门（单位）名称", Some(&d.unit_name))?;
+        self.pair("预算编码", d.budget_code.as_deref())?;
+        self.pair("评价方式", d.evaluation_method.as_deref())?;
+        self.pair("评价机构", d.evaluating_body.as_deref())?;
+        self.pair("报告日期", date.as_deref())?;
+        self.pair("制表", d.issuer.as_deref())?;
+        self.heading("一、基本情况")?;
+        let p = &d.profile;
+        let (authorised, actual) = (
+            p.authorised_headcount.map(|n| n.to_string()),
+            p.actual_headcount.map(|n| n.to_string()),
+        );
+        self.pair("联系人", p.contact_name.as_deref())?;
+        self.pair("联系电话", p.contact_phone.as_deref())?;
+        self.pair("编制人数", authorised.as_deref())?;
+        self.pair("实有人数", actual.as_deref())?;
+        self.pair("部门职能", p.duties.as_deref())?;
+        for (i, task) in p.annual_tasks.iter().enumerate() {
+            self.pair(if i == 0 { "年度主要任务" } else { "" }, Some(task))?;
+        }
+        self.pair("年度工作成效", p.achievements.as_deref())?;
+        let heading = format!("二、收支情况（单位：{}）", self.amount_label());
+        self.heading(&heading)?;
+        for table in &TABLES {
+            self.finance_table(d, table)?;
+        }
+        self.heading("三、绩效目标")?;
+        self.goals(d, "绩效目标")?;
+        self.heading("四、绩效指标")?;
+        self.indicators(d)?;
+        self.heading("五、自评结果")?;
+        let score = d.declared_score.map(|s| s.round_dp(2).to_string());
+        self.pair("自评得分", score.as_deref())?;
+        self.pair("自评等级", d.declared_grade.as_deref())?;
+        self.closing(report)?;
+        if !d.sections.is_empty() {
+            self.heading("报告正文")?;
+        }
+        let plain = self.f.plain_wrap.clone();
+        for section in &d.sections {
+            self.heading(&section.title)?;
+            for paragraph in section.body.as_deref().unwrap_or("").split('\n') {
+                self.paragraph(paragraph, &plain)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One finance table: a row per unit, then the summary row (as filed, or summed).
+    fn finance_table(&mut self, d: &ReportDocument, table: &Table) -> Result<(), XlsxError> {
+        let (head, text, money) = (
+            self.f.head.clone(),
+            self.f.text.clone(),
+            self.f.money.clone(),
+        );
+        self.span(0, LAST_COL, table.title, &head)?;
+        self.row += 1;
+        self.span(0, 0, "单位", &head)?;
+        for (col, (name, _)) in (1u16..).zip(table.columns) {
+            self.span(col, col, name, &head)?;
+        }
+        self.ws.set_row_height(self.row, 30)?;
+        self.row += 1;
+        let first = self.row;
+        for unit in &d.finance.units {
+            self.span(0, 0, &unit.name, &text)?;
+            let values: Vec<_> = table.columns.iter().map(|(_, get)| get(unit)).collect();
+            let parts: Vec<_> = table.parts.iter().map(|i| values[*i]).collect();
+            let cells: Vec<String> = table
+                .parts
+                .iter()
+                .map(|i| at(self.row, u16::try_from(*i + 1).unwrap_or(0)))
+                .collect();
+            self.total(1, values[0], &parts, &cells.join(","), &money)?;
+            for (col, v) in (2u16..).zip(&values[1..]) {
+                self.money(col, *v)?;
+            }
+            self.row += 1;
+        }
+        if d.finance.units.is_empty() && d.finance.summary.is_none() {
+            return Ok(());
+        }
+        let last = self.row.saturating_sub(1);
+        let name = d
+            .finance
+            .summary
+            .as_ref()
+            .map_or("合计", |s| s.name.as_str());
+        self.span(0, 0, name, &head)?;
+        for (col, (_, get)) in (1u16..).zip(table.columns) {
+            let filed = d.finance.summary.as_ref().and_then(get);
+            let column: Vec<_> = d.finance.units.iter().map(get).collect();
+            if d.finance.units.is_empty() {
+                self.money(col, filed)?;
+            } else {
+                let range = format!("{}:{}", at(first, col), at(last, col));
+                let filed = if d.finance.summary.is_some() {
+                    filed
+                } else {
+                    sum(&column)
+                };
+                self.total(col, filed, &column, &range, &money)?;
+            }
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    /// The evaluators with their signatures, and the opinions.
+    fn closing(&mut self, report: &FormReport<'_>) -> Result<(), XlsxError> {
+        let d = report.document;
+        let (head, text) = (self.f.head.clone(), self.f.text.clone());
+        self.heading("评价人员")?;
+        for (first, last, h) in [
+            (0, 0, "姓名"),
+            (1, 1, "职务/职称"),
+            (2, 4, "单位"),
+            (5, 5, "角色"),
+            (6, 7, "签署"),
+        ] {
+            self.span(first, last, h, &head)?;
+        }
+        self.row += 1;
+        for e in &d.evaluators {
+            let signed = signature_of(
+                &report.signatures,
+                e.subject.as_deref(),
+                report.content_digest,
+            );
+            self.span(0, 0, &e.name, &text)?;
+            self.span(1, 1, e.position.as_deref().unwrap_or(""), &text)?;
+            self.span(2, 4, e.unit.as_deref().unwrap_or(""), &text)?;
+            self.span(5, 5, labels::evaluator_role(e.role), &text)?;
+            self.span(6, 7, &signed, &text)?;
+            self.row += 1;
+        }
+        self.heading("意见")?;
+        for o in &d.opinions {
+            let mut body = o.text.clone().unwrap_or_default();
+            let sign = [
+                o.person.as_deref().map(|p| format!("负责人：{p}")),
+                o.date
+                    .map(|x| format!("日期：{}", x.format("%Y年%-m月%-d日"))),
+            ];
+            let sign: Vec<_> = sign.into_iter().flatten().collect();
+            if !sign.is_empty() {
+                body.push('\n');
+                body.push_str(&sign.join("　"));
+            }
+            self.pair(labels::opinion(o.kind), Some(&body))?;
+        }
+        Ok(())
+    }
+}
+
+/// How the form shows an evaluator's signature.
+fn signature_of(signatures: &[Signed], subject: Option<&str>, digest: &str) -> String {
+    let Some(s) = subject.and_then(|who| signatures.iter().rev().find(|s| s.subject == who)) else {
+        return "未签署".to_owned();
+    };
+    let date = s.at.format("%Y-%m-%d");
+    if s.content_digest == digest {
+        format!("已签署（{date}）")
+    } else {
+        format!("已签署（{date}），其后内容有变更")
+    }
+}

@@ -1,0 +1,212 @@
+//! The official forms as files: `Report.downloads` and `GET /reports/{id}/form.xlsx`, in the
+//! caller's read scope. The workbook is unzipped here and its parts read as text; the layout
+//! (cells, rows, formulas, page set-up) is checked by an independent reader, openpyxl, in
+//! `tests/forms/check.py` (run by `.ci/run`).
+
+use crate::support::TestApp;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::io::Read;
+
+const DOWNLOADS: &str = "query($id: ID!) { node(id: $id) { ... on Report { contentDigest version
+  downloads { format url mediaType fileName } } } }";
+
+/// The shared strings, the first sheet and the custom properties of a workbook.
+fn unzip(bytes: &[u8]) -> (String, String, String) {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .expect(name)
+            .read_to_string(&mut text)
+            .expect("utf-8");
+        text
+    };
+    (
+        read("xl/sharedStrings.xml"),
+        read("xl/worksheets/sheet1.xml"),
+        read("docProps/custom.xml"),
+    )
+}
+
+async fn get(app: &TestApp, token: Option<&str>, url: &str) -> reqwest::Response {
+    let mut req = app.client().get(format!("{}{url}", app.base));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.expect("request")
+}
+
+async fn downloads(app: &TestApp, token: Option<&str>, id: &str) -> Value {
+    let r = app.gql(token, DOWNLOADS, json!({ "id": id })).await;
+    assert!(r["errors"].is_null(), "{r}");
+    r["data"]["node"].clone()
+}
+
+async fn code_of(resp: reqwest::Response) -> (StatusCode, String) {
+    let status = resp.status();
+    let body: Value = resp.json().await.unwrap_or(Value::Null);
+    (
+        status,
+        body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_reference_report_downloads_as_its_form_in_the_callers_scope() {
+    let app = TestApp::with_reference().await;
+    let r = app
+        .gql(
+            None,
+            "{ reports(first: 1) { nodes { id status } } }",
+            json!({}),
+        )
+        .await;
+    let id = r["data"]["reports"]["nodes"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(r["data"]["reports"]["nodes"][0]["status"], "PUBLISHED");
+    let admin = app.token(&["ADMIN"], &["*"]);
+    let node = downloads(&app, Some(&admin), &id).await;
+    let file = &node["downloads"][0];
+    assert_eq!(file["format"], "XLSX");
+    assert_eq!(
+        file["fileName"],
+        "岳阳市云溪区科技和工业信息化局-2019-部门整体支出绩效自评报告.xlsx"
+    );
+    let url = file["url"].as_str().expect("url");
+
+    let resp = get(&app, Some(&admin), url).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let disposition = resp.headers()["content-disposition"]
+        .to_str()
+        .expect("ascii");
+    assert!(
+        disposition.starts_with("attachment; filename=")
+            && disposition.contains("filename*=UTF-8''%E5%B2%B3%E9%98%B3"),
+        "{disposition}"
+    );
+    let etag = resp.headers()["etag"].clone();
+    let bytes = resp.bytes().await.expect("body");
+    let (strings, sheet, custom) = unzip(&bytes);
+    for text in [
+        "岳阳市云溪区2019年度部门整体支出绩效评价自评报告",
+        "岳阳市云溪区科技和工业信息化局",
+        "8418758",
+        "年度收入情况",
+        "产出指标",
+        "二、收支情况（单位：万元）",
+        "评价人员",
+    ] {
+        assert!(
+            strings.contains(text),
+            "{text} missing from the shared strings"
+        );
+    }
+    let digest = node["contentDigest"].as_str().expect("digest");
+    assert!(custom.contains(digest), "the digest is a document property");
+    assert!(
+        sheet.contains(digest) && sheet.contains("<oddFooter>"),
+        "the footer carries the digest"
+    );
+    assert!(sheet.contains("<f>SUM("), "sums are formulas");
+    assert!(sheet.contains("<paperSize") || sheet.contains("paperSize=\"9\""));
+
+    // Unchanged: 304 on the tag.
+    let again = app
+        .client()
+        .get(format!("{}{url}", app.base))
+        .bearer_auth(&admin)
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    // Anonymous: the published report, without phone numbers (and another tag).
+    let public = get(&app, None, url).await;
+    assert_eq!(public.status(), StatusCode::OK);
+    assert_ne!(public.headers()["etag"], etag);
+    let (strings, _, _) = unzip(&public.bytes().await.expect("body"));
+    assert!(strings.contains("岳阳市云溪区科技和工业信息化局"));
+    assert!(
+        !strings.contains("8418758"),
+        "no phone number for anonymous callers"
+    );
+}
+
+#[tokio::test]
+async fn a_draft_downloads_only_in_scope_and_bad_requests_are_coded() {
+    let app = TestApp::with_reference().await;
+    let (_, id) = app.upsert_project().await;
+    let node = downloads(&app, Some(&app.preparer()), &id).await;
+    let url = node["downloads"][0]["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    assert_eq!(
+        node["downloads"][0]["fileName"],
+        "2024年度科技创新专项资金-2024-项目支出绩效自评表.xlsx"
+    );
+
+    let resp = get(&app, Some(&app.preparer()), &url).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (strings, sheet, _) = unzip(&resp.bytes().await.expect("body"));
+    for text in [
+        "项目支出绩效自评表",
+        "年初预算数",
+        "年度资金总额",
+        "年度总体目标",
+        "总分",
+        "自评等级",
+    ] {
+        assert!(strings.contains(text), "{text} missing");
+    }
+    assert!(sheet.contains("<f>SUM("), "the funding total is a formula");
+    assert!(
+        sheet.contains("<mergeCell "),
+        "merged cells as on the paper form"
+    );
+
+    // Outside the scope: the same 404 as for no report at all.
+    assert_eq!(
+        code_of(get(&app, None, &url).await).await,
+        (StatusCode::NOT_FOUND, "NOT_FOUND".to_owned())
+    );
+    let elsewhere = app.token(&["AUDITOR"], &["OTHER"]);
+    assert_eq!(
+        code_of(get(&app, Some(&elsewhere), &url).await).await,
+        (StatusCode::NOT_FOUND, "NOT_FOUND".to_owned())
+    );
+    let missing = url.replace(
+        &id,
+        "UmVwb3J0OjAxOTAwMDAwLTAwMDAtNzAwMC04MDAwLTAwMDAwMDAwMDAwMA",
+    );
+    assert_eq!(
+        code_of(get(&app, Some(&app.preparer()), &missing).await).await,
+        (StatusCode::NOT_FOUND, "NOT_FOUND".to_owned())
+    );
+    for bad in [
+        format!("/reports/{id}/form.exe"),
+        "/reports/not-an-id/form.xlsx".to_owned(),
+        format!("/reports/{id}/..%2F..%2Fetc%2Fpasswd"),
+    ] {
+        assert_eq!(
+            code_of(get(&app, Some(&app.preparer()), &bad).await).await,
+            (StatusCode::NOT_FOUND, "NOT_FOUND".to_owned()),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        code_of(get(&app, Some("not-a-token"), &url).await).await,
+        (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED".to_owned())
+    );
+}

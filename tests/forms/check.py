@@ -1,0 +1,171 @@
+"""Reads jixiao's official forms with openpyxl, independently of the service's writer, and
+checks that every value sits in its row and column (against the report as GraphQL answers it),
+that sums are formulas over the right cells, and the page set-up and footer.
+
+    check.py BASE_URL ADMIN_TOKEN PROJECT_FIXTURE WORK_DIR
+"""
+
+import json
+import sys
+import urllib.request
+from decimal import Decimal
+
+import openpyxl
+
+BASE, TOKEN, FIXTURE, WORK = sys.argv[1:5]
+
+REPORT = """
+query($id: ID!) { node(id: $id) { ... on Report {
+  kind title unitName fiscalYear contentDigest version declaredScore declaredGrade amountUnit
+  downloads { format url fileName }
+  profile { contactName contactPhone duties }
+  finance { units { name income { total carryover publicFinance governmentFund specialAccountNonTax other } } }
+  funding { line initialBudget adjustedBudget executed weight declaredScore }
+  qualitativeGoals { expected actual }
+  indicators { name target { text } actual { text } weight declaredScore }
+  evaluators { name }
+} } }"""
+
+
+def gql(query, variables=None):
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    req = urllib.request.Request(
+        BASE + "/graphql",
+        data=body,
+        headers={"content-type": "application/json", "authorization": "Bearer " + TOKEN},
+    )
+    with urllib.request.urlopen(req) as resp:
+        answer = json.load(resp)
+    assert not answer.get("errors"), answer
+    return answer["data"]
+
+
+def download(url, name):
+    req = urllib.request.Request(BASE + url, headers={"authorization": "Bearer " + TOKEN})
+    path = f"{WORK}/{name}"
+    with urllib.request.urlopen(req) as resp, open(path, "wb") as out:
+        out.write(resp.read())
+    return openpyxl.load_workbook(path)
+
+
+def number(value):
+    return None if value is None else Decimal(value)
+
+
+def same(cell, expected, where):
+    """A figure cell: blank when not filed, else the filed amount (or a SUM formula)."""
+    if expected is None:
+        assert cell.value is None, f"{where}: {cell.coordinate} should be blank, is {cell.value!r}"
+        return
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        return  # a sum: its cells are checked where they are written
+    got = Decimal(repr(cell.value))
+    assert abs(got - Decimal(expected)) < Decimal("0.000001"), (
+        f"{where}: {cell.coordinate} is {cell.value!r}, expected {expected}"
+    )
+
+
+def row_where(ws, column, text):
+    for row in ws.iter_rows():
+        if row[column].value == text:
+            return row
+    raise AssertionError(f"no row with {text!r} in column {column}")
+
+
+def common(ws, report):
+    assert ws.page_setup.paperSize in (9, "9"), ws.page_setup.paperSize
+    assert ws.page_setup.orientation == "portrait"
+    # Fitted to one page wide (openpyxl leaves fitToWidth unset at its default, 1), any height.
+    assert ws.sheet_properties.pageSetUpPr.fitToPage, "fit to page"
+    assert ws.page_setup.fitToWidth in (None, 1, "1") and ws.page_setup.fitToHeight in (0, "0")
+    footer = ws.oddFooter.left.text or ""
+    assert report["contentDigest"] in footer and f"版本 {report['version']}" in footer, footer
+    assert "A1:H1" in {str(r) for r in ws.merged_cells.ranges}, "title merged across the sheet"
+    for ind in report["indicators"]:
+        row = row_where(ws, 3, ind["target"]["text"])
+        assert row[2].value == ind["name"] or (row[2].value is None and ind["name"] is None)
+        actual = (ind["actual"] or {}).get("text")
+        assert row[4].value == actual or (row[4].value is None and not actual), row[4].value
+        same(row[5], ind["weight"], "indicator weight")
+        same(row[6], ind["declaredScore"], "indicator score")
+    for e in report["evaluators"]:
+        row_where(ws, 0, e["name"])
+
+
+def overall(ws, report):
+    assert ws["A1"].value == report["title"], ws["A1"].value
+    row = row_where(ws, 0, "联系电话")
+    assert row[2].value == report["profile"]["contactPhone"]
+    title = row_where(ws, 0, "年度收入情况")[0].row
+    formulas = 0
+    for unit in report["finance"]["units"]:
+        row = next(r for r in ws.iter_rows(min_row=title) if r[0].value == unit["name"])
+        income = unit["income"]
+        for col, key in enumerate(
+            ["total", "carryover", "publicFinance", "governmentFund", "specialAccountNonTax", "other"],
+            start=1,
+        ):
+            same(row[col], income[key], f"{unit['name']} {key}")
+        if isinstance(row[1].value, str):
+            assert row[1].value == f"=SUM(C{row[1].row},D{row[1].row},E{row[1].row},F{row[1].row},G{row[1].row})"
+            formulas += 1
+    summary = ws.cell(row=title + 2 + len(report["finance"]["units"]), column=2)
+    # The summary row: a SUM over the units' rows, or the filed figure where it differs.
+    assert summary.value is not None, "summary row"
+    if isinstance(summary.value, str):
+        first, last = title + 2, title + 1 + len(report["finance"]["units"])
+        assert summary.value == f"=SUM(B{first}:B{last})", summary.value
+    print(f"  {len(report['finance']['units'])} units, {formulas} row totals as formulas")
+
+
+def project(ws, report):
+    row = row_where(ws, 0, "项目名称")
+    total = row_where(ws, 1, "年度资金总额")
+    lines = {f["line"]: f for f in report["funding"]}
+    for label, kind in [
+        ("其中：当年财政拨款", "CURRENT_APPROPRIATION"),
+        ("上年结转资金", "PRIOR_CARRYOVER"),
+        ("其他资金", "OTHER"),
+    ]:
+        row = row_where(ws, 1, label)
+        for col, key in [(2, "initialBudget"), (3, "adjustedBudget"), (4, "executed")]:
+            same(row[col], lines[kind][key], f"{kind} {key}")
+    r = total[0].row
+    for col, letter in [(2, "C"), (3, "D"), (4, "E")]:
+        assert total[col].value == f"=SUM({letter}{r + 1}:{letter}{r + 3})", total[col].value
+    assert total[6].value == f"=E{r}/D{r}", total[6].value
+    same(total[5], lines["TOTAL"]["weight"], "funding weight")
+    same(total[7], lines["TOTAL"]["declaredScore"], "funding score")
+    for goal in report["qualitativeGoals"]:
+        row = row_where(ws, 1, goal["expected"])
+        assert row[5].value == goal["actual"]
+    score = row_where(ws, 0, "总分")
+    assert str(score[5].value).startswith("=SUM(F"), score[5].value
+    grade = row_where(ws, 0, "自评等级")
+    assert grade[5].value == report["declaredGrade"]
+
+
+def main():
+    ids = [n["id"] for n in gql("{ reports(first: 5) { nodes { id } } }")["reports"]["nodes"]]
+    fixture = json.load(open(FIXTURE, encoding="utf-8"))
+    upsert = gql(
+        "mutation($input: UpsertReportInput!) { upsertReport(input: $input) { report { id } userErrors { code message } } }",
+        {"input": fixture},
+    )["upsertReport"]
+    assert not upsert["userErrors"], upsert
+    ids.append(upsert["report"]["id"])
+    kinds = set()
+    for i, id in enumerate(ids):
+        report = gql(REPORT, {"id": id})["node"]
+        (file,) = report["downloads"]
+        book = download(file["url"], f"{i}.xlsx")
+        assert len(book.worksheets) == 1
+        ws = book.worksheets[0]
+        common(ws, report)
+        (overall if report["kind"] == "DEPARTMENT_OVERALL" else project)(ws, report)
+        kinds.add(report["kind"])
+        print(f"ok {file['fileName']}: {ws.max_row} rows, {len(ws.merged_cells.ranges)} merged ranges")
+    assert kinds == {"DEPARTMENT_OVERALL", "PROJECT"}, kinds
+
+
+main()
