@@ -307,6 +307,13 @@ pub struct Config {
     /// when it changes, so keys rotate without a restart.
     #[arg(long, env = "JIXIAO_JWKS_FILE")]
     pub jwks_file: Option<std::path::PathBuf>,
+    /// LibreOffice's `soffice`, to offer reports as PDF too (`form.pdf`, the Excel form
+    /// converted headless); none: no PDF.
+    #[arg(long, env = "JIXIAO_PDF_CONVERTER")]
+    pub pdf_converter: Option<std::path::PathBuf>,
+    /// Longest a PDF conversion may take (and wait for its turn), in seconds.
+    #[arg(long, env = "JIXIAO_PDF_TIMEOUT", default_value_t = 20)]
+    pub pdf_timeout: u64,
 }
 
 /// Development or production defaults.

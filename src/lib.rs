@@ -131,7 +131,12 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             chrono::Duration::hours(config.idempotency_ttl_hours),
             events.clone(),
             limits,
-            config.mode == config::Mode::Development,
+            graphql::SchemaOptions {
+                suggestions: config.mode == config::Mode::Development,
+                offered: forms::Offered {
+                    pdf: config.pdf_converter.is_some(),
+                },
+            },
             lifecycle.shutdown.clone(),
             transport,
         )
@@ -168,6 +173,17 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
         )),
         documents: graphql::documents::Documents::new(DOCUMENT_CACHE_BYTES),
         persisted: Arc::new(persisted),
+        pdf: config.pdf_converter.clone().map(|program| {
+            // Within the request's own timeout, so that the converter is always the one to stop.
+            let limit = config
+                .pdf_timeout
+                .min(config.request_timeout.saturating_sub(1))
+                .max(1);
+            Arc::new(forms::pdf::Converter::new(
+                program,
+                Duration::from_secs(limit),
+            ))
+        }),
     });
     let rate = state.rate.clone();
     loops.spawn(async move {

@@ -3,6 +3,7 @@
 //! PROJECT reports, 部门整体支出绩效自评报告 (in the order of the reference report) for
 //! DEPARTMENT_OVERALL. Reading forms back in is not built yet (README, Official forms).
 
+pub mod pdf;
 mod xlsx;
 
 use crate::domain::report::ReportDocument;
@@ -50,6 +51,16 @@ impl<'a> FormReport<'a> {
         }
     }
 }
+
+/// The files offered besides the workbook (for `Report.downloads`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Offered {
+    /// A PDF converter is configured.
+    pub pdf: bool,
+}
+
+/// Media type of a PDF.
+pub const PDF: &str = "application/pdf";
 
 /// Media type of a workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

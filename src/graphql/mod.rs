@@ -78,13 +78,22 @@ pub enum Transport {
     WebSocket,
 }
 
+/// Choices of the schema a deployment makes.
+#[derive(Clone, Copy, Debug)]
+pub struct SchemaOptions {
+    /// "Did you mean …" in validation errors (development).
+    pub suggestions: bool,
+    /// The files reports are offered as.
+    pub offered: crate::forms::Offered,
+}
+
 /// Builds the schema over `db`. Each request gets its loaders from [`with_loaders`].
 pub fn schema(
     db: &Db,
     idempotency_ttl: chrono::Duration,
     events: crate::domain::events::EventHub,
     limits: limits::Limits,
-    suggestions: bool,
+    options: SchemaOptions,
     shutdown: tokio_util::sync::CancellationToken,
     transport: Transport,
 ) -> AppSchema {
@@ -94,6 +103,7 @@ pub fn schema(
         history::SubscriptionRoot,
     )
     .data(db.clone())
+    .data(options.offered)
     .data(events)
     .data(shutdown)
     .data(idempotent::KeyTtl(idempotency_ttl))
@@ -106,7 +116,7 @@ pub fn schema(
         Transport::Http => builder,
         Transport::WebSocket => builder.extension(limits::LimitsExtension(limits)),
     };
-    if suggestions {
+    if options.suggestions {
         builder.finish()
     } else {
         builder.disable_suggestions().finish()

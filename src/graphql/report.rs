@@ -180,16 +180,25 @@ impl Report {
     }
 
     /// The report as files, with the read scope of this query (anonymous callers: published
-    /// reports, without phone numbers). Each `url` is relative to this service; send the same
+    /// reports, without phone numbers): the Excel form, and its PDF where the service has a
+    /// converter (`JIXIAO_PDF_CONVERTER`). Each `url` is relative to this service; send the same
     /// `Authorization` header as to `/graphql`.
-    async fn downloads(&self) -> Vec<Download> {
+    async fn downloads(&self, ctx: &Context<'_>) -> Vec<Download> {
         let id = ids::encode(Kind::Report, self.0.id);
-        vec![Download {
-            format: DownloadFormat::Xlsx,
-            url: format!("/reports/{}/form.xlsx", id.as_str()),
-            media_type: crate::forms::XLSX.to_owned(),
-            file_name: crate::forms::file_name(&self.0, "xlsx"),
-        }]
+        let offered = ctx.data_unchecked::<crate::forms::Offered>();
+        let mut files = vec![(DownloadFormat::Xlsx, "xlsx", crate::forms::XLSX)];
+        if offered.pdf {
+            files.push((DownloadFormat::Pdf, "pdf", crate::forms::PDF));
+        }
+        files
+            .into_iter()
+            .map(|(format, extension, media_type)| Download {
+                format,
+                url: format!("/reports/{}/form.{extension}", id.as_str()),
+                media_type: media_type.to_owned(),
+                file_name: crate::forms::file_name(&self.0, extension),
+            })
+            .collect()
     }
 
     /// SHA-256 (hex) of the canonical serialization of the report's content (not its workflow

@@ -1,4 +1,5 @@
-//! `GET /reports/{id}/form.xlsx`: a report as its official form (`crate::forms`), with the read
+//! `GET /reports/{id}/form.xlsx` (and `form.pdf` where a converter is configured): a report as
+//! its official form (`crate::forms`), with the read
 //! scope of GraphQL: a caller gets the reports `report(id:)` would show them (anonymous:
 //! published reports only, without phone numbers); any other id answers 404, so the answer never
 //! tells whether a hidden report exists.
@@ -10,9 +11,6 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// The files a report can be downloaded as.
-pub const FILES: [&str; 1] = ["form.xlsx"];
-
 pub(super) async fn download(
     State(state): State<AppState>,
     Path((id, file)): Path<(String, String)>,
@@ -23,13 +21,22 @@ pub(super) async fn download(
         Ok(v) => v,
         Err(response) => return response,
     };
-    if !FILES.contains(&file.as_str()) {
-        return refuse(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            "没有这种文件：报告可下载 form.xlsx（Excel 表格）",
-        );
-    }
+    let pdf = match (file.as_str(), &state.pdf) {
+        ("form.xlsx", _) => None,
+        ("form.pdf", Some(converter)) => Some(converter.clone()),
+        _ => {
+            let offered = if state.pdf.is_some() {
+                "form.xlsx（Excel 表格）或 form.pdf"
+            } else {
+                "form.xlsx（Excel 表格）"
+            };
+            return refuse(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                &format!("没有这种文件：报告可下载 {offered}"),
+            );
+        }
+    };
     let Ok(uuid) = ids::decode(Kind::Report, &async_graphql::ID(id)) else {
         return not_found();
     };
@@ -44,8 +51,9 @@ pub(super) async fn download(
     } else {
         "signed-in"
     };
+    let kind = if pdf.is_some() { "pdf" } else { "xlsx" };
     let etag = format!(
-        "\"{}-{}-{audience}\"",
+        "\"{}-{}-{audience}-{kind}\"",
         printable.row.version,
         &printable.row.content_digest[..printable.row.content_digest.len().min(16)]
     );
@@ -58,7 +66,7 @@ pub(super) async fn download(
     if matches {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let name = crate::forms::file_name(&printable.row, "xlsx");
+    let name = crate::forms::file_name(&printable.row, kind);
     // Laying out a workbook is CPU work: off the request threads.
     let built = tokio::task::spawn_blocking(move || {
         let form = crate::forms::FormReport::of(&printable);
@@ -67,26 +75,35 @@ pub(super) async fn download(
     .await
     .map_err(AppError::internal)
     .and_then(|r| r);
-    match built {
-        Ok(bytes) => (
-            StatusCode::OK,
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(crate::forms::XLSX),
-                ),
-                (header::CONTENT_DISPOSITION, disposition(&name)),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, no-cache"),
-                ),
-                (header::ETAG, etag),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => failed(&e),
-    }
+    let (bytes, media_type) = match (built, pdf) {
+        (Ok(bytes), None) => (bytes, crate::forms::XLSX),
+        (Ok(bytes), Some(converter)) => match converter.convert(bytes).await {
+            Ok(pdf) => (pdf, crate::forms::PDF),
+            Err(why) => {
+                tracing::warn!(error = %why, "PDF conversion gave no file");
+                return refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "UNAVAILABLE",
+                    "PDF 转换暂不可用（转换繁忙、超时或失败），请稍后重试，或下载 Excel 版 form.xlsx",
+                );
+            }
+        },
+        (Err(e), _) => return failed(&e),
+    };
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(media_type)),
+            (header::CONTENT_DISPOSITION, disposition(&name)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-cache"),
+            ),
+            (header::ETAG, etag),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 fn not_found() -> Response {

@@ -74,6 +74,8 @@ pub struct Shared {
     pub documents: crate::graphql::documents::Documents,
     /// Automatic persisted queries: query texts by their SHA-256.
     pub persisted: Arc<crate::graphql::persisted::PersistedQueries>,
+    /// The PDF converter, when one is configured.
+    pub pdf: Option<Arc<crate::forms::pdf::Converter>>,
     /// Cancelled when the service shuts down; WebSocket sessions are tracked so that shutdown
     /// can wait for them to close.
     pub lifecycle: Lifecycle,

@@ -156,6 +156,15 @@ async fn a_draft_downloads_only_in_scope_and_bad_requests_are_coded() {
         node["downloads"][0]["fileName"],
         "2024年度科技创新专项资金-2024-项目支出绩效自评表.xlsx"
     );
+    assert_eq!(
+        node["downloads"].as_array().map(Vec::len),
+        Some(1),
+        "no PDF without a converter"
+    );
+    assert_eq!(
+        code_of(get(&app, Some(&app.preparer()), &url.replace(".xlsx", ".pdf")).await).await,
+        (StatusCode::NOT_FOUND, "NOT_FOUND".to_owned())
+    );
 
     let resp = get(&app, Some(&app.preparer()), &url).await;
     assert_eq!(resp.status(), StatusCode::OK);
@@ -209,4 +218,97 @@ async fn a_draft_downloads_only_in_scope_and_bad_requests_are_coded() {
         code_of(get(&app, Some("not-a-token"), &url).await).await,
         (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED".to_owned())
     );
+}
+
+/// A stand-in for LibreOffice's `soffice`: the same arguments, a script body.
+fn converter(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    let script = format!(
+        "#!/bin/sh\nwhile [ $# -gt 0 ]; do case \"$1\" in --outdir) out=\"$2\"; shift 2;; *) input=\"$1\"; shift;; esac; done\n{body}\n"
+    );
+    std::fs::write(&path, script).expect("write");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
+
+/// Whether a process with this exact command line runs.
+fn running(cmdline: &str) -> bool {
+    std::fs::read_dir("/proc")
+        .expect("proc")
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .any(|c| String::from_utf8_lossy(&c).replace('\0', " ").trim() == cmdline)
+}
+
+#[tokio::test]
+async fn pdf_is_offered_with_a_converter_and_a_stuck_one_is_killed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Works: writes a PDF made from the workbook it was given.
+    let good = converter(
+        dir.path(),
+        "soffice",
+        "printf '%%PDF-1.4 from %s bytes\\n' \"$(wc -c < \"$input\")\" > \"$out/form.pdf\"",
+    );
+    let app = TestApp::spawn_with(|c| c.pdf_converter = Some(good)).await;
+    let (_, id) = app.upsert_project().await;
+    let node = downloads(&app, Some(&app.preparer()), &id).await;
+    assert_eq!(node["downloads"][1]["format"], "PDF", "{node}");
+    let url = node["downloads"][1]["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let resp = get(&app, Some(&app.preparer()), &url).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    let body = resp.bytes().await.expect("body");
+    assert!(body.starts_with(b"%PDF-1.4 from "), "{body:?}");
+    // Nothing left behind.
+    let left = std::fs::read_dir(std::env::temp_dir())
+        .expect("tmp")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("jixiao-pdf-"))
+        .count();
+    assert_eq!(left, 0, "temporary directories removed");
+
+    // Stuck: killed at the timeout (its whole process group), and the caller told to retry.
+    let stuck = converter(dir.path(), "stuck", "exec sleep 977");
+    let app = TestApp::spawn_with(|c| {
+        c.pdf_converter = Some(stuck);
+        c.pdf_timeout = 1;
+    })
+    .await;
+    let (_, id) = app.upsert_project().await;
+    let url = format!("/reports/{id}/form.pdf");
+    let started = std::time::Instant::now();
+    assert_eq!(
+        code_of(get(&app, Some(&app.preparer()), &url).await).await,
+        (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE".to_owned())
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!running("sleep 977"), "the stuck converter was killed");
+
+    // Failing, or writing something that is not a PDF: the same coded answer.
+    for (name, body) in [
+        ("fails", "exit 3"),
+        ("not-pdf", "echo hello > \"$out/form.pdf\""),
+    ] {
+        let program = converter(dir.path(), name, body);
+        let app = TestApp::spawn_with(|c| c.pdf_converter = Some(program)).await;
+        let (_, id) = app.upsert_project().await;
+        assert_eq!(
+            code_of(
+                get(
+                    &app,
+                    Some(&app.preparer()),
+                    &format!("/reports/{id}/form.pdf")
+                )
+                .await
+            )
+            .await,
+            (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE".to_owned()),
+            "{name}"
+        );
+    }
 }

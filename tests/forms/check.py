@@ -11,6 +11,7 @@ import urllib.request
 from decimal import Decimal
 
 import openpyxl
+import pypdf
 
 BASE, TOKEN, FIXTURE, WORK = sys.argv[1:5]
 
@@ -157,7 +158,8 @@ def main():
     kinds = set()
     for i, id in enumerate(ids):
         report = gql(REPORT, {"id": id})["node"]
-        (file,) = report["downloads"]
+        file = report["downloads"][0]
+        assert file["format"] == "XLSX", file
         book = download(file["url"], f"{i}.xlsx")
         assert len(book.worksheets) == 1
         ws = book.worksheets[0]
@@ -165,6 +167,18 @@ def main():
         (overall if report["kind"] == "DEPARTMENT_OVERALL" else project)(ws, report)
         kinds.add(report["kind"])
         print(f"ok {file['fileName']}: {ws.max_row} rows, {len(ws.merged_cells.ranges)} merged ranges")
+        for pdf in report["downloads"][1:]:
+            assert pdf["format"] == "PDF", pdf
+            path = f"{WORK}/{i}.pdf"
+            req = urllib.request.Request(BASE + pdf["url"], headers={"authorization": "Bearer " + TOKEN})
+            with urllib.request.urlopen(req, timeout=180) as resp, open(path, "wb") as out:
+                assert resp.headers["content-type"] == "application/pdf"
+                out.write(resp.read())
+            reader = pypdf.PdfReader(path)
+            text = "".join(page.extract_text() or "" for page in reader.pages)
+            needle = report["unitName"] if report["kind"] == "DEPARTMENT_OVERALL" else "项目支出绩效自评表"
+            assert needle in text, f"{needle} not in the PDF's text: {text[:300]!r}"
+            print(f"ok {pdf['fileName']}: {len(reader.pages)} pages, converted by LibreOffice")
     assert kinds == {"DEPARTMENT_OVERALL", "PROJECT"}, kinds
 
 

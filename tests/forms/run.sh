@@ -4,6 +4,8 @@
 # project fixture, downloads both reports' form.xlsx as Report.downloads gives them, and checks
 # every value's row and column, the merged cells, the formulas, the page set-up and the footer
 # with openpyxl (pinned in requirements.txt, installed into tests/forms/.venv on first use).
+# Where LibreOffice is installed (`.ci/run` installs it), the server converts the forms to PDF
+# too, which shows that LibreOffice opens the workbooks, and the PDFs' text is checked.
 #
 #   tests/forms/run.sh [JIXIAO_BINARY]
 set -euo pipefail
@@ -24,7 +26,13 @@ fi
 work="$(mktemp -d)"
 trap 'kill $(cat "$work/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-DATABASE_URL="sqlite://$work/forms.db?mode=rwc" JIXIAO_LISTEN="127.0.0.1:$port" \
+pdf=()
+if command -v soffice >/dev/null 2>&1; then
+  pdf=(JIXIAO_PDF_CONVERTER="$(command -v soffice)" JIXIAO_PDF_TIMEOUT=120 JIXIAO_REQUEST_TIMEOUT=150)
+else
+  echo "tests/forms: LibreOffice (soffice) not installed: PDF not checked"
+fi
+env "${pdf[@]}" DATABASE_URL="sqlite://$work/forms.db?mode=rwc" JIXIAO_LISTEN="127.0.0.1:$port" \
   JIXIAO_JWT_SECRET=form-checks JIXIAO_WEBHOOKS=false RUST_LOG=warn "$bin" >"$work/log" 2>&1 &
 echo $! >"$work/pid"
 for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.2; done

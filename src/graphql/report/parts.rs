@@ -175,4 +175,6 @@ pub enum DownloadFormat {
     /// The official form as an Excel workbook (项目支出绩效自评表 or 部门整体支出绩效自评报告),
     /// one sheet, A4, sums as formulas.
     Xlsx,
+    /// The same form as PDF, for publication (offered where a converter is configured).
+    Pdf,
 }
