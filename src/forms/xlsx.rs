@@ -34,6 +34,34 @@ const BODY_FONT: &str = "仿宋_GB2312";
 const CHARS_PER_LINE: usize = 44;
 /// Excel's tallest row, in points.
 const MAX_ROW_HEIGHT: f64 = 409.0;
+/// Most characters in one cell (Excel's limit is 32,767; a document text may hold 100,000).
+/// Paragraphs and labelled values go on over as many rows as they need; a table cell keeps
+/// this many and says that it is cut ([`cell`]).
+const MAX_CELL_CHARS: usize = 32_000;
+
+/// `text` cut into pieces a cell holds, on character boundaries.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some((cut, _)) = rest.char_indices().nth(MAX_CELL_CHARS) {
+        out.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    out.push(rest);
+    out
+}
+
+/// `text` as one table cell holds it: whole, or its beginning and a note that it goes on in
+/// the system (the PDF and workbook are prints; the record is whole).
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match pieces(text).as_slice() {
+        [one] => std::borrow::Cow::Borrowed(one),
+        [first, ..] => std::borrow::Cow::Owned(format!(
+            "{first}……（超过表格单元格上限，全文见系统中的报告）"
+        )),
+        [] => std::borrow::Cow::Borrowed(""),
+    }
+}
 
 pub(super) fn workbook(reports: &[FormReport<'_>]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
@@ -196,21 +224,24 @@ impl Sheet<'_> {
         text: &str,
         format: &Format,
     ) -> Result<(), XlsxError> {
+        let text = cell(text);
         if first == last {
             self.ws
-                .write_string_with_format(self.row, first, text, format)?;
+                .write_string_with_format(self.row, first, text.as_ref(), format)?;
         } else {
             self.ws
-                .merge_range(self.row, first, self.row, last, text, format)?;
+                .merge_range(self.row, first, self.row, last, &text, format)?;
         }
         Ok(())
     }
 
-    /// A row of text across the sheet, as tall as its text needs.
+    /// Text across the sheet, as tall as it needs, over more rows if one cell cannot hold it.
     fn paragraph(&mut self, text: &str, format: &Format) -> Result<(), XlsxError> {
-        self.span(0, LAST_COL, text, format)?;
-        self.fit(text, CHARS_PER_LINE)?;
-        self.row += 1;
+        for piece in pieces(text) {
+            self.span(0, LAST_COL, piece, format)?;
+            self.fit(piece, CHARS_PER_LINE)?;
+            self.row += 1;
+        }
         Ok(())
     }
 
@@ -292,11 +323,12 @@ impl Sheet<'_> {
 
     fn pair(&mut self, label: &str, value: Option<&str>) -> Result<(), XlsxError> {
         let (head, text) = (self.f.head.clone(), self.f.text.clone());
-        let value = value.unwrap_or("");
-        self.span(0, 1, label, &head)?;
-        self.span(2, LAST_COL, value, &text)?;
-        self.fit(value, 34)?;
-        self.row += 1;
+        for (i, piece) in pieces(value.unwrap_or("")).into_iter().enumerate() {
+            self.span(0, 1, if i == 0 { label } else { "（续）" }, &head)?;
+            self.span(2, LAST_COL, piece, &text)?;
+            self.fit(piece, 34)?;
+            self.row += 1;
+        }
         Ok(())
     }
 
@@ -509,7 +541,7 @@ impl Sheet<'_> {
         let mut longest = 0;
         for (col, text) in &cells {
             self.ws
-                .write_string_with_format(self.row, *col, text, &wrap)?;
+                .write_string_with_format(self.row, *col, cell(text).as_ref(), &wrap)?;
             longest = longest.max(text.chars().count() / 8 + text.matches('\n').count());
         }
         self.figure(5, ind.weight, &score)?;

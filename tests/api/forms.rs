@@ -312,3 +312,49 @@ async fn pdf_is_offered_with_a_converter_and_a_stuck_one_is_killed() {
         );
     }
 }
+
+/// A document text may hold 100,000 characters, a spreadsheet cell 32,767: the form still comes
+/// out, a paragraph going on over more rows (nothing lost) and a table cell saying where it is cut.
+#[tokio::test]
+async fn texts_longer_than_a_cell_still_make_a_form() {
+    let app = TestApp::with_reference().await;
+    // The department form, which prints the narrative.
+    let mut project = crate::support::fixture();
+    let body = format!("起{}终", "㐀".repeat(79_998));
+    project["externalId"] = json!("long-texts");
+    project["document"]["sections"][0]["body"] = json!(body);
+    project["document"]["indicators"][0]["target"]["text"] =
+        json!(format!("≥1个{}", "长".repeat(40_000)));
+    let r = app
+        .gql(
+            Some(&app.preparer()),
+            crate::support::UPSERT,
+            json!({ "input": project }),
+        )
+        .await;
+    assert_eq!(r["data"]["upsertReport"]["userErrors"], json!([]), "{r}");
+    let id = r["data"]["upsertReport"]["report"]["id"]
+        .as_str()
+        .expect("id");
+    let resp = get(
+        &app,
+        Some(&app.preparer()),
+        &format!("/reports/{id}/form.xlsx"),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (strings, _, _) = unzip(&resp.bytes().await.expect("body"));
+    assert!(
+        strings.contains("起㐀㐀") && strings.contains("㐀㐀终"),
+        "both ends of the body"
+    );
+    assert_eq!(
+        strings.matches('㐀').count(),
+        79_998,
+        "every character of the body"
+    );
+    assert!(
+        strings.contains("超过表格单元格上限"),
+        "the cut table cell says so"
+    );
+}
