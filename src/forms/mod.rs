@@ -4,6 +4,8 @@
 //! DEPARTMENT_OVERALL. Reading forms back in is not built yet (README, Official forms).
 
 pub mod pdf;
+#[cfg(test)]
+mod tests;
 mod xlsx;
 
 use crate::domain::report::ReportDocument;

@@ -52,15 +52,31 @@ fn pieces(text: &str) -> Vec<&str> {
 }
 
 /// `text` as one table cell holds it: whole, or its beginning and a note that it goes on in
-/// the system (the PDF and workbook are prints; the record is whole).
+/// the system (the PDF and workbook are prints; the record is whole); characters XML cannot
+/// carry shown as U+FFFD.
 fn cell(text: &str) -> std::borrow::Cow<'_, str> {
-    match pieces(text).as_slice() {
-        [one] => std::borrow::Cow::Borrowed(one),
+    let text = match pieces(text).as_slice() {
+        [one] => std::borrow::Cow::Borrowed(*one),
         [first, ..] => std::borrow::Cow::Owned(format!(
             "{first}……（超过表格单元格上限，全文见系统中的报告）"
         )),
         [] => std::borrow::Cow::Borrowed(""),
+    };
+    if text.chars().all(xml_safe) {
+        text
+    } else {
+        std::borrow::Cow::Owned(
+            text.chars()
+                .map(|c| if xml_safe(c) { c } else { '\u{FFFD}' })
+                .collect(),
+        )
     }
+}
+
+/// Whether a file part may hold `c` as it is: the noncharacters U+FFFE and U+FFFF are not XML
+/// (control characters the writer escapes itself).
+fn xml_safe(c: char) -> bool {
+    !matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
 pub(super) fn workbook(reports: &[FormReport<'_>]) -> Result<Vec<u8>, XlsxError> {
@@ -68,7 +84,7 @@ pub(super) fn workbook(reports: &[FormReport<'_>]) -> Result<Vec<u8>, XlsxError>
     let mut properties = DocProperties::new().set_author("jixiao");
     if let [one] = reports {
         properties = properties
-            .set_title(title(one.document))
+            .set_title(cell(&title(one.document)).into_owned())
             .set_custom_property("contentDigest", one.content_digest)
             .set_custom_property("version", one.version);
     }
@@ -107,11 +123,16 @@ fn title(d: &ReportDocument) -> String {
 /// Sheet names: at most 31 characters, none of `[]:*?/\`, unique by their number.
 fn sheet_name(i: usize, d: &ReportDocument) -> String {
     let name = d.project_name.as_deref().unwrap_or(&d.unit_name);
+    // Excel counts the 31 in UTF-16 units: a character outside the BMP counts twice.
+    let mut units = 0;
     let clean: String = name
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\' | '\''))
-        .filter(|c| !c.is_control())
-        .take(24)
+        .filter(|c| !c.is_control() && xml_safe(*c))
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= 24
+        })
         .collect();
     format!("{} {}", i + 1, clean)
 }
