@@ -5,18 +5,19 @@
 //! tells whether a hidden report exists.
 
 use super::{AppState, caller, error_response, refuse};
+use crate::domain::report::query::Printable;
 use crate::error::AppError;
 use crate::graphql::ids::{self, Kind};
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 pub(super) async fn download(
     State(state): State<AppState>,
     Path((id, file)): Path<(String, String)>,
-    request: Request,
+    parts: Parts,
 ) -> Response {
-    let (parts, _) = request.into_parts();
     let viewer = match caller(&state, &parts) {
         Ok(v) => v,
         Err(response) => return response,
@@ -67,14 +68,7 @@ pub(super) async fn download(
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     let name = crate::forms::file_name(&printable.row, kind);
-    // Laying out a workbook is CPU work: off the request threads.
-    let built = tokio::task::spawn_blocking(move || {
-        let form = crate::forms::FormReport::of(&printable);
-        crate::forms::workbook(&[form])
-    })
-    .await
-    .map_err(AppError::internal)
-    .and_then(|r| r);
+    let built = lay_out(vec![printable]).await;
     let (bytes, media_type) = match (built, pdf) {
         (Ok(bytes), None) => (bytes, crate::forms::XLSX),
         (Ok(bytes), Some(converter)) => match converter.convert(bytes).await {
@@ -90,20 +84,119 @@ pub(super) async fn download(
         },
         (Err(e), _) => return failed(&e),
     };
-    (
+    saved_as(bytes, media_type, &name, Some(etag))
+}
+
+/// Lays out the workbook of `printables`, off the request threads (it is CPU work).
+async fn lay_out(printables: Vec<Printable>) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let forms: Vec<_> = printables
+            .iter()
+            .map(crate::forms::FormReport::of)
+            .collect();
+        crate::forms::workbook(&forms)
+    })
+    .await
+    .map_err(AppError::internal)
+    .and_then(|r| r)
+}
+
+/// A file to save, private to the caller.
+fn saved_as(
+    bytes: Vec<u8>,
+    media_type: &'static str,
+    name: &str,
+    etag: Option<HeaderValue>,
+) -> Response {
+    let mut response = (
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(media_type)),
-            (header::CONTENT_DISPOSITION, disposition(&name)),
+            (header::CONTENT_DISPOSITION, disposition(name)),
             (
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("private, no-cache"),
             ),
-            (header::ETAG, etag),
         ],
         bytes,
     )
-        .into_response()
+        .into_response();
+    if let Some(etag) = etag {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    response
+}
+
+/// `GET /reports/forms.xlsx?fiscalYear=…&departmentCode=…&status=…&kind=…`: the visible reports
+/// matching the filter as one workbook, one sheet per report (at most
+/// `query::MAX_PRINTABLES`; more is refused, never cut short).
+pub(super) async fn workbook(
+    State(state): State<AppState>,
+    Query(params): Query<std::collections::BTreeMap<String, String>>,
+    parts: Parts,
+) -> Response {
+    let viewer = match caller(&state, &parts) {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let filter = match filter_of(&params) {
+        Ok(f) => f,
+        Err(e) => return failed(&e),
+    };
+    let printables =
+        match crate::domain::report::query::printables(&state.db, &viewer, &filter).await {
+            Ok(p) if p.is_empty() => {
+                return refuse(
+                    StatusCode::NOT_FOUND,
+                    "NOT_FOUND",
+                    "没有符合条件、且您可以查看的报告",
+                );
+            }
+            Ok(p) => p,
+            Err(e) => return failed(&e),
+        };
+    match lay_out(printables).await {
+        Ok(bytes) => saved_as(bytes, crate::forms::XLSX, "绩效自评报告.xlsx", None),
+        Err(e) => failed(&e),
+    }
+}
+
+/// The report filter of a workbook's query string; an unknown name or a bad value is refused.
+fn filter_of(
+    params: &std::collections::BTreeMap<String, String>,
+) -> Result<crate::domain::report::query::ReportFilter, AppError> {
+    let mut filter = crate::domain::report::query::ReportFilter::default();
+    let bad =
+        |name: &str, value: &str| AppError::BadUserInput(format!("参数 {name} 的值“{value}”无效"));
+    let named = |value: &str| serde_json::Value::String(value.to_owned());
+    for (name, value) in params {
+        if crate::domain::text::first_forbidden(value).is_some() {
+            return Err(bad(name, value.escape_debug().to_string().as_str()));
+        }
+        match name.as_str() {
+            "fiscalYear" => {
+                filter.fiscal_year = Some(value.parse().map_err(|_| bad(name, value))?);
+            }
+            "departmentCode" if value.chars().count() <= 100 => {
+                filter.department_code = Some(value.clone());
+            }
+            "status" => {
+                filter.status =
+                    Some(serde_json::from_value(named(value)).map_err(|_| bad(name, value))?);
+            }
+            "kind" => {
+                filter.kind =
+                    Some(serde_json::from_value(named(value)).map_err(|_| bad(name, value))?);
+            }
+            "departmentCode" => return Err(bad(name, value)),
+            _ => {
+                return Err(AppError::BadUserInput(format!(
+                    "未知参数 {name}：可用 fiscalYear、departmentCode、status、kind"
+                )));
+            }
+        }
+    }
+    Ok(filter)
 }
 
 fn not_found() -> Response {

@@ -159,6 +159,7 @@ pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
         )
         .route("/graphql/ws", get(graphql_ws))
         .route("/graphiql/{file}", get(graphiql::asset))
+        .route("/reports/forms.xlsx", get(forms::workbook))
         .route("/reports/{id}/{file}", get(forms::download))
         .route("/healthz", get(health))
         .route("/readyz", get(ready))

@@ -358,3 +358,94 @@ async fn texts_longer_than_a_cell_still_make_a_form() {
         "the cut table cell says so"
     );
 }
+
+/// Several reports as one workbook, one sheet each, in the caller's scope; a bad filter is
+/// coded, an empty one 404.
+#[tokio::test]
+async fn matching_reports_download_as_one_workbook() {
+    let app = TestApp::with_reference().await;
+    app.upsert_project().await;
+    let admin = app.token(&["ADMIN"], &["*"]);
+    let sheets = |bytes: &[u8]| {
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("zip");
+        zip.file_names()
+            .filter(|n| {
+                n.as_ref()
+                    .is_ok_and(|n| n.starts_with("xl/worksheets/sheet"))
+            })
+            .count()
+    };
+    let resp = get(
+        &app,
+        Some(&admin),
+        "/reports/forms.xlsx?departmentCode=YX-KGJ",
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        sheets(&resp.bytes().await.expect("body")),
+        2,
+        "the draft and the published report"
+    );
+    // Anonymous: the published one only.
+    let resp = get(&app, None, "/reports/forms.xlsx?departmentCode=YX-KGJ").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(sheets(&resp.bytes().await.expect("body")), 1);
+    let resp = get(
+        &app,
+        Some(&admin),
+        "/reports/forms.xlsx?kind=PROJECT&fiscalYear=2024",
+    )
+    .await;
+    assert_eq!(sheets(&resp.bytes().await.expect("body")), 1);
+    for (query, status, code) in [
+        ("fiscalYear=1999", StatusCode::NOT_FOUND, "NOT_FOUND"),
+        (
+            "fiscalYear=twenty",
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+        ),
+        ("status=LOST", StatusCode::BAD_REQUEST, "BAD_USER_INPUT"),
+        (
+            "departmentCode=YX%00KGJ",
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+        ),
+        ("color=red", StatusCode::BAD_REQUEST, "BAD_USER_INPUT"),
+    ] {
+        assert_eq!(
+            code_of(get(&app, Some(&admin), &format!("/reports/forms.xlsx?{query}")).await).await,
+            (status, code.to_owned()),
+            "{query}"
+        );
+    }
+    // More than one workbook holds: refused, never cut short.
+    let (project, _) = app.upsert_project().await;
+    let documents: Vec<Value> = (0..100)
+        .map(|i| {
+            let mut d = project.clone();
+            d["externalId"] = json!(format!("many-{i}"));
+            d
+        })
+        .collect();
+    let r = app
+        .gql(
+            Some(&admin),
+            "mutation($i: ImportReportsInput!) { importReports(input: $i) { failed } }",
+            json!({ "i": { "documents": documents } }),
+        )
+        .await;
+    assert_eq!(r["data"]["importReports"]["failed"], 0, "{r}");
+    assert_eq!(
+        code_of(
+            get(
+                &app,
+                Some(&admin),
+                "/reports/forms.xlsx?departmentCode=YX-KGJ"
+            )
+            .await
+        )
+        .await,
+        (StatusCode::BAD_REQUEST, "BAD_USER_INPUT".to_owned())
+    );
+}

@@ -282,25 +282,62 @@ pub async fn printable(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<Prin
     let Some(row) = find(db, viewer, id).await? else {
         return Ok(None);
     };
-    let code = super::rows::departments_by_id(db, &[row.department_id])
-        .await?
-        .pop()
-        .map(|d| d.code)
-        .unwrap_or_default();
-    let mut document = super::store::load(&db.conn, &row, code).await?;
-    if !policy::sees_contact_details(viewer) {
-        document.profile.contact_phone = None;
-        if let Some(p) = &mut document.preparer {
-            p.phone = None;
-        }
+    Ok(printables_of(db, viewer, vec![row]).await?.pop())
+}
+
+/// Most reports in one workbook of forms.
+pub const MAX_PRINTABLES: usize = 100;
+
+/// The visible reports matching `filter` (in the list's default order) as forms print them;
+/// refused when more than [`MAX_PRINTABLES`] match.
+pub async fn printables(
+    db: &Db,
+    viewer: &Viewer,
+    filter: &ReportFilter,
+) -> Result<Vec<Printable>, AppError> {
+    let request = PageRequest {
+        first: i32::try_from(MAX_PRINTABLES).ok(),
+        ..Default::default()
+    };
+    let page = page(db, viewer, filter, &[], &request).await?;
+    if page.has_next_page {
+        return Err(AppError::BadUserInput(format!(
+            "符合条件的报告超过 {MAX_PRINTABLES} 份，请按年度、部门或状态缩小范围后再下载"
+        )));
     }
-    let signatures = super::rows::children_of::<entity::signature::Entity>(db, &[id])
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
-    Ok(Some(Printable {
-        document,
-        row,
-        signatures,
-    }))
+    let rows = page.items.into_iter().map(|(_, row)| row).collect();
+    printables_of(db, viewer, rows).await
+}
+
+async fn printables_of(
+    db: &Db,
+    viewer: &Viewer,
+    rows: Vec<report::Model>,
+) -> Result<Vec<Printable>, AppError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let departments: Vec<Uuid> = rows.iter().map(|r| r.department_id).collect();
+    let codes: std::collections::HashMap<Uuid, String> =
+        super::rows::departments_by_id(db, &departments)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.code))
+            .collect();
+    let mut signatures = super::rows::children_of::<entity::signature::Entity>(db, &ids).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let code = codes.get(&row.department_id).cloned().unwrap_or_default();
+        let mut document = super::store::load(&db.conn, &row, code).await?;
+        if !policy::sees_contact_details(viewer) {
+            document.profile.contact_phone = None;
+            if let Some(p) = &mut document.preparer {
+                p.phone = None;
+            }
+        }
+        out.push(Printable {
+            signatures: signatures.remove(&row.id).unwrap_or_default(),
+            document,
+            row,
+        });
+    }
+    Ok(out)
 }
