@@ -85,6 +85,14 @@ const DOCUMENT_CACHE_BYTES: usize = 1024 * 1024;
 
 /// Connects, migrates, loads the reference report if configured, and builds the router.
 pub async fn build(config: &Config) -> Result<App, AppError> {
+    if let Some(program) = &config.pdf_converter
+        && !program.is_file()
+    {
+        return Err(AppError::BadUserInput(format!(
+            "JIXIAO_PDF_CONVERTER 指向的程序不存在：{}（应为 LibreOffice 的 soffice，如 /usr/bin/soffice）",
+            program.display()
+        )));
+    }
     let db = Db::connect_with(&config.database_url, config.db_pool_size).await?;
     db.migrate().await?;
     // The reference report is demonstration data: production mode never loads it.

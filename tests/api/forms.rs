@@ -241,6 +241,23 @@ fn running(cmdline: &str) -> bool {
         .any(|c| String::from_utf8_lossy(&c).replace('\0', " ").trim() == cmdline)
 }
 
+/// A converter that is not there is a configuration error at start, not a 503 on every download.
+#[tokio::test]
+async fn a_missing_pdf_converter_stops_the_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = jixiao::config::Config::defaults();
+    config.database_url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    config.pdf_converter = Some(dir.path().join("no-such-soffice"));
+    match jixiao::build(&config).await {
+        Err(e) => assert!(
+            e.message().contains("JIXIAO_PDF_CONVERTER"),
+            "{}",
+            e.message()
+        ),
+        Ok(_) => panic!("started with a converter that does not exist"),
+    }
+}
+
 #[tokio::test]
 async fn pdf_is_offered_with_a_converter_and_a_stuck_one_is_killed() {
     let dir = tempfile::tempdir().expect("tempdir");
