@@ -382,13 +382,22 @@ impl Sheet<'_> {
     fn funding(&mut self, d: &ReportDocument) -> Result<(), XlsxError> {
         let head = self.f.head.clone();
         let first = self.row;
-        let kinds = [
+        // The national form's four rows, then 基本支出 / 项目支出 where the form had them.
+        let mut kinds = vec![
             FundingLineKind::Total,
             FundingLineKind::CurrentAppropriation,
             FundingLineKind::PriorCarryover,
             FundingLineKind::Other,
         ];
-        let last = first + 4;
+        for extra in [
+            FundingLineKind::BasicExpenditure,
+            FundingLineKind::ProjectExpenditure,
+        ] {
+            if d.funding.iter().any(|l| l.line == extra) {
+                kinds.push(extra);
+            }
+        }
+        let last = first + u32::try_from(kinds.len()).unwrap_or(4);
         let label = format!("项目资金（{}）", self.amount_label());
         self.ws.merge_range(first, 0, last, 0, &label, &head)?;
         for (col, h) in (1u16..).zip([
@@ -405,13 +414,13 @@ impl Sheet<'_> {
         self.row += 1;
         let line = |k: FundingLineKind| d.funding.iter().find(|l| l.line == k);
         let parts = |f: LineFigure| {
-            kinds[1..]
+            kinds[1..4]
                 .iter()
                 .map(|k| line(*k).and_then(f))
                 .collect::<Vec<_>>()
         };
         self.funding_row = Some(self.row);
-        for kind in kinds {
+        for kind in kinds.iter().copied() {
             let l = line(kind);
             self.span(1, 1, labels::funding_line(kind), &head)?;
             let money = self.f.money.clone();

@@ -466,3 +466,36 @@ async fn matching_reports_download_as_one_workbook() {
         (StatusCode::BAD_REQUEST, "BAD_USER_INPUT".to_owned())
     );
 }
+
+/// Funding rows beyond the national four (基本支出, 项目支出, on some forms) are printed too.
+#[tokio::test]
+async fn every_funding_row_is_printed() {
+    let app = TestApp::with_reference().await;
+    let (mut project, _) = app.upsert_project().await;
+    project["externalId"] = json!("with-basic");
+    project["document"]["funding"]
+        .as_array_mut()
+        .expect("funding")
+        .push(json!({ "line": "BASIC_EXPENDITURE", "executed": "12.5", "weight": "5" }));
+    let r = app
+        .gql(
+            Some(&app.preparer()),
+            crate::support::UPSERT,
+            json!({ "input": project }),
+        )
+        .await;
+    assert_eq!(r["data"]["upsertReport"]["userErrors"], json!([]), "{r}");
+    let id = r["data"]["upsertReport"]["report"]["id"]
+        .as_str()
+        .expect("id");
+    let resp = get(
+        &app,
+        Some(&app.preparer()),
+        &format!("/reports/{id}/form.xlsx"),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (strings, sheet, _) = unzip(&resp.bytes().await.expect("body"));
+    assert!(strings.contains("基本支出"), "the row's label");
+    assert!(sheet.contains("<v>12.5</v>"), "its figure");
+}
