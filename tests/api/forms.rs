@@ -342,25 +342,7 @@ async fn texts_longer_than_a_cell_still_make_a_form() {
     project["document"]["sections"][0]["body"] = json!(body);
     project["document"]["indicators"][0]["target"]["text"] =
         json!(format!("≥1个{}", "长".repeat(40_000)));
-    let r = app
-        .gql(
-            Some(&app.preparer()),
-            crate::support::UPSERT,
-            json!({ "input": project }),
-        )
-        .await;
-    assert_eq!(r["data"]["upsertReport"]["userErrors"], json!([]), "{r}");
-    let id = r["data"]["upsertReport"]["report"]["id"]
-        .as_str()
-        .expect("id");
-    let resp = get(
-        &app,
-        Some(&app.preparer()),
-        &format!("/reports/{id}/form.xlsx"),
-    )
-    .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    let (strings, _, _) = unzip(&resp.bytes().await.expect("body"));
+    let (strings, _) = filed_form(&app, &project).await;
     assert!(
         strings.contains("起㐀㐀") && strings.contains("㐀㐀终"),
         "both ends of the body"
@@ -477,11 +459,19 @@ async fn every_funding_row_is_printed() {
         .as_array_mut()
         .expect("funding")
         .push(json!({ "line": "BASIC_EXPENDITURE", "executed": "12.5", "weight": "5" }));
+    let (strings, sheet) = filed_form(&app, &project).await;
+    assert!(strings.contains("基本支出"), "the row's label");
+    assert!(sheet.contains("<v>12.5</v>"), "its figure");
+}
+
+/// Files `input` (an `upsertReport` input) as the preparer and downloads its form: the shared
+/// strings and the sheet.
+async fn filed_form(app: &TestApp, input: &Value) -> (String, String) {
     let r = app
         .gql(
             Some(&app.preparer()),
             crate::support::UPSERT,
-            json!({ "input": project }),
+            json!({ "input": input }),
         )
         .await;
     assert_eq!(r["data"]["upsertReport"]["userErrors"], json!([]), "{r}");
@@ -489,13 +479,12 @@ async fn every_funding_row_is_printed() {
         .as_str()
         .expect("id");
     let resp = get(
-        &app,
+        app,
         Some(&app.preparer()),
         &format!("/reports/{id}/form.xlsx"),
     )
     .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let (strings, sheet, _) = unzip(&resp.bytes().await.expect("body"));
-    assert!(strings.contains("基本支出"), "the row's label");
-    assert!(sheet.contains("<v>12.5</v>"), "its figure");
+    (strings, sheet)
 }
