@@ -6,6 +6,7 @@
 pub mod pdf;
 #[cfg(test)]
 mod tests;
+pub mod read;
 mod xlsx;
 
 use crate::domain::report::ReportDocument;
