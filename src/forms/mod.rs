@@ -4,9 +4,9 @@
 //! DEPARTMENT_OVERALL. Reading forms back in is not built yet (README, Official forms).
 
 pub mod pdf;
+pub mod read;
 #[cfg(test)]
 mod tests;
-pub mod read;
 mod xlsx;
 
 use crate::domain::report::ReportDocument;

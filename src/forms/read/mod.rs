@@ -6,6 +6,8 @@
 //! Every reader first turns its file into [`Block`]s (paragraphs and tables of cells, as Word
 //! holds them); the form readers work on blocks, so one form reader serves `.docx` and `.txt`.
 
+pub mod number;
+
 use crate::domain::report::ReportDocument;
 use std::fmt;
 
