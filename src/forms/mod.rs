@@ -3,6 +3,8 @@
 //! PROJECT reports, 部门整体支出绩效自评报告 (in the order of the reference report) for
 //! DEPARTMENT_OVERALL. Reading forms back in is not built yet (README, Official forms).
 
+pub mod docx;
+pub mod layout;
 pub mod pdf;
 pub mod read;
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! that an edited copy stays consistent — when the filed figure equals that sum; a filed figure
 //! that differs is written as filed (the reviewer's checks report the difference).
 
-use super::{FormReport, Signed};
+use super::FormReport;
 use crate::domain::report::document::FundingLine;
 use crate::domain::report::document::{FinanceRow, IndicatorDoc, ReportDocument, ValueDoc};
 use crate::domain::report::labels;
@@ -84,7 +84,7 @@ pub(super) fn workbook(reports: &[FormReport<'_>]) -> Result<Vec<u8>, XlsxError>
     let mut properties = DocProperties::new().set_author("jixiao");
     if let [one] = reports {
         properties = properties
-            .set_title(cell(&title(one.document)).into_owned())
+            .set_title(cell(&super::layout::title(one.document)).into_owned())
             .set_custom_property("contentDigest", one.content_digest)
             .set_custom_property("version", one.version);
     }
@@ -107,17 +107,6 @@ pub(super) fn workbook(reports: &[FormReport<'_>]) -> Result<Vec<u8>, XlsxError>
         }
     }
     book.save_to_buffer()
-}
-
-fn title(d: &ReportDocument) -> String {
-    d.title.clone().unwrap_or_else(|| {
-        format!(
-            "{}{}年度{}",
-            d.unit_name,
-            d.fiscal_year,
-            labels::form(d.kind.0)
-        )
-    })
 }
 
 /// Sheet names: at most 31 characters, none of `[]:*?/\`, unique by their number.
@@ -287,7 +276,7 @@ impl Sheet<'_> {
     fn title(&mut self, report: &FormReport<'_>) -> Result<(), XlsxError> {
         let d = report.document;
         self.ws.set_row_height(self.row, 36)?;
-        self.span(0, LAST_COL, &title(d), &self.f.title.clone())?;
+        self.span(0, LAST_COL, &super::layout::title(d), &self.f.title.clone())?;
         self.row += 1;
         let sub = format!("（{}年度）", d.fiscal_year);
         self.span(0, LAST_COL, &sub, &self.f.subtitle.clone())?;
@@ -383,20 +372,7 @@ impl Sheet<'_> {
         let head = self.f.head.clone();
         let first = self.row;
         // The national form's four rows, then 基本支出 / 项目支出 where the form had them.
-        let mut kinds = vec![
-            FundingLineKind::Total,
-            FundingLineKind::CurrentAppropriation,
-            FundingLineKind::PriorCarryover,
-            FundingLineKind::Other,
-        ];
-        for extra in [
-            FundingLineKind::BasicExpenditure,
-            FundingLineKind::ProjectExpenditure,
-        ] {
-            if d.funding.iter().any(|l| l.line == extra) {
-                kinds.push(extra);
-            }
-        }
+        let kinds = super::layout::funding_kinds(d);
         let last = first + u32::try_from(kinds.len()).unwrap_or(4);
         let label = format!("项目资金（{}）", self.amount_label());
         self.ws.merge_range(first, 0, last, 0, &label, &head)?;

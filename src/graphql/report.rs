@@ -180,13 +180,16 @@ impl Report {
     }
 
     /// The report as files, with the read scope of this query (anonymous callers: published
-    /// reports, without phone numbers): the Excel form, and its PDF where the service has a
+    /// reports, without phone numbers): the Excel and Word forms, and the PDF where the service has a
     /// converter (`JIXIAO_PDF_CONVERTER`). Each `url` is relative to this service; send the same
     /// `Authorization` header as to `/graphql`.
     async fn downloads(&self, ctx: &Context<'_>) -> Vec<Download> {
         let id = ids::encode(Kind::Report, self.0.id);
         let offered = ctx.data_unchecked::<crate::forms::Offered>();
-        let mut files = vec![(DownloadFormat::Xlsx, "xlsx", crate::forms::XLSX)];
+        let mut files = vec![
+            (DownloadFormat::Xlsx, "xlsx", crate::forms::XLSX),
+            (DownloadFormat::Docx, "docx", crate::forms::docx::DOCX),
+        ];
         if offered.pdf {
             files.push((DownloadFormat::Pdf, "pdf", crate::forms::PDF));
         }

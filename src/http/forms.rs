@@ -22,14 +22,15 @@ pub(super) async fn download(
         Ok(v) => v,
         Err(response) => return response,
     };
-    let pdf = match (file.as_str(), &state.pdf) {
-        ("form.xlsx", _) => None,
-        ("form.pdf", Some(converter)) => Some(converter.clone()),
+    let format = match (file.as_str(), &state.pdf) {
+        ("form.xlsx", _) => Format::Xlsx,
+        ("form.docx", _) => Format::Docx,
+        ("form.pdf", Some(converter)) => Format::Pdf(converter.clone()),
         _ => {
             let offered = if state.pdf.is_some() {
-                "form.xlsx（Excel 表格）或 form.pdf"
+                "form.docx（Word 文档）、form.xlsx（Excel 表格）或 form.pdf"
             } else {
-                "form.xlsx（Excel 表格）"
+                "form.docx（Word 文档）或 form.xlsx（Excel 表格）"
             };
             return refuse(
                 StatusCode::NOT_FOUND,
@@ -52,7 +53,7 @@ pub(super) async fn download(
     } else {
         "signed-in"
     };
-    let kind = if pdf.is_some() { "pdf" } else { "xlsx" };
+    let kind = format.extension();
     let etag = format!(
         "\"{}-{}-{audience}-{kind}\"",
         printable.row.version,
@@ -68,10 +69,14 @@ pub(super) async fn download(
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     let name = crate::forms::file_name(&printable.row, kind);
-    let built = lay_out(vec![printable]).await;
-    let (bytes, media_type) = match (built, pdf) {
-        (Ok(bytes), None) => (bytes, crate::forms::XLSX),
-        (Ok(bytes), Some(converter)) => match converter.convert(bytes).await {
+    let built = match format {
+        Format::Docx => word(printable).await,
+        _ => lay_out(vec![printable]).await,
+    };
+    let (bytes, media_type) = match (built, format) {
+        (Ok(bytes), Format::Xlsx) => (bytes, crate::forms::XLSX),
+        (Ok(bytes), Format::Docx) => (bytes, crate::forms::docx::DOCX),
+        (Ok(bytes), Format::Pdf(converter)) => match converter.convert(bytes).await {
             Ok(pdf) => (pdf, crate::forms::PDF),
             Err(why) => {
                 tracing::warn!(error = %why, "PDF conversion gave no file");
@@ -85,6 +90,34 @@ pub(super) async fn download(
         (Err(e), _) => return failed(&e),
     };
     saved_as(bytes, media_type, &name, Some(etag))
+}
+
+/// The files a report downloads as.
+enum Format {
+    Xlsx,
+    Docx,
+    Pdf(std::sync::Arc<crate::forms::pdf::Converter>),
+}
+
+impl Format {
+    fn extension(&self) -> &'static str {
+        match self {
+            Self::Xlsx => "xlsx",
+            Self::Docx => "docx",
+            Self::Pdf(_) => "pdf",
+        }
+    }
+}
+
+/// The Word form of `printable`, off the request threads.
+async fn word(printable: Printable) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || {
+        crate::forms::docx::document(&crate::forms::FormReport::of(&printable))
+            .map_err(|e| AppError::internal(format!("docx: {e}")))
+    })
+    .await
+    .map_err(AppError::internal)
+    .and_then(|r| r)
 }
 
 /// Lays out the workbook of `printables`, off the request threads (it is CPU work).

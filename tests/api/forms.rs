@@ -13,19 +13,10 @@ const DOWNLOADS: &str = "query($id: ID!) { node(id: $id) { ... on Report { conte
 
 /// The shared strings, the first sheet and the custom properties of a workbook.
 fn unzip(bytes: &[u8]) -> (String, String, String) {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    let mut read = |name: &str| {
-        let mut text = String::new();
-        zip.by_name(name)
-            .expect(name)
-            .read_to_string(&mut text)
-            .expect("utf-8");
-        text
-    };
     (
-        read("xl/sharedStrings.xml"),
-        read("xl/worksheets/sheet1.xml"),
-        read("docProps/custom.xml"),
+        part(bytes, "xl/sharedStrings.xml"),
+        part(bytes, "xl/worksheets/sheet1.xml"),
+        part(bytes, "docProps/custom.xml"),
     )
 }
 
@@ -143,6 +134,94 @@ async fn the_reference_report_downloads_as_its_form_in_the_callers_scope() {
     );
 }
 
+/// One part of a zip file as text.
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut text = String::new();
+    zip.by_name(name)
+        .expect(name)
+        .read_to_string(&mut text)
+        .expect("utf-8");
+    text
+}
+
+#[tokio::test]
+async fn the_reference_report_downloads_as_its_word_form_in_the_callers_scope() {
+    let app = TestApp::with_reference().await;
+    let r = app
+        .gql(None, "{ reports(first: 1) { nodes { id } } }", json!({}))
+        .await;
+    let id = r["data"]["reports"]["nodes"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let admin = app.token(&["ADMIN"], &["*"]);
+    let node = downloads(&app, Some(&admin), &id).await;
+    let file = node["downloads"]
+        .as_array()
+        .expect("downloads")
+        .iter()
+        .find(|f| f["format"] == "DOCX")
+        .expect("a DOCX download")
+        .clone();
+    assert_eq!(
+        file["fileName"],
+        "岳阳市云溪区科技和工业信息化局-2019-部门整体支出绩效自评报告.docx"
+    );
+    let url = file["url"].as_str().expect("url");
+    assert!(url.ends_with("/form.docx"), "{url}");
+    let resp = get(&app, Some(&admin), url).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers()["content-type"],
+        file["mediaType"].as_str().expect("type")
+    );
+    assert_eq!(
+        file["mediaType"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    let etag = resp.headers()["etag"].clone();
+    let bytes = resp.bytes().await.expect("body");
+    let document = part(&bytes, "word/document.xml");
+    for text in [
+        "岳阳市云溪区财政支出绩效评价自评报告",
+        "部门(单位)名称：岳阳市云溪区科技和工业信息化局",
+        "一、部门（单位）基本概况",
+        "8418758",
+        "680.54",
+        "产出指标",
+        "绩效自评综合得分",
+        "姚骄阳",
+        "五、评价报告综述（文字部分）",
+        "（十九）负责区直属企业改制后遗留问题的协调处理和信访维稳工作。",
+    ] {
+        assert!(document.contains(text), "{text} missing from the Word form");
+    }
+    let digest = node["contentDigest"].as_str().expect("digest");
+    assert!(
+        part(&bytes, "word/footer1.xml").contains(digest),
+        "footer digest"
+    );
+    assert!(part(&bytes, "docProps/custom.xml").contains(digest));
+    assert!(
+        document.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#),
+        "A4"
+    );
+
+    // The XLSX and DOCX of one report carry different tags.
+    let xlsx = get(&app, Some(&admin), &url.replace(".docx", ".xlsx")).await;
+    assert_ne!(xlsx.headers()["etag"], etag);
+    // Anonymous: no phone numbers.
+    let public = get(&app, None, url).await;
+    assert_eq!(public.status(), StatusCode::OK);
+    let document = part(&public.bytes().await.expect("body"), "word/document.xml");
+    assert!(document.contains("岳阳市云溪区科技和工业信息化局"));
+    assert!(
+        !document.contains("8418758"),
+        "no phone number for anonymous callers"
+    );
+}
+
 #[tokio::test]
 async fn a_draft_downloads_only_in_scope_and_bad_requests_are_coded() {
     let app = TestApp::with_reference().await;
@@ -156,9 +235,15 @@ async fn a_draft_downloads_only_in_scope_and_bad_requests_are_coded() {
         node["downloads"][0]["fileName"],
         "2024年度科技创新专项资金-2024-项目支出绩效自评表.xlsx"
     );
+    let formats: Vec<_> = node["downloads"]
+        .as_array()
+        .expect("downloads")
+        .iter()
+        .map(|f| f["format"].clone())
+        .collect();
     assert_eq!(
-        node["downloads"].as_array().map(Vec::len),
-        Some(1),
+        formats,
+        [json!("XLSX"), json!("DOCX")],
         "no PDF without a converter"
     );
     assert_eq!(
@@ -270,8 +355,8 @@ async fn pdf_is_offered_with_a_converter_and_a_stuck_one_is_killed() {
     let app = TestApp::spawn_with(|c| c.pdf_converter = Some(good)).await;
     let (_, id) = app.upsert_project().await;
     let node = downloads(&app, Some(&app.preparer()), &id).await;
-    assert_eq!(node["downloads"][1]["format"], "PDF", "{node}");
-    let url = node["downloads"][1]["url"]
+    assert_eq!(node["downloads"][2]["format"], "PDF", "{node}");
+    let url = node["downloads"][2]["url"]
         .as_str()
         .expect("url")
         .to_owned();

@@ -1,4 +1,4 @@
-"""Reads jixiao's official forms with openpyxl, independently of the service's writer, and
+"""Reads jixiao's official forms with openpyxl and python-docx, independently of the service's writer, and
 checks that every value sits in its row and column (against the report as GraphQL answers it),
 that sums are formulas over the right cells, and the page set-up and footer.
 
@@ -10,6 +10,11 @@ import sys
 import urllib.request
 from decimal import Decimal
 
+import os
+import shutil
+import subprocess
+
+import docx
 import openpyxl
 import pypdf
 
@@ -18,7 +23,7 @@ BASE, TOKEN, FIXTURE, WORK = sys.argv[1:5]
 REPORT = """
 query($id: ID!) { node(id: $id) { ... on Report {
   kind title unitName fiscalYear contentDigest version declaredScore declaredGrade amountUnit
-  downloads { format url fileName }
+  downloads { format url fileName mediaType }
   profile { contactName contactPhone duties }
   finance { units { name income { total carryover publicFinance governmentFund specialAccountNonTax other } } }
   funding { line initialBudget adjustedBudget executed weight declaredScore }
@@ -146,6 +151,85 @@ def project(ws, report):
     assert grade[5].value == report["declaredGrade"]
 
 
+def word_rows(document):
+    """Every table row of a Word document as its cells' texts (merged cells once per grid
+    column, as python-docx gives them)."""
+    for table in document.tables:
+        for row in table.rows:
+            yield [c.text for c in row.cells]
+
+
+def word_row(document, text):
+    for cells in word_rows(document):
+        if text in cells:
+            return cells
+    raise AssertionError(f"no Word table row with a cell {text!r}")
+
+
+def word(path, report):
+    """The Word form, read with python-docx: page, footer, and every value in its row."""
+    d = docx.Document(path)
+    section = d.sections[0]
+    assert (section.page_width.mm, section.page_height.mm) == (210, 297) or (
+        abs(section.page_width.mm - 210) < 1 and abs(section.page_height.mm - 297) < 1
+    ), (section.page_width.mm, section.page_height.mm)
+    footer = "".join(p.text for p in section.footer.paragraphs)
+    assert report["contentDigest"] in footer and f"版本 {report['version']}" in footer, footer
+    props = {p: getattr(d.core_properties, p) for p in ["title"]}
+    assert props["title"] == report["title"], props
+    texts = [p.text for p in d.paragraphs]
+    assert report["title"] in texts, texts[:5]
+    for ind in report["indicators"]:
+        row = word_row(d, ind["target"]["text"])
+        actual = (ind["actual"] or {}).get("text") or ""
+        at = row.index(ind["target"]["text"])
+        assert row[at + 1] == actual, (row, actual)
+        if ind["name"]:
+            assert row[at - 1] == ind["name"], row
+        if ind["weight"] is not None:
+            assert row[at + 2] == ind["weight"] and row[at + 3] == ind["declaredScore"], row
+    for e in report["evaluators"]:
+        word_row(d, e["name"])
+    if report["kind"] == "DEPARTMENT_OVERALL":
+        row = word_row(d, "联络电话")
+        assert row[row.index("联络电话") + 1] == report["profile"]["contactPhone"], row
+        for i, unit in enumerate(report["finance"]["units"], start=1):
+            row = word_row(d, f"{i}、{unit['name']}")
+            income = unit["income"]
+            keys = ["total", "carryover", "publicFinance", "governmentFund", "specialAccountNonTax", "other"]
+            # The income table is the first with the unit's row.
+            assert row[1:7] == [income[k] or "" for k in keys], (row, income)
+    else:
+        lines = {f["line"]: f for f in report["funding"]}
+        for label, kind in [("年度资金总额", "TOTAL"), ("其中：当年财政拨款", "CURRENT_APPROPRIATION"),
+                            ("上年结转资金", "PRIOR_CARRYOVER"), ("其他资金", "OTHER")]:
+            row = word_row(d, label)
+            want = [lines[kind][k] or "" for k in ["initialBudget", "adjustedBudget", "executed"]]
+            assert row[2:5] == want, (row, want)
+        for goal in report["qualitativeGoals"]:
+            row = word_row(d, goal["expected"])
+            assert goal["actual"] in row, row
+        grade = word_row(d, "自评等级")
+        assert grade[-1] == report["declaredGrade"], grade
+    return len(d.tables)
+
+
+def opens_in_libreoffice(path):
+    """LibreOffice converts the file without complaint (it would refuse a corrupt one)."""
+    soffice = shutil.which("soffice")
+    if not soffice:
+        return False
+    out = os.path.join(WORK, "lo")
+    profile = "file://" + os.path.join(WORK, "lo-profile")
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", out, path],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = os.path.join(out, os.path.splitext(os.path.basename(path))[0] + ".pdf")
+    assert os.path.getsize(pdf) > 1000, pdf
+    return True
+
+
 def main():
     ids = [n["id"] for n in gql("{ reports(first: 5) { nodes { id } } }")["reports"]["nodes"]]
     fixture = json.load(open(FIXTURE, encoding="utf-8"))
@@ -158,8 +242,8 @@ def main():
     kinds = set()
     for i, id in enumerate(ids):
         report = gql(REPORT, {"id": id})["node"]
-        file = report["downloads"][0]
-        assert file["format"] == "XLSX", file
+        files = {f["format"]: f for f in report["downloads"]}
+        file = files["XLSX"]
         book = download(file["url"], f"{i}.xlsx")
         assert len(book.worksheets) == 1
         ws = book.worksheets[0]
@@ -167,7 +251,16 @@ def main():
         (overall if report["kind"] == "DEPARTMENT_OVERALL" else project)(ws, report)
         kinds.add(report["kind"])
         print(f"ok {file['fileName']}: {ws.max_row} rows, {len(ws.merged_cells.ranges)} merged ranges")
-        for pdf in report["downloads"][1:]:
+        file = files["DOCX"]
+        path = f"{WORK}/{i}.docx"
+        req = urllib.request.Request(BASE + file["url"], headers={"authorization": "Bearer " + TOKEN})
+        with urllib.request.urlopen(req) as resp, open(path, "wb") as out:
+            assert resp.headers["content-type"] == file.get("mediaType", resp.headers["content-type"])
+            out.write(resp.read())
+        tables = word(path, report)
+        opened = opens_in_libreoffice(path)
+        print(f"ok {file['fileName']}: {tables} tables" + (", opened by LibreOffice" if opened else ""))
+        for pdf in [f for f in report["downloads"] if f["format"] == "PDF"]:
             assert pdf["format"] == "PDF", pdf
             path = f"{WORK}/{i}.pdf"
             req = urllib.request.Request(BASE + pdf["url"], headers={"authorization": "Bearer " + TOKEN})

@@ -24,7 +24,7 @@ fi
 "$here/.venv/bin/pip" install -q -r "$here/requirements.txt"
 
 work="$(mktemp -d)"
-trap 'kill $(cat "$work/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $(cat "$work/pid" 2>/dev/null) 2>/dev/null || true; [[ -n "${KEEP:-}" ]] || rm -rf "$work"' EXIT
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 pdf=()
 if command -v soffice >/dev/null 2>&1; then

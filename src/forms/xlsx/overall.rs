@@ -199,11 +199,7 @@ impl Sheet<'_> {
         }
         self.row += 1;
         for e in &d.evaluators {
-            let signed = signature_of(
-                &report.signatures,
-                e.subject.as_deref(),
-                report.content_digest,
-            );
+            let signed = crate::forms::layout::signature_of(report, e.subject.as_deref());
             self.span(0, 0, &e.name, &text)?;
             self.span(1, 1, e.position.as_deref().unwrap_or(""), &text)?;
             self.span(2, 4, e.unit.as_deref().unwrap_or(""), &text)?;
@@ -227,18 +223,5 @@ impl Sheet<'_> {
             self.pair(labels::opinion(o.kind), Some(&body))?;
         }
         Ok(())
-    }
-}
-
-/// How the form shows an evaluator's signature.
-fn signature_of(signatures: &[Signed], subject: Option<&str>, digest: &str) -> String {
-    let Some(s) = subject.and_then(|who| signatures.iter().rev().find(|s| s.subject == who)) else {
-        return "未签署".to_owned();
-    };
-    let date = s.at.format("%Y-%m-%d");
-    if s.content_digest == digest {
-        format!("已签署（{date}）")
-    } else {
-        format!("已签署（{date}），其后内容有变更")
     }
 }

@@ -175,6 +175,9 @@ pub enum DownloadFormat {
     /// The official form as an Excel workbook (项目支出绩效自评表 or 部门整体支出绩效自评报告),
     /// one sheet, A4, sums as formulas.
     Xlsx,
+    /// The official form as a Word document, in the layout of the paper form (the reference
+    /// report's for 部门整体支出; the national table for 项目支出), A4.
+    Docx,
     /// The same form as PDF, for publication (offered where a converter is configured).
     Pdf,
 }

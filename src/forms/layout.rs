@@ -1,0 +1,174 @@
+//! A form as a page of paragraphs and tables, independent of the file format: the Word writer
+//! renders it, and what a reader takes back from a Word file has the same shape
+//! ([`super::read::Block`]). The layouts follow the paper forms: 部门整体支出绩效自评报告 in
+//! the order and table shapes of the reference report ([`overall`]), 项目支出绩效自评表 in the
+//! national table layout, the same grid as the workbook's sheet ([`project`]).
+
+use super::FormReport;
+use crate::domain::report::document::ReportDocument;
+use crate::domain::report::labels;
+use entity::{AmountUnit, ReportKind};
+use rust_decimal::Decimal;
+
+mod overall;
+mod project;
+
+/// One piece of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// The form's title, centred in the title font.
+    Title(String),
+    /// A centred line under the title.
+    Subtitle(String),
+    /// A heading in the heading font.
+    Heading(String),
+    /// Body text; each line is a paragraph.
+    Text(String),
+    /// A table.
+    Table(Grid),
+}
+
+/// A table: relative column widths and rows of cells on that grid.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Grid {
+    /// Relative width of each grid column.
+    pub widths: Vec<u32>,
+    /// Rows; the spans of each row add up to the number of columns.
+    pub rows: Vec<Vec<GridCell>>,
+}
+
+/// A cell of a [`Grid`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridCell {
+    /// Text; each line is a paragraph of the cell.
+    pub text: String,
+    /// Grid columns covered.
+    pub span: usize,
+    /// Vertical merge with the cells below or above.
+    pub merge: Merge,
+    /// A printed label of the form (bold, centred), not a filed value.
+    pub head: bool,
+}
+
+/// Vertical merging of a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merge {
+    /// Not merged.
+    No,
+    /// First cell of a vertical merge.
+    Start,
+    /// Continues the cell above.
+    Continue,
+}
+
+impl GridCell {
+    /// A filed value.
+    pub fn value(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            span: 1,
+            merge: Merge::No,
+            head: false,
+        }
+    }
+
+    /// A printed label.
+    pub fn label(text: impl Into<String>) -> Self {
+        Self {
+            head: true,
+            ..Self::value(text)
+        }
+    }
+
+    /// A cell continuing the merged cell above.
+    pub fn below() -> Self {
+        Self {
+            merge: Merge::Continue,
+            ..Self::value("")
+        }
+    }
+
+    /// Over `n` grid columns.
+    pub fn across(mut self, n: usize) -> Self {
+        self.span = n.max(1);
+        self
+    }
+
+    /// Starting a vertical merge (when `rows` > 1).
+    pub fn down(mut self, rows: usize) -> Self {
+        if rows > 1 {
+            self.merge = Merge::Start;
+        }
+        self
+    }
+}
+
+/// The page of a report's form.
+pub fn page(report: &FormReport<'_>) -> Vec<Item> {
+    match report.document.kind.0 {
+        ReportKind::DepartmentOverall => overall::page(report),
+        ReportKind::Project => project::page(report),
+    }
+}
+
+/// The form's title: as filed, or made of unit, year and form.
+pub fn title(d: &ReportDocument) -> String {
+    d.title.clone().unwrap_or_else(|| {
+        format!(
+            "{}{}年度{}",
+            d.unit_name,
+            d.fiscal_year,
+            labels::form(d.kind.0)
+        )
+    })
+}
+
+/// The unit amounts are written in, as a heading says it.
+pub fn amount_label(unit: AmountUnit) -> &'static str {
+    match unit {
+        AmountUnit::Yuan => "元",
+        AmountUnit::WanYuan => "万元",
+    }
+}
+
+/// The funding block's rows: the national form's four, then 基本支出 / 项目支出 where filed.
+pub fn funding_kinds(d: &ReportDocument) -> Vec<entity::FundingLineKind> {
+    use entity::FundingLineKind as K;
+    let mut kinds = vec![
+        K::Total,
+        K::CurrentAppropriation,
+        K::PriorCarryover,
+        K::Other,
+    ];
+    for extra in [K::BasicExpenditure, K::ProjectExpenditure] {
+        if d.funding.iter().any(|l| l.line == extra) {
+            kinds.push(extra);
+        }
+    }
+    kinds
+}
+
+/// An amount or score as printed: as written (the decimals the unit filed), blank when not
+/// filed.
+pub fn figure(v: Option<Decimal>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// A date as the forms print it, `2020年7月11日`.
+pub fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|x| x.format("%Y年%-m月%-d日").to_string())
+}
+
+/// How the form shows an evaluator's signature.
+pub fn signature_of(report: &FormReport<'_>, subject: Option<&str>) -> String {
+    let Some(s) = subject.and_then(|who| report.signatures.iter().rev().find(|s| s.subject == who))
+    else {
+        return "未签署".to_owned();
+    };
+    let date = s.at.format("%Y-%m-%d");
+    if s.content_digest == report.content_digest {
+        format!("已签署（{date}）")
+    } else {
+        format!("已签署（{date}），其后内容有变更")
+    }
+}
