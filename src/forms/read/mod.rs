@@ -6,7 +6,12 @@
 //! Every reader first turns its file into [`Block`]s (paragraphs and tables of cells, as Word
 //! holds them); the form readers work on blocks, so one form reader serves `.docx` and `.txt`.
 
+pub mod docx;
+pub mod file;
+#[cfg(test)]
+mod file_tests;
 pub mod number;
+pub mod sheet;
 
 use crate::domain::report::ReportDocument;
 use std::fmt;
