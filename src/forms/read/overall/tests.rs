@@ -87,6 +87,41 @@ fn the_reference_report_reads_as_the_fixture() {
     assert_eq!(crlf, draft, "the same report saved with \\r\\n line ends");
 }
 
+/// The narrative as paragraphs after the form's table instead of lines of its last cell (as a
+/// `.docx` may hold it) reads the same, but for the blank lines between paragraphs that a
+/// `.docx` does not have.
+#[test]
+fn the_narrative_as_paragraphs_reads_the_same() {
+    let mut blocks = blocks(REFERENCE);
+    let Some(Block::Table(last)) = blocks.pop() else {
+        panic!("the reference ends with the narrative's table");
+    };
+    let cell = last.rows.concat().pop().unwrap();
+    let Location::Line(first) = cell.at else {
+        panic!("{:?}", cell.at);
+    };
+    let paragraphs = cell.text.split('\n').enumerate();
+    blocks.extend(
+        paragraphs
+            .filter(|(_, t)| !t.trim().is_empty())
+            .map(|(k, text)| Block::Paragraph {
+                at: Location::Line(first + k),
+                text: text.to_owned(),
+            }),
+    );
+    let given = Given {
+        department_code: "YX-KGJ".into(),
+    };
+    let mut draft = overall(&blocks, &given);
+    let mut expected = read(REFERENCE);
+    for d in [&mut draft, &mut expected] {
+        for section in &mut d.document.sections {
+            section.body = section.body.as_ref().map(|b| b.replace("\n\n", "\n"));
+        }
+    }
+    assert!(draft == expected, "{:?}", draft.document.sections);
+}
+
 /// A cover in the reference layout, with a series title, a title and an issuer.
 fn cover(series: &str, title: &str, issuer: &str) -> String {
     format!(
