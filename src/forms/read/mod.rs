@@ -11,7 +11,9 @@ pub mod file;
 #[cfg(test)]
 mod file_tests;
 pub mod number;
+pub mod overall;
 pub mod sheet;
+pub mod text;
 
 use crate::domain::report::ReportDocument;
 use std::fmt;

@@ -4,6 +4,7 @@
 //! warns, it never guesses.
 
 use crate::domain::money;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// What a cell holds.
@@ -92,6 +93,68 @@ pub fn whole(text: &str) -> Read<i32> {
     }
 }
 
+/// A date as forms write it: `2020年7月11日`, `2020-07-11`, `2020.7.11` or `2020/7/11`, with
+/// ASCII or full-width digits and any spaces; the printed blank `年    月    日` and the
+/// placeholders are `Blank`; anything else (`2020年 月 日`, `2020年13月1日`) is `Unreadable`.
+pub fn date(text: &str) -> Read<NaiveDate> {
+    if is_placeholder(text) {
+        return Read::Blank;
+    }
+    let t: String = half_width(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if !t.bytes().any(|b| b.is_ascii_digit()) {
+        return if t == "年月日" {
+            Read::Blank
+        } else {
+            Read::Unreadable
+        };
+    }
+    let mut numbers = Vec::new();
+    let mut separators = Vec::new();
+    let mut rest = t.as_str();
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let (number, after) = rest.split_at(digits);
+        let other = after
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let (separator, after) = after.split_at(other);
+        numbers.push(number);
+        separators.push(separator);
+        rest = after;
+    }
+    let [year, month, day] = numbers.as_slice() else {
+        return Read::Unreadable;
+    };
+    let written = matches!(
+        separators.as_slice(),
+        ["年", "月", "日"] | ["-", "-", ""] | [".", ".", ""] | ["/", "/", ""]
+    );
+    let number = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        if len.contains(&s.len()) {
+            s.parse::<u32>().ok()
+        } else {
+            None
+        }
+    };
+    match (
+        written,
+        number(year, 4..=4),
+        number(month, 1..=2),
+        number(day, 1..=2),
+    ) {
+        (true, Some(y), Some(m), Some(d)) => i32::try_from(y)
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+            .map_or(Read::Unreadable, Read::Value),
+        _ => Read::Unreadable,
+    }
+}
+
 /// `1,234,567.89` as `1234567.89`; separators are accepted only between groups of three
 /// digits of the integer part, so `1,2` is not read as 12.
 fn without_separators(t: &str) -> Option<String> {
@@ -160,11 +223,35 @@ mod tests {
         assert_eq!(whole("99999999999"), Read::Unreadable);
     }
 
+    #[test]
+    fn dates_as_forms_write_them() {
+        let day = |y, m, d| Read::Value(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        assert_eq!(date("2020年7月11日"), day(2020, 7, 11));
+        assert_eq!(date(" ２０２０年 ７ 月１１日 "), day(2020, 7, 11));
+        assert_eq!(date("2020-07-11"), day(2020, 7, 11));
+        assert_eq!(date("2020.7.11"), day(2020, 7, 11));
+        assert_eq!(date("2020/7/11"), day(2020, 7, 11));
+        for blank in ["", "年    月    日", "  年  月  日", "/"] {
+            assert_eq!(date(blank), Read::Blank, "{blank:?}");
+        }
+        for bad in [
+            "2020年 月 日",
+            "2020年13月1日",
+            "2020-7",
+            "20年7月1日",
+            "七月",
+            "2020年7月11",
+        ] {
+            assert_eq!(date(bad), Read::Unreadable, "{bad:?}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn any_text_is_read_without_panic(s in ".{0,40}") {
             let _ = decimal(&s, 6);
             let _ = whole(&s);
+            let _ = date(&s);
         }
     }
 }
