@@ -7,6 +7,7 @@
 //! holds them); the form readers work on blocks, so one form reader serves `.docx` and `.txt`.
 
 pub mod number;
+pub mod project;
 
 use crate::domain::report::ReportDocument;
 use std::fmt;
