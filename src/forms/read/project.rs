@@ -18,6 +18,8 @@
 mod fields;
 mod funding;
 mod grid;
+#[cfg(test)]
+mod hostile;
 mod indicators;
 mod people;
 #[cfg(test)]
@@ -198,6 +200,16 @@ impl Form {
             .clone()
             .or_else(|| self.doc.competent_department.clone())
             .unwrap_or_default();
+        // The title the service prints for a report without one is no title of its own.
+        let printed = format!(
+            "{}{}年度{}",
+            self.doc.unit_name,
+            self.doc.fiscal_year,
+            crate::domain::report::labels::form(ReportKind::Project)
+        );
+        if self.doc.title.as_deref() == Some(printed.as_str()) {
+            self.doc.title = None;
+        }
         people::sign_lines(&mut self.doc.opinions);
         Draft {
             document: self.doc,

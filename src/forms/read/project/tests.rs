@@ -11,6 +11,8 @@ pub(super) enum C<'a> {
     S(&'a str, usize),
     /// Continues the cell above (vertically merged).
     U,
+    /// Continues the cell above, merged across columns too.
+    Us(usize),
 }
 
 /// A worksheet `Sheet1` built row by row, with A1 references as a workbook reader gives them.
@@ -27,6 +29,7 @@ pub(super) fn sheet(rows: &[&[C<'_>]]) -> Table {
                         C::T(t) => (*t, 1, false),
                         C::S(t, n) => (*t, *n, false),
                         C::U => ("", 1, true),
+                        C::Us(n) => ("", *n, true),
                     };
                     let letter = char::from(b'A' + u8::try_from(col).unwrap_or(25));
                     col += span;
@@ -285,15 +288,17 @@ fn the_service_s_own_project_sheet_reads_back_to_its_document() {
     assert_eq!(read, expected);
 }
 
-/// A sheet of the service's layout where the document had an opinion (its last line 负责人 and
-/// 日期, a text cut over two rows with （续）) and a 执行率 that is not 执行数 / 预算数.
+/// A sheet of the service's layout where the document had no title (the sheet prints one made
+/// of unit, year and form), an opinion (its last line 负责人 and 日期, its text cut over two
+/// rows with （续）) and a 执行率 that is not 执行数 / 预算数.
 #[test]
-fn opinions_and_a_declared_rate_read_back() {
+fn no_title_an_opinion_and_a_declared_rate_read_back() {
     use C::{S, T, U};
     let table = sheet(&[
-        &[S("某项目项目支出绩效自评表", 8)],
+        &[S("某单位2023年度项目支出绩效自评表", 8)],
         &[S("（2023年度）", 8)],
         &[T("项目名称"), S("某项目", 7)],
+        &[T("主管部门"), S("", 3), T("实施单位"), S("某单位", 3)],
         &[
             T("项目资金（万元）"),
             T(""),
@@ -326,7 +331,10 @@ fn opinions_and_a_declared_rate_read_back() {
     assert_eq!(draft.warnings, vec![]);
     let d = draft.document;
     assert_eq!(d.fiscal_year, 2023);
-    assert_eq!(d.unit_name, "");
+    assert_eq!(d.unit_name, "某单位");
+    assert_eq!(d.competent_department, None);
+    // The title the service prints for a report without one.
+    assert_eq!(d.title, None);
     let line = d.funding.first().map(|l| l.declared_rate);
     assert_eq!(line, Some(Some(rust_decimal::Decimal::from(90))));
     let o = d.opinions.first();
