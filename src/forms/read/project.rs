@@ -148,7 +148,7 @@ impl Form {
         if people::is_opinions_heading(row) {
             row.use_labels(|_| true);
             self.mode = Mode::Opinions;
-        } else if people::opinion_kind(row).is_some() {
+        } else if self.mode != Mode::Goals && people::opinion_kind(row).is_some() {
             self.opinion(row);
         } else if self.mode == Mode::Opinions && people::continues(row) {
             self.opinion_continued(row);

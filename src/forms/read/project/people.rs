@@ -2,10 +2,12 @@
 //! 签署 column is the workflow's print, not content) and the opinions (评价组组长意见, 部门（单位）
 //! 意见, 财政部门归口业务股室意见, each with 负责人 and 日期 on its last line).
 
-use super::grid::{Columns, Row, date};
+use super::grid::{Columns, Row, date, key};
 use super::{Form, Mode};
 use crate::domain::report::document::{EvaluatorDoc, OpinionDoc};
+use crate::domain::report::labels;
 use entity::{EvaluatorRole, OpinionKind};
+use sea_orm::Iterable;
 
 /// A column of the evaluators' table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,21 +60,22 @@ pub(super) fn is_header(row: &Row<'_>) -> bool {
     row.first_text().is_some_and(|s| s.key == "姓名")
 }
 
-/// The opinion a row gives, by its leading label (…意见).
+/// The opinion a row gives, by its leading label (评价组组长意见, 部门（单位）意见,
+/// 财政部门归口业务股室意见 and their short forms).
 pub(super) fn opinion_kind(row: &Row<'_>) -> Option<OpinionKind> {
-    let label = &row.first_text()?.key;
-    if label.chars().count() > 20 || !label.ends_with("意见") {
-        return None;
-    }
-    if label.contains("组长") || label.contains("评价组") {
-        Some(OpinionKind::GroupLeader)
-    } else if label.contains("财政") {
-        Some(OpinionKind::Finance)
-    } else if label.contains("部门") || label.contains("单位") {
-        Some(OpinionKind::Department)
-    } else {
-        None
-    }
+    let label = row.first_text()?.key.trim_end_matches(':').to_owned();
+    OpinionKind::iter()
+        .find(|k| key(labels::opinion(*k)) == label)
+        .or(match label.as_str() {
+            "组长意见" | "评价组意见" => Some(OpinionKind::GroupLeader),
+            "部门意见" | "单位意见" | "部门(单位)审核意见" => {
+                Some(OpinionKind::Department)
+            }
+            "财政部门意见" | "财政意见" | "财政部门审核意见" => {
+                Some(OpinionKind::Finance)
+            }
+            _ => None,
+        })
 }
 
 /// A row going on with the opinion above: its label is （续）.
@@ -95,10 +98,11 @@ impl Form {
     /// An evaluator; a row without a name is none.
     pub(super) fn evaluator(&mut self, row: &mut Row<'_>) {
         let col = |s: &super::grid::Slot<'_>| self.evaluators.at(s.col);
+        // A name is short: a longer text in the column is a remark, left unplaced.
         let name = row
             .slots
             .iter()
-            .find(|s| col(s) == Some(Col::Name) && s.filled());
+            .find(|s| col(s) == Some(Col::Name) && s.filled() && s.text.chars().count() <= 20);
         let Some(name) = name.map(|s| s.text.to_owned()) else {
             return;
         };
@@ -114,7 +118,7 @@ impl Form {
         let mut named = false;
         for (s, c) in row.slots.iter_mut().zip(cols) {
             match c {
-                Some(Col::Name) if !named && s.filled() => named = true,
+                Some(Col::Name) if !named && s.text == e.name => named = true,
                 Some(Col::Position) if e.position.is_none() => e.position = s.value(),
                 Some(Col::Unit) if e.unit.is_none() => e.unit = s.value(),
                 Some(Col::Role) if s.key.contains("组长") && !s.key.contains('副') => {
