@@ -12,6 +12,7 @@ pub mod file;
 mod file_tests;
 pub mod number;
 pub mod overall;
+pub mod project;
 pub mod sheet;
 pub mod text;
 
