@@ -135,7 +135,7 @@ fn table(out: &mut String, g: &Grid) {
     }
     out.push_str("</w:tblGrid>");
     for row in &g.rows {
-        out.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        out.push_str("<w:tr>");
         let mut col = 0;
         for c in row {
             cell(

@@ -360,11 +360,46 @@ impl Sheet<'_> {
             &text,
         )?;
         self.row += 1;
+        self.labelled_pair(
+            ("预算编码", d.budget_code.as_deref()),
+            ("评价方式", d.evaluation_method.as_deref()),
+        )?;
         self.funding(d)?;
         self.goals(d, "年度总体目标")?;
         let indicators = self.indicators(d)?;
         self.project_total(d, indicators)?;
-        self.closing(report)
+        self.closing(report)?;
+        let preparer = d.preparer.clone().unwrap_or_default();
+        self.labelled_pair(
+            ("填报人", preparer.name.as_deref()),
+            ("联系电话", preparer.phone.as_deref()),
+        )?;
+        let date = super::layout::date(d.report_date);
+        self.labelled_pair(("报告日期", date.as_deref()), ("制表", d.issuer.as_deref()))?;
+        // The narrative after the form, as the Word form has it.
+        let plain = self.f.plain_wrap.clone();
+        for section in &d.sections {
+            self.heading(&section.title)?;
+            if let Some(body) = section.body.as_deref().filter(|b| !b.is_empty()) {
+                self.paragraph(body, &plain)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Two labelled values on one row: A, B–D, E, F–H.
+    fn labelled_pair(
+        &mut self,
+        (left, left_value): (&str, Option<&str>),
+        (right, right_value): (&str, Option<&str>),
+    ) -> Result<(), XlsxError> {
+        let (head, text) = (self.f.head.clone(), self.f.text.clone());
+        self.span(0, 0, left, &head)?;
+        self.span(1, 3, left_value.unwrap_or(""), &text)?;
+        self.span(4, 4, right, &head)?;
+        self.span(5, LAST_COL, right_value.unwrap_or(""), &text)?;
+        self.row += 1;
+        Ok(())
     }
 
     /// The funding block: 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分.

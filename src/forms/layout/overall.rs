@@ -47,16 +47,19 @@ pub(super) fn page(report: &FormReport<'_>) -> Vec<Item> {
         preparer.and_then(|p| p.name.as_deref()).unwrap_or(""),
         preparer.and_then(|p| p.phone.as_deref()).unwrap_or("")
     )));
-    page.push(Item::Table(Grid {
-        widths: vec![1],
-        rows: vec![vec![C::label("五、评价报告综述（文字部分）")]],
-    }));
+    // 五、评价报告综述: the narrative in the one cell under its heading, as the reference holds it
+    // (each section's heading on its line, its body's lines as written, blank lines kept).
+    let mut narrative = vec!["五、评价报告综述（文字部分）".to_owned()];
     for s in &d.sections {
-        page.push(Item::Heading(s.title.clone()));
+        narrative.push(s.title.clone());
         if let Some(body) = s.body.as_deref().filter(|b| !b.is_empty()) {
-            page.push(Item::Text(body.to_owned()));
+            narrative.push(body.to_owned());
         }
     }
+    page.push(Item::Table(Grid {
+        widths: vec![1],
+        rows: vec![vec![C::value(narrative.join("\n"))]],
+    }));
     page
 }
 

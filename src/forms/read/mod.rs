@@ -13,6 +13,8 @@ mod file_tests;
 pub mod number;
 pub mod overall;
 pub mod project;
+#[cfg(test)]
+mod round_trip;
 pub mod sheet;
 pub mod text;
 
@@ -132,4 +134,127 @@ pub struct Draft {
     pub unplaced: Vec<Fragment>,
     /// Warnings.
     pub warnings: Vec<Warning>,
+}
+
+/// Reads a handed-in file (Word, workbook or text; recognised by content) as drafts: one for a
+/// 部门整体支出 report, one per 项目支出绩效自评表 (a workbook may hold several, on one sheet or
+/// on several). A file that cannot be read at all is a [`file::ReadError`]; a file read with
+/// gaps gives drafts with warnings.
+pub fn read(bytes: &[u8], given: &Given) -> Result<Vec<Draft>, file::ReadError> {
+    let drafts = match file::kind(bytes)? {
+        file::Kind::Text => forms(&text::blocks(&file::text(bytes)?), given),
+        file::Kind::Docx => forms(&docx::blocks(bytes)?, given),
+        file::Kind::Xlsx => sheets(sheet::xlsx(bytes)?, given),
+        file::Kind::Xls => sheets(sheet::xls(bytes)?, given),
+    };
+    if drafts.is_empty() {
+        return Err(file::ReadError::unsupported(
+            "没有找到部门整体支出绩效自评报告或项目支出绩效自评表（应有“基本概况”或“项目名称”等栏目）",
+        ));
+    }
+    Ok(drafts)
+}
+
+/// Whether texts are those of a 部门整体支出 report rather than project tables.
+fn mentions_overall<'a>(mut texts: impl Iterator<Item = &'a str>) -> bool {
+    texts.any(|t| t.contains("部门整体支出") || t.contains("基本概况"))
+}
+
+fn is_overall(blocks: &[Block]) -> bool {
+    mentions_overall(
+        blocks
+            .iter()
+            .flat_map(|b| -> Box<dyn Iterator<Item = &str>> {
+                match b {
+                    Block::Paragraph { text, .. } => Box::new(std::iter::once(text.as_str())),
+                    Block::Table(t) => Box::new(cells_of(t)),
+                }
+            }),
+    )
+}
+
+fn cells_of(t: &Table) -> impl Iterator<Item = &str> {
+    t.rows.iter().flatten().map(|c| c.text.as_str())
+}
+
+/// The forms in a document's blocks: the 部门整体支出 report, or the project tables (with the
+/// paragraphs around them as one-cell rows, so a title above a table is read with it).
+fn forms(blocks: &[Block], given: &Given) -> Vec<Draft> {
+    if is_overall(blocks) {
+        return vec![overall::overall(blocks, given)];
+    }
+    // The narrative after the last table belongs to the report the table holds.
+    let end = blocks
+        .iter()
+        .rposition(|b| matches!(b, Block::Table(_)))
+        .map_or(blocks.len(), |i| i + 1);
+    let (form, after) = blocks.split_at(end);
+    let mut table = Table::default();
+    for b in form {
+        match b {
+            Block::Paragraph { at, text } => table.rows.push(vec![Cell {
+                at: at.clone(),
+                text: text.clone(),
+                span: 1,
+                continued: false,
+            }]),
+            Block::Table(t) => table.rows.extend(t.rows.iter().cloned()),
+        }
+    }
+    let mut drafts = project::projects(&table, given);
+    if !after.is_empty() {
+        let (sections, unplaced) = overall::sections(after);
+        match drafts.as_mut_slice() {
+            [one] => {
+                one.document.sections = sections;
+                one.unplaced.extend(unplaced);
+            }
+            [.., last] => last.unplaced.extend(after.iter().filter_map(|b| match b {
+                Block::Paragraph { at, text } => Some(Fragment {
+                    at: at.clone(),
+                    text: text.clone(),
+                }),
+                Block::Table(_) => None,
+            })),
+            [] => {}
+        }
+    }
+    drafts
+}
+
+/// The forms on a workbook's sheets, each sheet read as blocks (a row of one cell is a
+/// paragraph) like a Word document.
+fn sheets(sheets: Vec<(String, Table)>, given: &Given) -> Vec<Draft> {
+    let mut drafts = Vec::new();
+    for (_, table) in sheets {
+        drafts.extend(forms(&as_blocks(table), given));
+    }
+    drafts
+}
+
+/// A sheet as blocks: a row with one non-blank cell is a paragraph, runs of other rows are
+/// tables (blank rows dropped).
+fn as_blocks(table: Table) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut current = Table::default();
+    for row in table.rows {
+        let filled: Vec<&Cell> = row.iter().filter(|c| !c.text.trim().is_empty()).collect();
+        match filled.as_slice() {
+            [] => {}
+            [one] if !row.iter().any(|c| c.continued) => {
+                if !current.rows.is_empty() {
+                    blocks.push(Block::Table(std::mem::take(&mut current)));
+                }
+                blocks.push(Block::Paragraph {
+                    at: one.at.clone(),
+                    text: one.text.clone(),
+                });
+            }
+            _ => current.rows.push(row),
+        }
+    }
+    if !current.rows.is_empty() {
+        blocks.push(Block::Table(current));
+    }
+    blocks
 }

@@ -20,7 +20,7 @@ mod tests;
 pub use rows::{DATE_UNREADABLE, FISCAL_YEAR_MISSING, INDICATOR_GROUP_UNKNOWN, NUMBER_UNREADABLE};
 
 use super::number::{Read, date, decimal, half_width, whole};
-use super::{Block, Draft, Given, Location};
+use super::{Block, Draft, Fragment, Given, Location};
 use crate::domain::report::ReportDocument;
 use entity::AmountUnit;
 use rows::{Out, Row, Text, key, split_label, unnumbered, value};
@@ -112,6 +112,19 @@ fn is_form_heading(key: &str) -> bool {
         .iter()
         .any(|h| k.ends_with(h))
         && k.chars().count() <= 30
+}
+
+/// The narrative sections in `blocks` (headings numbered 一、 （一） 1. … in any mix, each with
+/// the lines below it), and the lines that stand under no heading.
+pub fn sections(
+    blocks: &[Block],
+) -> (Vec<crate::domain::report::document::Section>, Vec<Fragment>) {
+    let mut out = rows::Out::default();
+    let mut narrative = narrative::Narrative::default();
+    for row in rows::rows(blocks) {
+        narrative.row(&row, &mut out);
+    }
+    (narrative.finish(), out.unplaced)
 }
 
 /// Where the narrative starts: 五、评价报告综述（文字部分）.

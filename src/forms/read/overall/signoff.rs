@@ -68,6 +68,9 @@ impl Evaluators {
                 .copied()
                 .unwrap_or(Column::Other);
             match col {
+                // The service prints each signature's status here (未签署, 已签署（日期）):
+                // workflow, not content. Anything else written here is kept as unplaced.
+                Column::Signature if is_status(cell.text) => {}
                 Column::Signature | Column::Other => out.unplaced(cell.at, cell.text),
                 _ => found.push((col, *cell)),
             }
@@ -95,6 +98,12 @@ impl Evaluators {
             subject: None,
         });
     }
+}
+
+/// A signature status as `forms::layout::signature_of` prints it.
+fn is_status(text: &str) -> bool {
+    let t = text.trim();
+    t == "未签署" || t.starts_with("已签署（")
 }
 
 /// Whose opinion a label opens.

@@ -22,10 +22,11 @@ enum Field {
     ReportDate,
     Method,
     Body,
+    Issuer,
 }
 
 /// Labels as forms print them (keys: half-width, no whitespace, no colon).
-const LABELS: [(&str, Field); 21] = [
+const LABELS: [(&str, Field); 23] = [
     ("项目名称", Field::ProjectName),
     ("主管部门", Field::Competent),
     ("主管部门及代码", Field::Competent),
@@ -47,6 +48,9 @@ const LABELS: [(&str, Field); 21] = [
     ("评价日期", Field::ReportDate),
     ("评价方式", Field::Method),
     ("评价机构", Field::Body),
+    // The finance bureau that issues the form (the workbook and Word form print it as 制表).
+    ("制表", Field::Issuer),
+    ("制表单位", Field::Issuer),
 ];
 
 /// 总分 as forms word it.
@@ -232,6 +236,7 @@ impl Form {
             Field::BudgetCode => &mut d.budget_code,
             Field::Method => &mut d.evaluation_method,
             Field::Body => &mut d.evaluating_body,
+            Field::Issuer => &mut d.issuer,
             Field::ReportDate => {
                 if d.report_date.is_some() {
                     return false;
