@@ -9,6 +9,7 @@ pub mod documents;
 mod enums;
 mod exchange;
 mod finance;
+mod forms;
 mod frozen;
 mod history;
 mod idempotent;
@@ -63,6 +64,7 @@ pub struct Mutation(
     comment::CommentMutation,
     assessment::AssessmentMutation,
     exchange::ExchangeMutation,
+    forms::FormMutation,
     webhook::WebhookMutation,
 );
 

@@ -50,6 +50,15 @@ pub enum UserErrorCode {
     /// The database failed for a moment while this item was written (in a batch such as
     /// `importReports`); nothing of it was written. Retry the item.
     Unavailable,
+    /// A handed-in form (`readForm`) is beyond a reading limit (file size, parts, inflated size,
+    /// XML depth, sheet extent): split or trim it.
+    FormTooLarge,
+    /// A handed-in form is damaged or not what its content claims (a broken zip, malformed
+    /// XML, an undefined entity, an unknown text encoding).
+    FormUnreadable,
+    /// A handed-in file is not a form the readers take (a PDF, a .doc, a zip of something
+    /// else, a DTD in the XML), or holds no 部门整体支出 report or 项目支出绩效自评表.
+    FormUnsupported,
 }
 
 /// An expected failure of a mutation; nothing was written.

@@ -397,8 +397,9 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
         Ok(v) => v,
         Err(response) => return response,
     };
-    // Every body may be `body_limit` bytes. Only a signed-in writer's `importReports` may be
-    // larger, which is decided from the query at the start of the body before more is read.
+    // Every body may be `body_limit` bytes. Only a signed-in writer's `importReports` (or
+    // `readForm`) may be larger, which is decided from the query at the start of the body
+    // before more is read.
     let may_import = crate::domain::report::policy::may_write_reports(&viewer);
     let limits = state.limits;
     let read = body::read(
@@ -417,7 +418,7 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "REQUEST_TOO_LARGE",
                 &format!(
-                    "请求体过大：一般请求不超过 {} 字节；有写入权限的调用方提交 importReports 时不超过 {} 字节（JSON 中 query 须写在 variables 之前），请分批提交",
+                    "请求体过大：一般请求不超过 {} 字节；有写入权限的调用方提交 importReports 或 readForm 时不超过 {} 字节（JSON 中 query 须写在 variables 之前），请分批提交",
                     state.edge.body_limit, state.edge.import_body_limit
                 ),
             );
@@ -464,8 +465,9 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
     respond(&state, viewer, format, batch, started).await
 }
 
-/// Whether a query document does nothing but `importReports` (the one operation allowed a
-/// large body); it is pre-checked before it is parsed.
+/// Whether a query document does nothing but `importReports` or `readForm` (the operations
+/// allowed a large body: many documents, or a handed-in file); it is pre-checked before it is
+/// parsed.
 fn only_imports(query: &str, limits: &crate::graphql::limits::Limits) -> bool {
     use async_graphql::parser::types::OperationType;
     if crate::graphql::precheck::check(query, limits).is_err() {
@@ -479,7 +481,7 @@ fn only_imports(query: &str, limits: &crate::graphql::limits::Limits) -> bool {
         op.node.ty == OperationType::Mutation
             && crate::graphql::limits::root_fields(doc, &op.node.selection_set)
                 .iter()
-                .all(|name| matches!(name.as_str(), "importReports" | "__typename"))
+                .all(|name| matches!(name.as_str(), "importReports" | "readForm" | "__typename"))
     })
 }
 

@@ -34,6 +34,7 @@ mod pagination;
 mod persisted;
 mod profiles;
 mod ranges;
+mod read_form;
 mod real_forms;
 mod recheck;
 mod reference;

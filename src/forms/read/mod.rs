@@ -258,3 +258,19 @@ fn as_blocks(table: Table) -> Vec<Block> {
     }
     blocks
 }
+
+/// Files read at once: one per CPU (reading is CPU work; more would only queue on the cores).
+static READERS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// [`read`] off the request threads, at most one file per CPU at a time.
+pub async fn read_async(bytes: Vec<u8>, given: Given) -> Result<Vec<Draft>, file::ReadError> {
+    let _permit = READERS
+        .acquire()
+        .await
+        .map_err(|_| file::ReadError::unreadable("读取服务已停止"))?;
+    tokio::task::spawn_blocking(move || read(&bytes, &given))
+        .await
+        .unwrap_or_else(|_| Err(file::ReadError::unreadable("读取中止")))
+}
