@@ -33,6 +33,9 @@ pub enum Command {
     Schema,
     /// Import reports from a JSON / JSON Lines file or a directory of them (upsert by externalId).
     Import(ImportArgs),
+    /// Read official forms (Word .docx, Excel .xlsx / .xls, the text Word saves) as drafts:
+    /// JSON Lines that `import` reads, with what needs attention on standard error.
+    ImportForm(ImportFormArgs),
     /// Export every report as JSON Lines (what `import` reads back).
     Export(ExportArgs),
     /// Generate report documents as JSON Lines, for tests and benchmarks.
@@ -103,6 +106,20 @@ pub struct ImportArgs {
     /// The database.
     #[command(flatten)]
     pub database: DatabaseArgs,
+}
+
+/// Arguments of `import-form`.
+#[derive(Args, Debug, Clone)]
+pub struct ImportFormArgs {
+    /// The forms: .docx, .xlsx, .xls or .txt files (recognised by content).
+    #[arg(required = true)]
+    pub files: Vec<std::path::PathBuf>,
+    /// The department the drafts belong to (their `departmentCode`).
+    #[arg(long)]
+    pub department: String,
+    /// Write the drafts here (default: standard output).
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `export`.

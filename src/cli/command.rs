@@ -181,6 +181,47 @@ async fn run(cli: Cli) -> Result<(), crate::error::AppError> {
             }
             Ok(())
         }
+        Some(Command::ImportForm(args)) => {
+            let mut notes = std::io::stderr().lock();
+            let summary = match &args.out {
+                Some(path) => {
+                    let file = std::fs::File::create(path).map_err(AppError::internal)?;
+                    let mut out = std::io::BufWriter::new(file);
+                    let s = crate::cli::form::import_form(
+                        &args.files,
+                        &args.department,
+                        &mut out,
+                        &mut notes,
+                    )?;
+                    out.flush().map_err(AppError::internal)?;
+                    s
+                }
+                None => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    let s = crate::cli::form::import_form(
+                        &args.files,
+                        &args.department,
+                        &mut out,
+                        &mut notes,
+                    )?;
+                    out.flush().map_err(AppError::internal)?;
+                    s
+                }
+            };
+            writeln!(
+                notes,
+                "读出草稿 {} 份，待核对 {} 处；未能读取的文件 {} 个。核对后用 jixiao import 导入草稿",
+                summary.drafts, summary.notes, summary.failed
+            )
+            .map_err(AppError::internal)?;
+            if summary.failed > 0 {
+                return Err(AppError::BadUserInput(format!(
+                    "{} 个文件未能读取，原因见上文",
+                    summary.failed
+                )));
+            }
+            Ok(())
+        }
         Some(Command::Export(args)) => {
             let db = crate::domain::Db::connect(args.database.url(&config)).await?;
             db.migrate().await?;

@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub mod command;
+pub mod form;
 mod read;
 use read::Source;
 pub use read::{Entry, Failure, Place, ProfileLine};

@@ -147,7 +147,7 @@ impl Source {
             .find(|b| !b.is_ascii_whitespace());
         if !matches!(first, Some(b'[' | b'{') | None) {
             return Err(AppError::BadUserInput(format!(
-                "{name} 不是报告文件：应为 JSON（一个报告对象或报告数组）或 JSON Lines（每行一个报告对象，见 jixiao export 的输出），未导入任何内容"
+                "{name} 不是报告文件：应为 JSON（一个报告对象或报告数组）或 JSON Lines（每行一个报告对象，见 jixiao export 的输出），未导入任何内容。若这是 Word、Excel 或文本格式的自评报告/自评表，请先读成草稿：jixiao import-form {name} --department 部门编码 --out drafts.jsonl，核对提示后再 jixiao import drafts.jsonl"
             )));
         }
         let whole =

@@ -218,3 +218,78 @@ fn export_then_import_into_an_empty_database_rebuilds_departments_profiles_and_r
         text(&again.stderr)
     );
 }
+
+#[test]
+fn forms_are_read_as_drafts_that_import_takes() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        dir.path().join("云溪区科工局2019年自评报告.txt"),
+        include_str!("../../data/reference/yunxi-2019-report.txt"),
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("broken.docx"), b"PK\x03\x04not a zip").expect("write");
+    let out = jixiao(
+        dir.path(),
+        "f.db",
+        &[
+            "import-form",
+            "云溪区科工局2019年自评报告.txt",
+            "broken.docx",
+            "--department",
+            "YX-KGJ",
+            "--out",
+            "drafts.jsonl",
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "one file failed: {stderr}");
+    assert!(stderr.contains("broken.docx：文件无法读取"), "{stderr}");
+    assert!(
+        stderr.contains("(FORM_UNREADABLE)") || stderr.contains("（FORM_UNREADABLE）"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("读出草稿 1 份"), "{stderr}");
+    let drafts = std::fs::read_to_string(dir.path().join("drafts.jsonl")).expect("drafts");
+    assert_eq!(drafts.lines().count(), 1, "{drafts}");
+    let line: serde_json::Value = serde_json::from_str(drafts.trim()).expect("json");
+    assert_eq!(line["externalId"], "云溪区科工局2019年自评报告");
+    // The drafts import as they are.
+    let imported = jixiao(
+        dir.path(),
+        "f.db",
+        &["import", "drafts.jsonl", "--create-departments", "--quiet"],
+    );
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    assert!(
+        text(&imported.stderr).contains("新建 1"),
+        "{}",
+        text(&imported.stderr)
+    );
+    let exported = jixiao(dir.path(), "f.db", &["export"]);
+    let report = text(&exported.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|l| l["externalId"] == "云溪区科工局2019年自评报告")
+        .expect("the report");
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("../../data/reference/yunxi-2019-report.json"))
+            .expect("fixture");
+    for key in ["title", "unitName", "reportDate", "issuer", "declaredGrade"] {
+        assert_eq!(report["document"][key], fixture["document"][key], "{key}");
+    }
+    assert_eq!(
+        report["document"]["indicators"].as_array().map(Vec::len),
+        Some(16)
+    );
+    // `import` given the form itself says what to do instead.
+    let wrong = jixiao(
+        dir.path(),
+        "f.db",
+        &["import", "云溪区科工局2019年自评报告.txt"],
+    );
+    assert!(
+        text(&wrong.stderr).contains("jixiao import-form"),
+        "{}",
+        text(&wrong.stderr)
+    );
+}
