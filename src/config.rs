@@ -214,8 +214,8 @@ pub struct Config {
     /// production.
     #[arg(long, env = "JIXIAO_INTROSPECTION", value_enum)]
     pub introspection: Option<Introspection>,
-    /// Largest request body for signed-in callers, in bytes: only `importReports` may use more
-    /// than `--body-limit`.
+    /// Largest request body for signed-in callers, in bytes: only `importReports` and `readForm`
+    /// may use more than `--body-limit`.
     #[arg(long, env = "JIXIAO_IMPORT_BODY_LIMIT", default_value_t = 16 * 1024 * 1024)]
     pub import_body_limit: usize,
     /// Deepest selection nesting allowed.
