@@ -48,6 +48,19 @@ pub struct GridCell {
     pub merge: Merge,
     /// A printed label of the form (bold, centred), not a filed value.
     pub head: bool,
+    /// The figure, where the cell is one (a workbook writes it as a number).
+    pub number: Option<Decimal>,
+    /// Where the form sums: the cells this one is the sum of (a workbook writes a formula).
+    pub sum: Option<Sum>,
+}
+
+/// Cells a figure sums, by grid position in the same [`Grid`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sum {
+    /// These grid columns of the cell's own row.
+    Row(Vec<usize>),
+    /// The cell's own grid column over these rows (inclusive).
+    Column(usize, usize),
 }
 
 /// Vertical merging of a cell.
@@ -69,7 +82,30 @@ impl GridCell {
             span: 1,
             merge: Merge::No,
             head: false,
+            number: None,
+            sum: None,
         }
+    }
+
+    /// A filed figure (blank when not filed).
+    pub fn figure(v: Option<Decimal>) -> Self {
+        Self {
+            number: v,
+            ..Self::value(figure(v))
+        }
+    }
+
+    /// The same figure, written as the sum `sum` where it equals the sum of `parts` (a filed
+    /// figure that differs is kept as filed; a blank stays blank).
+    pub fn summing(mut self, parts: &[Option<Decimal>], sum: Sum) -> Self {
+        let total = parts
+            .iter()
+            .flatten()
+            .try_fold(Decimal::ZERO, |a, b| a.checked_add(*b));
+        if self.number.is_some() && parts.iter().any(Option::is_some) && total == self.number {
+            self.sum = Some(sum);
+        }
+        self
     }
 
     /// A printed label.

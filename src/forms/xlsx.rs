@@ -8,7 +8,7 @@
 
 use super::FormReport;
 use crate::domain::report::document::FundingLine;
-use crate::domain::report::document::{FinanceRow, IndicatorDoc, ReportDocument, ValueDoc};
+use crate::domain::report::document::{IndicatorDoc, ReportDocument, ValueDoc};
 use crate::domain::report::labels;
 use entity::{AmountUnit, FundingLineKind, ReportKind};
 use rust_decimal::Decimal;
@@ -21,8 +21,6 @@ mod overall;
 
 /// Reads one figure of a funding line.
 type LineFigure = fn(&FundingLine) -> Option<Decimal>;
-/// Reads one figure of a finance row.
-type RowFigure = fn(&FinanceRow) -> Option<Decimal>;
 
 /// Columns of every sheet (A–H).
 const LAST_COL: u16 = 7;

@@ -94,7 +94,8 @@ async fn the_reference_report_downloads_as_its_form_in_the_callers_scope() {
         "8418758",
         "年度收入情况",
         "产出指标",
-        "二、收支情况（单位：万元）",
+        "二、部门（单位）收支情况",
+        "年度收入情况（万元）",
         "评价人员",
     ] {
         assert!(

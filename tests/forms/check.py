@@ -22,10 +22,10 @@ BASE, TOKEN, FIXTURE, WORK = sys.argv[1:5]
 
 REPORT = """
 query($id: ID!) { node(id: $id) { ... on Report {
-  kind title unitName fiscalYear contentDigest version declaredScore declaredGrade amountUnit
+  kind title seriesTitle unitName fiscalYear contentDigest version declaredScore declaredGrade amountUnit
   downloads { format url fileName mediaType }
   profile { contactName contactPhone duties }
-  finance { units { name income { total carryover publicFinance governmentFund specialAccountNonTax other } } }
+  finance { units { name income { total carryover publicFinance governmentFund specialAccountNonTax other } expenditure { total } } }
   funding { line initialBudget adjustedBudget executed weight declaredScore }
   qualitativeGoals { expected actual }
   indicators { name target { text } actual { text } weight declaredScore }
@@ -88,24 +88,31 @@ def common(ws, report):
     assert report["contentDigest"] in footer and f"版本 {report['version']}" in footer, footer
     assert "A1:H1" in {str(r) for r in ws.merged_cells.ranges}, "title merged across the sheet"
     for ind in report["indicators"]:
+        # 年度指标值 in D and 实际完成值 in E on both sheets; the project sheet also has 三级指标
+        # in C and 分值, 得分 in F, G (the department sheet adds them only when filed).
         row = row_where(ws, 3, ind["target"]["text"])
-        assert row[2].value == ind["name"] or (row[2].value is None and ind["name"] is None)
         actual = (ind["actual"] or {}).get("text")
         assert row[4].value == actual or (row[4].value is None and not actual), row[4].value
-        same(row[5], ind["weight"], "indicator weight")
-        same(row[6], ind["declaredScore"], "indicator score")
+        if report["kind"] == "PROJECT":
+            assert row[2].value == ind["name"] or (row[2].value is None and ind["name"] is None)
+            same(row[5], ind["weight"], "indicator weight")
+            same(row[6], ind["declaredScore"], "indicator score")
     for e in report["evaluators"]:
         row_where(ws, 0, e["name"])
 
 
 def overall(ws, report):
-    assert ws["A1"].value == report["title"], ws["A1"].value
-    row = row_where(ws, 0, "联系电话")
-    assert row[2].value == report["profile"]["contactPhone"]
-    title = row_where(ws, 0, "年度收入情况")[0].row
+    """The department sheet has the Word form's table shapes: the income table's title row, two
+    header rows, the summary row, then a numbered row per unit."""
+    assert ws["A1"].value == report["seriesTitle"] or ws["A1"].value == report["title"], ws["A1"].value
+    row = row_where(ws, 0, "联系人")
+    assert row[3].value == report["profile"]["contactPhone"], row[3].value
+    title = row_where(ws, 0, "年度收入情况（万元）")[0].row
+    summary_row = title + 3
     formulas = 0
-    for unit in report["finance"]["units"]:
-        row = next(r for r in ws.iter_rows(min_row=title) if r[0].value == unit["name"])
+    for i, unit in enumerate(report["finance"]["units"], start=1):
+        row = next(r for r in ws.iter_rows(min_row=title) if r[0].value == f"{i}、{unit['name']}")
+        assert row[0].row == summary_row + i, (row[0].row, summary_row, i)
         income = unit["income"]
         for col, key in enumerate(
             ["total", "carryover", "publicFinance", "governmentFund", "specialAccountNonTax", "other"],
@@ -113,13 +120,27 @@ def overall(ws, report):
         ):
             same(row[col], income[key], f"{unit['name']} {key}")
         if isinstance(row[1].value, str):
-            assert row[1].value == f"=SUM(C{row[1].row},D{row[1].row},E{row[1].row},F{row[1].row},G{row[1].row})"
+            r = row[1].row
+            assert row[1].value == f"=SUM(C{r},D{r},E{r},F{r},G{r})", row[1].value
             formulas += 1
-    summary = ws.cell(row=title + 2 + len(report["finance"]["units"]), column=2)
-    # The summary row: a SUM over the units' rows, or the filed figure where it differs.
-    assert summary.value is not None, "summary row"
+    # 支出合计 = 基本支出 + 项目支出 where the filed figures agree (the reference's income total,
+    # 680.54 against parts summing to 680.52, is kept as filed).
+    spent = row_where(ws, 0, "部门（单位）年度支出和结余情况（万元）")[0].row
+    for i, unit in enumerate(report["finance"]["units"], start=1):
+        row = next(r for r in ws.iter_rows(min_row=spent) if r[0].value == f"{i}、{unit['name']}")
+        e = unit["expenditure"]
+        if isinstance(row[1].value, str):
+            r = row[1].row
+            assert row[1].value == f"=SUM(C{r},F{r})", row[1].value
+            formulas += 1
+        else:
+            same(row[1], e["total"], f"{unit['name']} expenditure total")
+    assert formulas > 0, "a unit whose total is its parts' sum has a formula"
+    # The summary row: blank where nothing was filed, a SUM over the units where the filed
+    # figure is their sum.
+    summary = ws.cell(row=summary_row, column=2)
     if isinstance(summary.value, str):
-        first, last = title + 2, title + 1 + len(report["finance"]["units"])
+        first, last = summary_row + 1, summary_row + len(report["finance"]["units"])
         assert summary.value == f"=SUM(B{first}:B{last})", summary.value
     print(f"  {len(report['finance']['units'])} units, {formulas} row totals as formulas")
 

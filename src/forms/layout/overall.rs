@@ -4,7 +4,7 @@
 //! indicators, score and grade), 四、评价人员 with the opinions, the preparer, and
 //! 五、评价报告综述 with the narrative sections in order.
 
-use super::{Grid, GridCell as C, Item, amount_label, date, figure, signature_of, title};
+use super::{Grid, GridCell as C, Item, Sum, amount_label, date, figure, signature_of, title};
 use crate::domain::report::document::{FinanceRow, IndicatorDoc, ReportDocument};
 use crate::domain::report::labels;
 use crate::forms::FormReport;
@@ -99,21 +99,46 @@ fn profile(d: &ReportDocument) -> Grid {
     }
 }
 
-/// The summary row, then a numbered row per unit, each with `figures`.
-fn unit_rows(d: &ReportDocument, figures: &[Figure]) -> Vec<Vec<C>> {
-    let row = |name: String, r: Option<&FinanceRow>| {
+/// The summary row, then a numbered row per unit, each with `figures`; `parts` are the
+/// figures (by index) the first one, the table's 合计, adds up; `header` the rows above. Where
+/// the form sums (a row's 合计, the summary row) and the filed figure is that sum, the cell
+/// says so (a workbook writes a formula).
+fn unit_rows(
+    d: &ReportDocument,
+    header: usize,
+    figures: &[Figure],
+    parts: &[usize],
+) -> Vec<Vec<C>> {
+    let units = &d.finance.units;
+    let first = header + 1 + usize::from(d.finance.summary.is_some() || !units.is_empty());
+    let last = first + units.len().saturating_sub(1);
+    let row = |name: String, r: Option<&FinanceRow>, summary: bool| {
         let mut cells = vec![C::value(name)];
-        cells.extend(figures.iter().map(|f| C::value(figure(r.and_then(f)))));
+        for (i, f) in figures.iter().enumerate() {
+            let mut cell = C::figure(r.and_then(f));
+            if summary && !units.is_empty() {
+                let column: Vec<_> = units.iter().map(f).collect();
+                cell = cell.summing(&column, Sum::Column(first, last));
+            } else if i == 0 {
+                let row: Vec<_> = parts
+                    .iter()
+                    .filter_map(|p| figures.get(*p))
+                    .map(|g| r.and_then(g))
+                    .collect();
+                cell = cell.summing(&row, Sum::Row(parts.iter().map(|p| p + 1).collect()));
+            }
+            cells.push(cell);
+        }
         cells
     };
     let mut rows = Vec::new();
     if let Some(s) = &d.finance.summary {
-        rows.push(row(s.name.clone(), Some(s)));
-    } else if !d.finance.units.is_empty() {
-        rows.push(row("合计".to_owned(), None));
+        rows.push(row(s.name.clone(), Some(s), true));
+    } else if !units.is_empty() {
+        rows.push(row("合计".to_owned(), None, true));
     }
-    for (i, u) in d.finance.units.iter().enumerate() {
-        rows.push(row(format!("{}、{}", i + 1, u.name), Some(u)));
+    for (i, u) in units.iter().enumerate() {
+        rows.push(row(format!("{}、{}", i + 1, u.name), Some(u), false));
     }
     rows
 }
@@ -138,6 +163,7 @@ fn income(d: &ReportDocument, unit: &str) -> Grid {
     ];
     rows.extend(unit_rows(
         d,
+        rows.len() - 1,
         &[
             |r| r.income.total,
             |r| r.income.carryover,
@@ -146,6 +172,7 @@ fn income(d: &ReportDocument, unit: &str) -> Grid {
             |r| r.income.special_account_non_tax,
             |r| r.income.other,
         ],
+        &[1, 2, 3, 4, 5],
     ));
     Grid {
         widths: vec![4, 2, 2, 2, 2, 3, 2],
@@ -184,6 +211,7 @@ fn expenditure(d: &ReportDocument, unit: &str) -> Grid {
     ];
     rows.extend(unit_rows(
         d,
+        rows.len() - 1,
         &[
             |r| r.expenditure.total,
             |r| r.expenditure.basic,
@@ -193,6 +221,7 @@ fn expenditure(d: &ReportDocument, unit: &str) -> Grid {
             |r| r.expenditure.current_balance,
             |r| r.expenditure.accumulated_balance,
         ],
+        &[1, 4],
     ));
     Grid {
         widths: vec![4, 2, 2, 2, 2, 2, 2, 2],
@@ -218,6 +247,7 @@ fn three_public(d: &ReportDocument) -> Grid {
     ];
     rows.extend(unit_rows(
         d,
+        rows.len() - 1,
         &[
             |r| r.three_public.total,
             |r| r.three_public.reception,
@@ -225,6 +255,7 @@ fn three_public(d: &ReportDocument) -> Grid {
             |r| r.three_public.vehicle_purchase,
             |r| r.three_public.overseas_travel,
         ],
+        &[1, 2, 3, 4],
     ));
     Grid {
         widths: vec![4, 2, 2, 2, 2, 2],
@@ -250,12 +281,14 @@ fn fixed_assets(d: &ReportDocument) -> Grid {
     ];
     rows.extend(unit_rows(
         d,
+        rows.len() - 1,
         &[
             |r| r.fixed_assets.total,
             |r| r.fixed_assets.in_use,
             |r| r.fixed_assets.leased,
             |r| r.fixed_assets.other,
         ],
+        &[1, 2, 3],
     ));
     Grid {
         widths: vec![4, 2, 2, 2, 2],

@@ -110,3 +110,10 @@ fn the_project_report_saved_as_excel_97_comes_back() {
     let bytes = include_bytes!("../../../tests/fixtures/forms/project.xls");
     same_content(bytes, &project(), "project .xls");
 }
+
+#[test]
+fn the_reference_report_goes_out_as_excel_and_comes_back() {
+    let d = reference();
+    let bytes = crate::forms::workbook(&[form(&d)]).unwrap_or_else(|e| panic!("{e:?}"));
+    same_content(&bytes, &d, "reference .xlsx");
+}

@@ -1,186 +1,153 @@
-//! 部门整体支出绩效自评报告 on a sheet: the cover, 基本情况, the four finance tables, goals,
-//! indicators and score (shared with the project form), the evaluators and opinions, and the
-//! narrative sections.
+//! 部门整体支出绩效自评报告 on a sheet: the Word form's layout (`forms::layout`, the table shapes
+//! of the reference report), so that the workbook reads back like the Word form. Paragraphs are
+//! rows across the sheet; each table sits on the sheet's first columns, one grid column each
+//! (a reader lines a table's rows up by their cells, so every row of a table keeps the same
+//! columns), merged cells as in Word, figures as numbers and, where the form sums and the filed
+//! figure is that sum, formulas.
 
 use super::*;
-
-/// The columns of one finance table: header and getter of each, and which of them add up to
-/// the first (the table's 合计).
-struct Table {
-    title: &'static str,
-    columns: &'static [(&'static str, RowFigure)],
-    parts: &'static [usize],
-}
-
-const TABLES: [Table; 4] = [
-    Table {
-        title: "年度收入情况",
-        columns: &[
-            ("收入合计", |r| r.income.total),
-            ("上年结转", |r| r.income.carryover),
-            ("公共财政拨款", |r| r.income.public_finance),
-            ("政府基金拨款", |r| r.income.government_fund),
-            ("纳入专户管理的非税收入拨款", |r| {
-                r.income.special_account_non_tax
-            }),
-            ("其他收入", |r| r.income.other),
-        ],
-        parts: &[1, 2, 3, 4, 5],
-    },
-    Table {
-        title: "年度支出和结余情况",
-        columns: &[
-            ("支出合计", |r| r.expenditure.total),
-            ("基本支出", |r| r.expenditure.basic),
-            ("其中：人员支出", |r| r.expenditure.personnel),
-            ("其中：公用支出", |r| r.expenditure.operating),
-            ("项目支出", |r| r.expenditure.project),
-            ("当年结余", |r| r.expenditure.current_balance),
-            ("累计结余", |r| r.expenditure.accumulated_balance),
-        ],
-        parts: &[1, 4],
-    },
-    Table {
-        title: "三公经费",
-        columns: &[
-            ("合计", |r| r.three_public.total),
-            ("公务接待费", |r| r.three_public.reception),
-            ("公务用车运维费", |r| {
-                r.three_public.vehicle_operation
-            }),
-            ("公务用车购置费", |r| r.three_public.vehicle_purchase),
-            ("因公出国（境）费", |r| {
-                r.three_public.overseas_travel
-            }),
-        ],
-        parts: &[1, 2, 3, 4],
-    },
-    Table {
-        title: "固定资产",
-        columns: &[
-            ("合计", |r| r.fixed_assets.total),
-            ("在用固定资产", |r| r.fixed_assets.in_use),
-            ("出租固定资产", |r| r.fixed_assets.leased),
-            ("其他", |r| r.fixed_assets.other),
-        ],
-        parts: &[1, 2, 3],
-    },
-];
+use crate::forms::layout::{self, Grid, GridCell, Item, Merge, Sum};
 
 impl Sheet<'_> {
-    /// 部门整体支出绩效自评报告, in the order of the reference report.
+    /// 部门整体支出绩效自评报告, in the order and shapes of the reference report.
     pub(super) fn overall(&mut self, report: &FormReport<'_>) -> Result<(), XlsxError> {
-        let d = report.document;
-        self.title(report)?;
-        let date = d
-            .report_date
-            .map(|x| x.format("%Y年%-m月%-d日").to_string());
-        self.pair("部门（单位）名称", Some(&d.unit_name))?;
-        self.pair("预算编码", d.budget_code.as_deref())?;
-        self.pair("评价方式", d.evaluation_method.as_deref())?;
-        self.pair("评价机构", d.evaluating_body.as_deref())?;
-        self.pair("报告日期", date.as_deref())?;
-        self.pair("制表", d.issuer.as_deref())?;
-        self.heading("一、基本情况")?;
-        let p = &d.profile;
-        let (authorised, actual) = (
-            p.authorised_headcount.map(|n| n.to_string()),
-            p.actual_headcount.map(|n| n.to_string()),
+        let (title, subtitle, plain) = (
+            self.f.title.clone(),
+            self.f.subtitle.clone(),
+            self.f.plain_wrap.clone(),
         );
-        self.pair("联系人", p.contact_name.as_deref())?;
-        self.pair("联系电话", p.contact_phone.as_deref())?;
-        self.pair("编制人数", authorised.as_deref())?;
-        self.pair("实有人数", actual.as_deref())?;
-        self.pair("部门职能", p.duties.as_deref())?;
-        for (i, task) in p.annual_tasks.iter().enumerate() {
-            self.pair(if i == 0 { "年度主要任务" } else { "" }, Some(task))?;
-        }
-        self.pair("年度工作成效", p.achievements.as_deref())?;
-        let heading = format!("二、收支情况（单位：{}）", self.amount_label());
-        self.heading(&heading)?;
-        for table in &TABLES {
-            self.finance_table(d, table)?;
-        }
-        self.heading("三、绩效目标")?;
-        self.goals(d, "绩效目标")?;
-        self.heading("四、绩效指标")?;
-        self.indicators(d)?;
-        self.heading("五、自评结果")?;
-        let score = d.declared_score.map(|s| s.round_dp(2).to_string());
-        self.pair("自评得分", score.as_deref())?;
-        self.pair("自评等级", d.declared_grade.as_deref())?;
-        self.closing(report)?;
-        if !d.sections.is_empty() {
-            self.heading("报告正文")?;
-        }
-        let plain = self.f.plain_wrap.clone();
-        for section in &d.sections {
-            self.heading(&section.title)?;
-            for paragraph in section.body.as_deref().unwrap_or("").split('\n') {
-                self.paragraph(paragraph, &plain)?;
+        for item in layout::page(report) {
+            match item {
+                Item::Title(t) => {
+                    self.ws.set_row_height(self.row, 36)?;
+                    self.span(0, LAST_COL, &t, &title)?;
+                    self.row += 1;
+                }
+                Item::Subtitle(t) => {
+                    self.span(0, LAST_COL, &t, &subtitle)?;
+                    self.row += 1;
+                }
+                Item::Heading(t) => self.heading(&t)?,
+                Item::Text(t) => self.paragraph(&t, &plain)?,
+                // A one-cell table longer than a cell holds (the narrative may be): its text
+                // goes on over rows, as a paragraph does, so that nothing is cut.
+                Item::Table(g) => match g.rows.as_slice() {
+                    [row] if row.len() == 1 && row[0].text.chars().count() > MAX_CELL_CHARS => {
+                        self.paragraph(&row[0].text, &plain)?;
+                    }
+                    _ => self.grid(&g)?,
+                },
             }
         }
         Ok(())
     }
 
-    /// One finance table: a row per unit, then the summary row (as filed, or summed).
-    fn finance_table(&mut self, d: &ReportDocument, table: &Table) -> Result<(), XlsxError> {
+    /// A table of the layout from this row on.
+    fn grid(&mut self, g: &Grid) -> Result<(), XlsxError> {
+        let top = self.row;
         let (head, text, money) = (
             self.f.head.clone(),
             self.f.text.clone(),
             self.f.money.clone(),
         );
-        self.span(0, LAST_COL, table.title, &head)?;
-        self.row += 1;
-        self.span(0, 0, "单位", &head)?;
-        for (col, (name, _)) in (1u16..).zip(table.columns) {
-            self.span(col, col, name, &head)?;
-        }
-        self.ws.set_row_height(self.row, 30)?;
-        self.row += 1;
-        let first = self.row;
-        for unit in &d.finance.units {
-            self.span(0, 0, &unit.name, &text)?;
-            let values: Vec<_> = table.columns.iter().map(|(_, get)| get(unit)).collect();
-            let parts: Vec<_> = table.parts.iter().map(|i| values[*i]).collect();
-            let cells: Vec<String> = table
-                .parts
-                .iter()
-                .map(|i| at(self.row, u16::try_from(*i + 1).unwrap_or(0)))
-                .collect();
-            self.total(1, values[0], &parts, &cells.join(","), &money)?;
-            for (col, v) in (2u16..).zip(&values[1..]) {
-                self.money(col, *v)?;
-            }
-            self.row += 1;
-        }
-        if d.finance.units.is_empty() && d.finance.summary.is_none() {
-            return Ok(());
-        }
-        let last = self.row.saturating_sub(1);
-        let name = d
-            .finance
-            .summary
-            .as_ref()
-            .map_or("合计", |s| s.name.as_str());
-        self.span(0, 0, name, &head)?;
-        for (col, (_, get)) in (1u16..).zip(table.columns) {
-            let filed = d.finance.summary.as_ref().and_then(get);
-            let column: Vec<_> = d.finance.units.iter().map(get).collect();
-            if d.finance.units.is_empty() {
-                self.money(col, filed)?;
-            } else {
-                let range = format!("{}:{}", at(first, col), at(last, col));
-                let filed = if d.finance.summary.is_some() {
-                    filed
+        for (r, row) in g.rows.iter().enumerate() {
+            let at_row = top + u32::try_from(r).unwrap_or(u32::MAX);
+            let mut col = 0usize;
+            let mut lines = 1usize;
+            for c in row {
+                let first = u16::try_from(col).unwrap_or(LAST_COL);
+                col += c.span;
+                let mut last = u16::try_from(col - 1).unwrap_or(LAST_COL);
+                // A row of one cell (a table's title, the narrative) goes across the sheet: read
+                // back it is one cell either way.
+                if row.len() == 1 {
+                    last = last.max(LAST_COL);
+                }
+                if c.merge == Merge::Continue {
+                    continue;
+                }
+                let down = if c.merge == Merge::Start {
+                    g.rows
+                        .get(r + 1..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(|below| {
+                            cell_at(below, usize::from(first))
+                                .is_some_and(|b| b.merge == Merge::Continue)
+                        })
+                        .count()
                 } else {
-                    sum(&column)
+                    0
                 };
-                self.total(col, filed, &column, &range, &money)?;
+                let bottom = at_row + u32::try_from(down).unwrap_or(0);
+                let format = if c.head {
+                    &head
+                } else if c.number.is_some() {
+                    &money
+                } else {
+                    &text
+                };
+                if bottom > at_row || last > first {
+                    self.ws
+                        .merge_range(at_row, first, bottom, last, &cell(&c.text), format)?;
+                }
+                self.write(c, top, at_row, first, format)?;
+                let width = usize::from(last - first + 1) * CHARS_PER_LINE / 8;
+                if down == 0 {
+                    let needed: usize = c
+                        .text
+                        .split('\n')
+                        .map(|l| l.chars().count().div_ceil(width.max(1)).max(1))
+                        .sum();
+                    lines = lines.max(needed);
+                }
+            }
+            let height = (lines as f64 * 15.0 + 4.0).clamp(18.0, MAX_ROW_HEIGHT);
+            self.ws.set_row_height(at_row, height)?;
+        }
+        self.row = top + u32::try_from(g.rows.len()).unwrap_or(0);
+        Ok(())
+    }
+
+    /// One cell's content: a sum as a formula, a figure as a number, else text.
+    fn write(
+        &mut self,
+        c: &GridCell,
+        top: u32,
+        row: u32,
+        col: u16,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        match (c.number, &c.sum) {
+            (Some(v), Some(sum)) => {
+                let range = match sum {
+                    Sum::Row(cols) => cols
+                        .iter()
+                        .map(|c| at(row, u16::try_from(*c).unwrap_or(0)))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    Sum::Column(a, b) => {
+                        let (a, b) = (
+                            top + u32::try_from(*a).unwrap_or(0),
+                            top + u32::try_from(*b).unwrap_or(0),
+                        );
+                        format!("{}:{}", at(a, col), at(b, col))
+                    }
+                };
+                self.row = row;
+                self.formula(col, &range, v, format)
+            }
+            (Some(v), None) => {
+                self.ws
+                    .write_number_with_format(row, col, number(v), format)?;
+                Ok(())
+            }
+            (None, _) => {
+                self.ws
+                    .write_string_with_format(row, col, cell(&c.text).as_ref(), format)?;
+                Ok(())
             }
         }
-        self.row += 1;
-        Ok(())
     }
 
     /// The evaluators with their signatures, and the opinions.
@@ -224,4 +191,14 @@ impl Sheet<'_> {
         }
         Ok(())
     }
+}
+
+/// The cell of `row` that covers grid column `col`.
+fn cell_at(row: &[GridCell], col: usize) -> Option<&GridCell> {
+    let mut at = 0;
+    row.iter().find(|c| {
+        let hit = (at..at + c.span).contains(&col);
+        at += c.span;
+        hit
+    })
 }
