@@ -110,10 +110,13 @@ async fn forms_handed_in_come_back_as_the_reports_they_were_made_from() {
     );
 
     // Each report's Word and Excel forms.
-    for (i, (report, format)) in [(&reference, "DOCX"), (&project, "DOCX"), (&project, "XLSX")]
-        .into_iter()
-        .enumerate()
-    {
+    let forms = [
+        (&reference, "DOCX"),
+        (&reference, "XLSX"),
+        (&project, "DOCX"),
+        (&project, "XLSX"),
+    ];
+    for (i, (report, format)) in forms.into_iter().enumerate() {
         let content = file(&app, &url(report, format)).await;
         let answer = read(
             &app,
