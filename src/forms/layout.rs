@@ -184,6 +184,20 @@ pub fn funding_kinds(d: &ReportDocument) -> Vec<entity::FundingLineKind> {
     kinds
 }
 
+/// Where 改进措施 begins in the national form's one column 偏差原因分析及改进措施.
+pub const MEASURES: &str = "改进措施：";
+
+/// 偏差原因分析及改进措施 in one cell: the reason, then the measures after [`MEASURES`] on a line
+/// of their own (so that either may be missing or hold line breaks and still read back).
+pub fn reason_and_measures(d: &crate::domain::report::document::IndicatorDoc) -> String {
+    match (&d.deviation_reason, &d.improvement_measures) {
+        (Some(r), Some(m)) => format!("{r}\n{MEASURES}{m}"),
+        (Some(r), None) => r.clone(),
+        (None, Some(m)) => format!("{MEASURES}{m}"),
+        (None, None) => String::new(),
+    }
+}
+
 /// An amount or score as printed: as written (the decimals the unit filed), blank when not
 /// filed.
 pub fn figure(v: Option<Decimal>) -> String {

@@ -307,10 +307,9 @@ impl Sheet<'_> {
         range: &str,
         format: &Format,
     ) -> Result<(), XlsxError> {
-        let computed = sum(parts);
-        match (filed, computed) {
+        // Nothing filed stays blank (read back, a computed sum would be a figure nobody filed).
+        match (filed, sum(parts)) {
             (Some(f), Some(c)) if f == c => self.formula(col, range, c, format),
-            (None, Some(c)) => self.formula(col, range, c, format),
             _ => self.figure(col, filed, format),
         }
     }
@@ -453,8 +452,15 @@ impl Sheet<'_> {
             match (
                 l.and_then(|l| l.executed),
                 l.and_then(|l| l.adjusted_budget),
+                l.and_then(|l| l.declared_rate),
             ) {
-                (Some(e), Some(b)) if b > Decimal::ZERO => {
+                // A rate the unit filed is printed as filed (a percent), not recomputed.
+                (_, _, Some(rate)) => {
+                    let share = rate.checked_div(Decimal::ONE_HUNDRED).unwrap_or_default();
+                    self.ws
+                        .write_number_with_format(self.row, 6, number(share), &percent)?;
+                }
+                (Some(e), Some(b), None) if b > Decimal::ZERO => {
                     let formula = Formula::new(format!("={}/{}", at(self.row, 4), at(self.row, 3)))
                         .set_result(e.checked_div(b).unwrap_or_default().round_dp(6).to_string());
                     self.ws
@@ -565,12 +571,7 @@ impl Sheet<'_> {
     fn indicator(&mut self, ind: &IndicatorDoc) -> Result<(), XlsxError> {
         let (wrap, score) = (self.f.text.clone(), self.f.score.clone());
         let value = |v: Option<&ValueDoc>| v.map_or(String::new(), |v| v.text.clone());
-        let reason = match (&ind.deviation_reason, &ind.improvement_measures) {
-            (Some(r), Some(m)) => format!("{r}\n{m}"),
-            (Some(r), None) => r.clone(),
-            (None, Some(m)) => m.clone(),
-            (None, None) => String::new(),
-        };
+        let reason = super::layout::reason_and_measures(ind);
         let cells = [
             (2, ind.name.clone().unwrap_or_default()),
             (3, value(Some(&ind.target))),

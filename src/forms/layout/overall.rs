@@ -297,12 +297,14 @@ fn fixed_assets(d: &ReportDocument) -> Grid {
 }
 
 /// Which of the indicator table's optional columns any indicator fills: 三级指标, 分值, 得分,
-/// 偏差原因. The reference report's table has none of them.
+/// 得分系数, 偏差原因分析, 改进措施. The reference report's table has none of them.
 struct Extra {
     name: bool,
     weight: bool,
     score: bool,
+    coefficient: bool,
     reason: bool,
+    measures: bool,
 }
 
 impl Extra {
@@ -311,17 +313,24 @@ impl Extra {
             name: indicators.iter().any(|i| i.name.is_some()),
             weight: indicators.iter().any(|i| i.weight.is_some()),
             score: indicators.iter().any(|i| i.declared_score.is_some()),
-            reason: indicators
-                .iter()
-                .any(|i| i.deviation_reason.is_some() || i.improvement_measures.is_some()),
+            coefficient: indicators.iter().any(|i| i.score_coefficient.is_some()),
+            reason: indicators.iter().any(|i| i.deviation_reason.is_some()),
+            measures: indicators.iter().any(|i| i.improvement_measures.is_some()),
         }
     }
 
     fn columns(&self) -> usize {
-        [self.name, self.weight, self.score, self.reason]
-            .iter()
-            .filter(|x| **x)
-            .count()
+        [
+            self.name,
+            self.weight,
+            self.score,
+            self.coefficient,
+            self.reason,
+            self.measures,
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count()
     }
 }
 
@@ -365,7 +374,9 @@ fn performance(d: &ReportDocument) -> Grid {
     for (on, label) in [
         (extra.weight, "分值"),
         (extra.score, "得分"),
-        (extra.reason, "偏差原因分析及改进措施"),
+        (extra.coefficient, "得分系数"),
+        (extra.reason, "偏差原因分析"),
+        (extra.measures, "改进措施"),
     ] {
         if on {
             head.push(C::label(label));
@@ -407,19 +418,22 @@ fn performance(d: &ReportDocument) -> Grid {
                 .map(|a| a.text.clone())
                 .unwrap_or_default(),
         ));
-        if extra.weight {
-            row.push(C::value(figure(ind.weight)));
+        for (on, v) in [
+            (extra.weight, ind.weight),
+            (extra.score, ind.declared_score),
+            (extra.coefficient, ind.score_coefficient),
+        ] {
+            if on {
+                row.push(C::figure(v));
+            }
         }
-        if extra.score {
-            row.push(C::value(figure(ind.declared_score)));
-        }
-        if extra.reason {
-            let parts: Vec<&str> = [&ind.deviation_reason, &ind.improvement_measures]
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .collect();
-            row.push(C::value(parts.join("\n")));
+        for (on, v) in [
+            (extra.reason, &ind.deviation_reason),
+            (extra.measures, &ind.improvement_measures),
+        ] {
+            if on {
+                row.push(C::value(v.clone().unwrap_or_default()));
+            }
         }
         rows.push(row);
     }

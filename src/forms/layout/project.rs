@@ -207,11 +207,6 @@ fn indicators(d: &ReportDocument, rows: &mut Vec<Vec<C>>) {
         } else {
             row.push(C::value(labels::subcategory(ind.subcategory)).down(run(&same_sub)));
         }
-        let reason: Vec<&str> = [&ind.deviation_reason, &ind.improvement_measures]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
         row.extend([
             C::value(ind.name.clone().unwrap_or_default()),
             C::value(ind.target.text.clone()),
@@ -223,7 +218,7 @@ fn indicators(d: &ReportDocument, rows: &mut Vec<Vec<C>>) {
             ),
             C::value(figure(ind.weight)),
             C::value(figure(ind.declared_score)),
-            C::value(reason.join("\n")),
+            C::value(super::reason_and_measures(ind)),
         ]);
         rows.push(row);
     }

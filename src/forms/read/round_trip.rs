@@ -117,3 +117,33 @@ fn the_reference_report_goes_out_as_excel_and_comes_back() {
     let bytes = crate::forms::workbook(&[form(&d)]).unwrap_or_else(|e| panic!("{e:?}"));
     same_content(&bytes, &d, "reference .xlsx");
 }
+
+/// What the fixtures do not hold comes back too: a filed 执行率 that differs from the figures,
+/// 改进措施 without a reason, a reason over two lines, no declared 总分; 三级指标, 分值, 得分,
+/// 得分系数 and both texts in the department's indicator table.
+#[test]
+fn fields_beyond_the_fixtures_come_back() {
+    use rust_decimal::Decimal;
+    let mut p = project();
+    p.funding[0].declared_rate = Some(Decimal::new(9600, 2));
+    p.indicators[0].improvement_measures = Some("加强调度".into());
+    p.indicators[1].deviation_reason = Some("审查周期延长\n跨年授权".into());
+    p.declared_score = None;
+    let bytes = crate::forms::docx::document(&form(&p)).unwrap_or_else(|e| panic!("{e}"));
+    same_content(&bytes, &p, "varied project .docx");
+    let bytes = crate::forms::workbook(&[form(&p)]).unwrap_or_else(|e| panic!("{e:?}"));
+    same_content(&bytes, &p, "varied project .xlsx");
+
+    let mut r = reference();
+    let first = &mut r.indicators[0];
+    first.name = Some("技工贸收入".into());
+    first.weight = Some(Decimal::new(10, 0));
+    first.declared_score = Some(Decimal::new(95, 1));
+    first.score_coefficient = Some(Decimal::new(95, 2));
+    first.deviation_reason = Some("统计口径调整".into());
+    first.improvement_measures = Some("按月调度".into());
+    let bytes = crate::forms::docx::document(&form(&r)).unwrap_or_else(|e| panic!("{e}"));
+    same_content(&bytes, &r, "varied reference .docx");
+    let bytes = crate::forms::workbook(&[form(&r)]).unwrap_or_else(|e| panic!("{e:?}"));
+    same_content(&bytes, &r, "varied reference .xlsx");
+}

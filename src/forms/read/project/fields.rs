@@ -302,9 +302,16 @@ impl Form {
                     .is_some_and(|s| col.is_some_and(|c| c == s.col))
             })
         };
-        let score = at_col(self.table.score_column()).or_else(|| figures.last().copied());
-        let weight = at_col(self.table.weight_column())
-            .or_else(|| figures.first().copied().filter(|_| figures.len() > 1));
+        // Where the indicator table says which column is 得分 (and 分值), only that column is
+        // read: a blank 得分 stays blank rather than taking the 分值 total beside it.
+        let score = match self.table.score_column() {
+            Some(c) => at_col(Some(c)),
+            None => figures.last().copied(),
+        };
+        let weight = match self.table.weight_column() {
+            Some(c) => at_col(Some(c)),
+            None => figures.first().copied().filter(|_| figures.len() > 1),
+        };
         for i in figures.iter().copied() {
             let Some(slot) = row.slots.get_mut(i) else {
                 continue;

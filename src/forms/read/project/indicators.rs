@@ -477,6 +477,12 @@ fn split_reason(text: Option<String>) -> (Option<String>, Option<String>) {
     let Some(text) = text else {
         return (None, None);
     };
+    // As the service writes the column: the measures after 改进措施： (either part may be
+    // missing or hold line breaks).
+    if let Some((reason, measures)) = text.split_once(crate::forms::layout::MEASURES) {
+        let part = |t: &str| Some(t.trim_matches('\n').to_owned()).filter(|t| !t.trim().is_empty());
+        return (part(reason), part(measures));
+    }
     match text.split_once('\n') {
         Some((reason, measures)) if !reason.trim().is_empty() && !measures.trim().is_empty() => {
             (Some(reason.to_owned()), Some(measures.to_owned()))
