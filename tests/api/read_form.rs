@@ -131,6 +131,25 @@ async fn forms_handed_in_come_back_as_the_reports_they_were_made_from() {
             "{format} of {report}"
         );
     }
+
+    // Several reports in one workbook (one sheet each): a draft per sheet, each the report.
+    let content = file(&app, "/reports/forms.xlsx?departmentCode=YX-KGJ&fiscalYear=2024").await;
+    let answer = read(
+        &app,
+        &preparer,
+        json!({ "departmentCode": "YX-KGJ", "contentBase64": content }),
+    )
+    .await;
+    assert_eq!(answer["userErrors"], json!([]), "{answer}");
+    let drafts = answer["drafts"].as_array().expect("drafts");
+    assert!(drafts.len() >= 2, "the project and the drafts saved from it: {answer}");
+    for (i, draft) in drafts.iter().enumerate() {
+        assert_eq!(draft["unplaced"], json!([]), "{draft}");
+        assert_eq!(
+            saved(&app, draft, &format!("from-book-{i}")).await,
+            project["contentDigest"].as_str().expect("digest"),
+        );
+    }
 }
 
 #[tokio::test]
