@@ -133,7 +133,11 @@ async fn forms_handed_in_come_back_as_the_reports_they_were_made_from() {
     }
 
     // Several reports in one workbook (one sheet each): a draft per sheet, each the report.
-    let content = file(&app, "/reports/forms.xlsx?departmentCode=YX-KGJ&fiscalYear=2024").await;
+    let content = file(
+        &app,
+        "/reports/forms.xlsx?departmentCode=YX-KGJ&fiscalYear=2024",
+    )
+    .await;
     let answer = read(
         &app,
         &preparer,
@@ -142,7 +146,10 @@ async fn forms_handed_in_come_back_as_the_reports_they_were_made_from() {
     .await;
     assert_eq!(answer["userErrors"], json!([]), "{answer}");
     let drafts = answer["drafts"].as_array().expect("drafts");
-    assert!(drafts.len() >= 2, "the project and the drafts saved from it: {answer}");
+    assert!(
+        drafts.len() >= 2,
+        "the project and the drafts saved from it: {answer}"
+    );
     for (i, draft) in drafts.iter().enumerate() {
         assert_eq!(draft["unplaced"], json!([]), "{draft}");
         assert_eq!(
