@@ -183,31 +183,14 @@ async fn run(cli: Cli) -> Result<(), crate::error::AppError> {
         }
         Some(Command::ImportForm(args)) => {
             let mut notes = std::io::stderr().lock();
-            let summary = match &args.out {
-                Some(path) => {
-                    let file = std::fs::File::create(path).map_err(AppError::internal)?;
-                    let mut out = std::io::BufWriter::new(file);
-                    let s = crate::cli::form::import_form(
-                        &args.files,
-                        &args.department,
-                        &mut out,
-                        &mut notes,
-                    )?;
-                    out.flush().map_err(AppError::internal)?;
-                    s
-                }
-                None => {
-                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                    let s = crate::cli::form::import_form(
-                        &args.files,
-                        &args.department,
-                        &mut out,
-                        &mut notes,
-                    )?;
-                    out.flush().map_err(AppError::internal)?;
-                    s
-                }
+            let target: Box<dyn Write> = match &args.out {
+                Some(path) => Box::new(std::fs::File::create(path).map_err(AppError::internal)?),
+                None => Box::new(std::io::stdout().lock()),
             };
+            let mut out = std::io::BufWriter::new(target);
+            let summary =
+                crate::cli::form::import_form(&args.files, &args.department, &mut out, &mut notes)?;
+            out.flush().map_err(AppError::internal)?;
             writeln!(
                 notes,
                 "读出草稿 {} 份，待核对 {} 处；未能读取的文件 {} 个。核对后用 jixiao import 导入草稿",

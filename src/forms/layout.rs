@@ -184,6 +184,19 @@ pub fn funding_kinds(d: &ReportDocument) -> Vec<entity::FundingLineKind> {
     kinds
 }
 
+/// The header of the national 项目支出 indicator table, one label per column (the Word form and
+/// the workbook print it; the reader matches it).
+pub const PROJECT_INDICATOR_HEADER: [&str; 8] = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+];
+
 /// Where 改进措施 begins in the national form's one column 偏差原因分析及改进措施.
 pub const MEASURES: &str = "改进措施：";
 

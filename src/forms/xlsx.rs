@@ -512,16 +512,7 @@ impl Sheet<'_> {
     /// The indicator table; returns the rows of its figures (first and last), if any.
     fn indicators(&mut self, d: &ReportDocument) -> Result<Option<(u32, u32)>, XlsxError> {
         let head = self.f.head.clone();
-        for (col, h) in (0u16..).zip([
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ]) {
+        for (col, h) in (0u16..).zip(super::layout::PROJECT_INDICATOR_HEADER) {
             self.span(col, col, h, &head)?;
         }
         self.row += 1;

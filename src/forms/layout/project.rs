@@ -172,20 +172,7 @@ fn goals(d: &ReportDocument, rows: &mut Vec<Vec<C>>) {
 
 /// The indicator table, 一级 and 二级 merged over their runs as on the paper form.
 fn indicators(d: &ReportDocument, rows: &mut Vec<Vec<C>>) {
-    rows.push(
-        [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ]
-        .map(C::label)
-        .to_vec(),
-    );
+    rows.push(super::PROJECT_INDICATOR_HEADER.map(C::label).to_vec());
     let inds = &d.indicators;
     for (i, ind) in inds.iter().enumerate() {
         let previous = i.checked_sub(1).and_then(|p| inds.get(p));

@@ -4,32 +4,10 @@
 
 use super::file::{self, MAX_COLUMNS, MAX_DEPTH, MAX_ROWS};
 use super::{Block, Location, docx, sheet};
-use crate::domain::report::ReportDocument;
 use crate::forms::layout::{self, Item, Merge};
-use crate::forms::{FormReport, Signed};
 use proptest::prelude::*;
 
-fn fixture(json: &str) -> ReportDocument {
-    let input: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
-    serde_json::from_value(input["document"].clone()).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn reference() -> ReportDocument {
-    fixture(crate::reference::FIXTURE)
-}
-
-fn project() -> ReportDocument {
-    fixture(include_str!("../../../tests/fixtures/project-report.json"))
-}
-
-fn form(d: &ReportDocument) -> FormReport<'_> {
-    FormReport {
-        document: d,
-        version: 3,
-        content_digest: "ab12",
-        signatures: Vec::<Signed>::new(),
-    }
-}
+use super::round_trip::{form, project, reference};
 
 /// A paragraph's text, or a table's cells as (text, span, continued).
 type Seen = Result<String, Vec<Vec<(String, usize, bool)>>>;

@@ -10,11 +10,11 @@ fn fixture(json: &str) -> ReportDocument {
     serde_json::from_value(input["document"].clone()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn reference() -> ReportDocument {
+pub(super) fn reference() -> ReportDocument {
     fixture(crate::reference::FIXTURE)
 }
 
-fn project() -> ReportDocument {
+pub(super) fn project() -> ReportDocument {
     fixture(include_str!("../../../tests/fixtures/project-report.json"))
 }
 
@@ -24,7 +24,7 @@ fn given() -> Given {
     }
 }
 
-fn form(d: &ReportDocument) -> FormReport<'_> {
+pub(super) fn form(d: &ReportDocument) -> FormReport<'_> {
     FormReport {
         document: d,
         version: 1,
