@@ -331,6 +331,108 @@ pub struct Config {
     /// Longest a PDF conversion may take (and wait for its turn), in seconds.
     #[arg(long, env = "JIXIAO_PDF_TIMEOUT", default_value_t = 20)]
     pub pdf_timeout: u64,
+    /// Evidence (佐证材料): where files are stored and their limits.
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
+}
+
+/// Evidence (佐证材料): the store and its limits.
+#[derive(Args, Debug, Clone)]
+pub struct EvidenceArgs {
+    /// Where evidence files are stored: a local directory (the embedded default), or
+    /// `s3://bucket/prefix` for S3-compatible object storage (with the `JIXIAO_S3_*` settings).
+    #[arg(long, env = "JIXIAO_EVIDENCE_STORE", default_value = "jixiao-evidence")]
+    pub evidence_store: String,
+    /// Endpoint of an S3-compatible server (`http://127.0.0.1:9000`); AWS S3 when absent.
+    #[arg(long, env = "JIXIAO_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// S3 region.
+    #[arg(long, env = "JIXIAO_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    /// S3 access key id.
+    #[arg(long, env = "JIXIAO_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+    /// S3 secret access key.
+    #[arg(long, env = "JIXIAO_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// Largest evidence file, in bytes.
+    #[arg(long, env = "JIXIAO_EVIDENCE_MAX_FILE_BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub evidence_max_file_bytes: u64,
+    /// Most evidence files attached to one report (at most 100).
+    #[arg(long, env = "JIXIAO_EVIDENCE_MAX_FILES", default_value_t = 100)]
+    pub evidence_max_files: usize,
+    /// Most bytes of evidence attached to one report.
+    #[arg(long, env = "JIXIAO_EVIDENCE_MAX_REPORT_BYTES", default_value_t = 1024 * 1024 * 1024)]
+    pub evidence_max_report_bytes: u64,
+    /// Media types taken as evidence (sniffed from the content), comma-separated.
+    #[arg(
+        long,
+        env = "JIXIAO_EVIDENCE_TYPES",
+        value_delimiter = ',',
+        default_values_t = crate::domain::evidence::sniff::DEFAULT_ALLOWED.map(String::from)
+    )]
+    pub evidence_types: Vec<String>,
+    /// Hours a detached file and an upload never attached are kept before they are removed.
+    #[arg(long, env = "JIXIAO_EVIDENCE_RETENTION_HOURS", default_value_t = 24)]
+    pub evidence_retention_hours: i64,
+}
+
+impl EvidenceArgs {
+    /// The evidence store and limits these settings describe.
+    pub fn open(&self) -> Result<crate::domain::evidence::Evidence, crate::error::AppError> {
+        use crate::domain::evidence::{Evidence, Limits, blobs, sniff};
+        use crate::error::AppError;
+        let blobs = if self.evidence_store.starts_with("s3://") {
+            blobs::Blobs::s3(&blobs::S3Settings {
+                url: self.evidence_store.clone(),
+                endpoint: self.s3_endpoint.clone(),
+                region: Some(self.s3_region.clone()),
+                access_key_id: self.s3_access_key_id.clone(),
+                secret_access_key: self.s3_secret_access_key.clone(),
+            })?
+        } else {
+            blobs::Blobs::local(std::path::Path::new(&self.evidence_store))?
+        };
+        let ceiling = crate::domain::report::document::max_rows::ATTACHMENTS;
+        if self.evidence_max_files > ceiling || self.evidence_max_files == 0 {
+            return Err(AppError::BadUserInput(format!(
+                "JIXIAO_EVIDENCE_MAX_FILES 须在 1 到 {ceiling} 之间"
+            )));
+        }
+        if self.evidence_max_file_bytes == 0 || self.evidence_max_file_bytes > i32::MAX as u64 {
+            return Err(AppError::BadUserInput(
+                "JIXIAO_EVIDENCE_MAX_FILE_BYTES 须在 1 到 2147483647 之间".into(),
+            ));
+        }
+        if self.evidence_retention_hours < 0 {
+            return Err(AppError::BadUserInput(
+                "JIXIAO_EVIDENCE_RETENTION_HOURS 不能为负".into(),
+            ));
+        }
+        let known: Vec<&str> = sniff::KNOWN.iter().map(|(t, _)| *t).collect();
+        let allowed: Vec<String> = self
+            .evidence_types
+            .iter()
+            .map(|t| t.trim().to_ascii_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if let Some(unknown) = allowed.iter().find(|t| !known.contains(&t.as_str())) {
+            return Err(AppError::BadUserInput(format!(
+                "JIXIAO_EVIDENCE_TYPES 中的 {unknown} 不是可识别的类型（可选：{}）",
+                known.join(", ")
+            )));
+        }
+        Ok(Evidence {
+            blobs,
+            limits: Limits {
+                max_file_bytes: self.evidence_max_file_bytes,
+                max_files: self.evidence_max_files,
+                max_report_bytes: self.evidence_max_report_bytes,
+                allowed,
+                retention: chrono::Duration::hours(self.evidence_retention_hours),
+            },
+        })
+    }
 }
 
 /// Development or production defaults.

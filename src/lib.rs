@@ -93,7 +93,10 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             program.display()
         )));
     }
-    let db = Db::connect_with(&config.database_url, config.db_pool_size).await?;
+    let evidence = Arc::new(config.evidence.open()?);
+    let db = Db::connect_with(&config.database_url, config.db_pool_size)
+        .await?
+        .with_evidence(evidence.clone());
     db.migrate().await?;
     // The reference report is demonstration data: production mode never loads it.
     if config.load_reference
@@ -106,6 +109,8 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
     let loops = lifecycle.background.clone();
     let background = db.background(&config.database_url).await?;
     let events = domain::events::EventHub::start(&background, &config.database_url, &loops).await;
+    // The evidence sweep works on the background connections, not the request pool.
+    let sweeper = background.clone();
     if config.webhooks {
         domain::webhook::dispatch::spawn(background, &loops);
     }
@@ -159,6 +164,10 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             cors_origins: config.cors_origins.clone(),
             body_limit: config.body_limit,
             import_body_limit: config.import_body_limit,
+            // A multipart request's own parts (operations, map, boundaries) besides the file.
+            upload_limit: usize::try_from(config.evidence.evidence_max_file_bytes)
+                .unwrap_or(usize::MAX)
+                .saturating_add(64 * 1024),
             timeout: Duration::from_secs(config.request_timeout),
             max_batch: config.max_batch,
             graphiql: config.mode == config::Mode::Development,
@@ -199,6 +208,23 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
         loop {
             tick.tick().await;
             rate.forget_idle();
+        }
+    });
+    // Evidence past its retention (detached files, uploads never attached): a minute after the
+    // start, then hourly.
+    loops.spawn(async move {
+        let hour = Duration::from_secs(3600);
+        let first = tokio::time::Instant::now() + Duration::from_secs(60);
+        let mut tick = tokio::time::interval_at(first, hour);
+        loop {
+            tick.tick().await;
+            match domain::evidence::sweep(&sweeper, &evidence).await {
+                Ok(swept) if swept.rows + swept.blobs > 0 => {
+                    tracing::info!(rows = swept.rows, blobs = swept.blobs, "evidence swept");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "evidence sweep failed; retrying next hour"),
+            }
         }
     });
     let edge = state.edge.clone();

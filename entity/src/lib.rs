@@ -5,6 +5,7 @@
 //! 0.000001 ([`Millionths`]), all with |x| < 10^12 ([`INTEGER_DIGITS`]). SQLite has no exact
 //! decimal type, so this keeps money exact on both databases and lets SQL sum and order it.
 
+pub mod attachment;
 pub mod change_event;
 pub mod department;
 pub mod enums;

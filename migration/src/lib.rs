@@ -24,6 +24,7 @@ mod m20261129_000015_form_variants;
 mod m20261129_000016_indicator_core_and_coefficient;
 mod m20261129_000017_finance_recheck;
 mod m20261129_000018_finance_cell_paths;
+mod m20261130_000019_create_attachment;
 
 /// The national default scoring rules as first seeded (JSON).
 pub use m20261128_000006_create_scoring_profile::NATIONAL as NATIONAL_RULES;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000016_indicator_core_and_coefficient::Migration),
             Box::new(m20261129_000017_finance_recheck::Migration),
             Box::new(m20261129_000018_finance_cell_paths::Migration),
+            Box::new(m20261130_000019_create_attachment::Migration),
         ]
     }
 }

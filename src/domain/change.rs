@@ -35,6 +35,10 @@ pub enum Operation {
     Reopen,
     /// The finance bureau recorded its re-check score (复核分).
     Recheck,
+    /// Evidence (佐证材料) was attached.
+    Attach,
+    /// Evidence was detached.
+    Detach,
 }
 
 impl Operation {
@@ -54,6 +58,8 @@ impl Operation {
             Operation::Resolve => "RESOLVE",
             Operation::Recheck => "RECHECK",
             Operation::Reopen => "REOPEN",
+            Operation::Attach => "ATTACH",
+            Operation::Detach => "DETACH",
         }
     }
 }
@@ -254,7 +260,7 @@ pub fn feed(
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Operation; 13] = [
+    pub const ALL: [Operation; 15] = [
         Operation::Create,
         Operation::Update,
         Operation::Delete,
@@ -268,6 +274,8 @@ impl Operation {
         Operation::Resolve,
         Operation::Reopen,
         Operation::Recheck,
+        Operation::Attach,
+        Operation::Detach,
     ];
 
     /// Parses a stored name.

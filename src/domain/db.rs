@@ -30,6 +30,8 @@ pub struct Db {
     queue: Arc<WriteQueue>,
     /// Signalled after every committed write, to wake the event pump.
     changed: Arc<tokio::sync::Notify>,
+    /// The evidence store and its limits (none until [`Db::with_evidence`]).
+    evidence: Option<Arc<crate::domain::evidence::Evidence>>,
 }
 
 /// Every write bumps the data version, with a new random stamp, in its own transaction (see
@@ -102,6 +104,20 @@ impl WriteTxn {
 }
 
 impl Db {
+    /// This handle with the evidence store `evidence`.
+    pub fn with_evidence(mut self, evidence: Arc<crate::domain::evidence::Evidence>) -> Self {
+        self.evidence = Some(evidence);
+        self
+    }
+
+    /// The evidence store, or UNAVAILABLE where none is configured (a command that works on
+    /// reports alone).
+    pub fn evidence(&self) -> Result<&crate::domain::evidence::Evidence, AppError> {
+        self.evidence
+            .as_deref()
+            .ok_or_else(|| AppError::unavailable("no evidence store configured"))
+    }
+
     /// Connects to `url` (`sqlite://…` or `postgres://…`) with the default pool size.
     pub async fn connect(url: &str) -> Result<Self, AppError> {
         Self::connect_with(url, POOL_SIZE).await
@@ -125,6 +141,7 @@ impl Db {
             writers: Arc::new(tokio::sync::Semaphore::new(write_slots(size.max(2)))),
             queue: Arc::new(WriteQueue::default()),
             changed: Arc::new(tokio::sync::Notify::new()),
+            evidence: None,
         })
     }
 
@@ -139,6 +156,7 @@ impl Db {
             writers: Arc::new(tokio::sync::Semaphore::new(write_slots(2))),
             queue: self.queue.clone(),
             changed: self.changed.clone(),
+            evidence: self.evidence.clone(),
         })
     }
 

@@ -49,6 +49,20 @@ pub enum UserErrorCode {
     /// A handed-in file is not a form the readers take (a PDF, a .doc, a zip of something
     /// else, a DTD in the XML), or holds no 部门整体支出 report or 项目支出绩效自评表.
     FormUnsupported,
+    /// An evidence file is larger than one file may be (`JIXIAO_EVIDENCE_MAX_FILE_BYTES`).
+    AttachmentTooLarge,
+    /// An evidence file's content is of a type the allow-list does not take
+    /// (`JIXIAO_EVIDENCE_TYPES`), or of no type recognised.
+    AttachmentTypeNotAllowed,
+    /// An evidence file's content does not match the type its name or declared media type
+    /// claims (a `.pdf` that is not a PDF).
+    AttachmentTypeMismatch,
+    /// The report already holds as many evidence files, or as many bytes of them, as it may
+    /// (`JIXIAO_EVIDENCE_MAX_FILES`, `JIXIAO_EVIDENCE_MAX_REPORT_BYTES`).
+    AttachmentLimit,
+    /// The change would remove the indicator, section or finance unit evidence is attached to:
+    /// detach (or move) the evidence first.
+    AttachmentAnchored,
 }
 
 /// One expected failure: where, what, and a message an official can act on.

@@ -15,7 +15,7 @@ pub fn encode(type_name: &str, id: Uuid) -> String {
 pub fn of_entity(entity_type: &str, id: Uuid) -> Option<String> {
     matches!(
         entity_type,
-        "Report" | "ReviewComment" | "Department" | "Indicator"
+        "Report" | "ReviewComment" | "Department" | "Indicator" | "Attachment"
     )
     .then(|| encode(entity_type, id))
 }

@@ -8,6 +8,7 @@ pub mod comment;
 pub mod db;
 pub mod department;
 pub mod events;
+pub mod evidence;
 pub mod field_error;
 pub mod global_id;
 pub mod idempotency;

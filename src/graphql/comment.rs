@@ -238,6 +238,28 @@ pub struct CommentTargetInput {
     pub indicator_id: Option<ID>,
 }
 
+impl CommentTargetInput {
+    /// The anchor `target` names; the whole report when there is none.
+    pub fn anchor(target: Option<Self>) -> Result<Anchor> {
+        Ok(match target {
+            None => Anchor {
+                kind: entity::CommentTargetKind::Report,
+                path: None,
+                indicator: None,
+            },
+            Some(t) => Anchor {
+                kind: t.kind.into(),
+                path: t.path,
+                indicator: t
+                    .indicator_id
+                    .as_ref()
+                    .map(|id| ids::decode(Kind::Indicator, id))
+                    .transpose()?,
+            },
+        })
+    }
+}
+
 /// Input of `addReviewComment`.
 #[derive(InputObject)]
 pub struct AddReviewCommentInput {
@@ -317,22 +339,7 @@ impl CommentMutation {
         #[graphql(desc = "The comment.")] input: AddReviewCommentInput,
     ) -> Result<ReviewCommentPayload> {
         let report = ids::decode(Kind::Report, &input.report_id)?;
-        let anchor = match input.target {
-            None => Anchor {
-                kind: entity::CommentTargetKind::Report,
-                path: None,
-                indicator: None,
-            },
-            Some(t) => Anchor {
-                kind: t.kind.into(),
-                path: t.path,
-                indicator: t
-                    .indicator_id
-                    .as_ref()
-                    .map(|id| ids::decode(Kind::Indicator, id))
-                    .transpose()?,
-            },
-        };
+        let anchor = CommentTargetInput::anchor(input.target)?;
         let call = super::idempotent::call(ctx, input.idempotency_key.as_deref())?;
         let (db, viewer) = (db(ctx), viewer(ctx));
         Ok(

@@ -35,6 +35,11 @@ pub enum ChangeOperation {
     Reopen,
     /// The finance bureau recorded its re-check score (复核分, `recordRecheck`).
     Recheck,
+    /// Evidence (佐证材料) was attached (`attachEvidence`; the event's entity is the
+    /// `Attachment`).
+    Attach,
+    /// Evidence was detached (`detachEvidence`).
+    Detach,
 }
 
 /// One change to a report, written in the same transaction as the change.
@@ -51,12 +56,12 @@ pub struct ChangeEvent {
     pub department_global_id: Option<async_graphql::ID>,
     /// Position in the feed; strictly increasing.
     pub sequence: i64,
-    /// Type of the entity changed: Report, Signature or ReviewComment.
+    /// Type of the entity changed: Report, Signature, ReviewComment or Attachment.
     pub entity_type: String,
     /// Raw UUID of the entity changed; `entityGlobalId` is the ID the API takes.
     #[graphql(deprecation = "a raw UUID: use entityGlobalId (2026-11-29)")]
     pub entity_id: String,
-    /// Global ID of the entity changed, for the types that have one (Report, ReviewComment; a
+    /// Global ID of the entity changed, for the types that have one (Report, ReviewComment, Attachment; a
     /// Signature has none: reach it through `reportGlobalId`).
     pub entity_global_id: Option<async_graphql::ID>,
     /// Raw UUID of the report concerned; `reportGlobalId` is the ID the API takes.

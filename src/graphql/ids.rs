@@ -17,6 +17,8 @@ pub enum Kind {
     Department,
     /// A review comment.
     ReviewComment,
+    /// An evidence file (佐证材料).
+    Attachment,
 }
 
 impl Kind {
@@ -26,6 +28,7 @@ impl Kind {
             Kind::Indicator => "Indicator",
             Kind::Department => "Department",
             Kind::ReviewComment => "ReviewComment",
+            Kind::Attachment => "Attachment",
         }
     }
 
@@ -35,6 +38,7 @@ impl Kind {
             Kind::Indicator,
             Kind::Department,
             Kind::ReviewComment,
+            Kind::Attachment,
         ]
         .into_iter()
         .find(|k| k.name() == name)

@@ -155,6 +155,20 @@ impl Indicator {
             .ok_or_else(|| AppError::internal("indicator without report").into())
     }
 
+    /// Evidence (佐证材料) attached to this indicator, in attaching order.
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::report::document::max_rows::ATTACHMENTS, child_complexity)"
+    )]
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<super::evidence::Attachment>> {
+        let rows = super::evidence::of_report(ctx, self.0.report_id, &self.1).await?;
+        Ok(super::evidence::on(
+            &rows,
+            Some(entity::CommentTargetKind::Indicator),
+            None,
+            Some(self.0.id),
+        ))
+    }
+
     /// 一级指标.
     async fn category(&self) -> IndicatorCategory {
         self.0.category.into()

@@ -6,8 +6,8 @@ use crate::domain::report::rows;
 use crate::error::AppError;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    department, evaluator, finance_unit, funding_line, indicator, narrative_section, opinion,
-    qualitative_goal, report, review_comment, signature,
+    attachment, department, evaluator, finance_unit, funding_line, indicator, narrative_section,
+    opinion, qualitative_goal, report, review_comment, signature,
 };
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -145,6 +145,7 @@ pub fn attach(request: async_graphql::Request, db: &Db) -> async_graphql::Reques
         .data(child::<funding_line::Entity>(db))
         .data(child::<signature::Entity>(db))
         .data(child::<review_comment::Entity>(db))
+        .data(child::<attachment::Entity>(db))
         .data(by_id::<department::Entity>(db))
         .data(by_id::<report::Entity>(db))
         .data(cached(ReviewLoader(db.clone())))
@@ -185,6 +186,7 @@ pub async fn prefetch_reports(
     prefetch!("funding", funding_line);
     prefetch!("signatures", signature);
     prefetch!("comments", review_comment);
+    prefetch!("attachments", attachment);
     if selected("department") {
         let loader = ctx.data_unchecked::<Cached<ByIdLoader<department::Entity>>>();
         let departments: Vec<Uuid> = reports.iter().map(|r| r.department_id).collect();

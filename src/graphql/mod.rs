@@ -7,6 +7,7 @@ mod connection;
 mod department;
 pub mod documents;
 mod enums;
+mod evidence;
 mod exchange;
 mod finance;
 mod forms;
@@ -65,6 +66,7 @@ pub struct Mutation(
     assessment::AssessmentMutation,
     exchange::ExchangeMutation,
     forms::FormMutation,
+    evidence::EvidenceMutation,
     webhook::WebhookMutation,
 );
 

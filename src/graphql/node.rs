@@ -2,6 +2,7 @@
 
 use super::comment::ReviewComment;
 use super::department::Department;
+use super::evidence::Attachment;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
 use super::report::Report;
@@ -24,6 +25,8 @@ pub enum Node {
     Department(Department),
     /// A review comment.
     ReviewComment(ReviewComment),
+    /// An evidence file (佐证材料).
+    Attachment(Attachment),
 }
 
 /// Root fields of `Node`.
@@ -77,6 +80,9 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         Kind::Indicator => query::find_indicator(db, viewer, uuid)
             .await?
             .map(|i| Node::Indicator(Indicator::live(i))),
+        Kind::Attachment => crate::domain::evidence::find(db, viewer, uuid)
+            .await?
+            .map(|a| Node::Attachment(Attachment(a))),
         Kind::ReviewComment => comment::find(db, viewer, uuid)
             .await?
             .map(|c| Node::ReviewComment(ReviewComment::live(c))),

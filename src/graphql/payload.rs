@@ -59,6 +59,18 @@ pub enum UserErrorCode {
     /// A handed-in file is not a form the readers take (a PDF, a .doc, a zip of something
     /// else, a DTD in the XML), or holds no 部门整体支出 report or 项目支出绩效自评表.
     FormUnsupported,
+    /// An evidence file is larger than one file may be.
+    AttachmentTooLarge,
+    /// An evidence file's content is of a type the allow-list does not take, or of no type
+    /// recognised.
+    AttachmentTypeNotAllowed,
+    /// An evidence file's content does not match the type its name or declared media type
+    /// claims.
+    AttachmentTypeMismatch,
+    /// The report already holds as many evidence files, or bytes of them, as it may.
+    AttachmentLimit,
+    /// The change would remove the indicator, section or finance unit evidence is attached to.
+    AttachmentAnchored,
 }
 
 /// An expected failure of a mutation; nothing was written.

@@ -434,6 +434,31 @@ impl Report {
         self.0.computed_grade.as_deref()
     }
 
+    /// Evidence (佐证材料) attached to the report, in attaching order: all of it, or what is
+    /// anchored to one kind of target (and path).
+    #[graphql(
+        complexity = "super::limits::rows(crate::domain::report::document::max_rows::ATTACHMENTS, child_complexity)"
+    )]
+    async fn attachments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only evidence anchored to this kind of target.")] target_kind: Option<
+            super::comment::CommentTargetKind,
+        >,
+        #[graphql(
+            desc = "Only evidence anchored at this path (section key, finance cell or field)."
+        )]
+        path: Option<String>,
+    ) -> Result<Vec<super::evidence::Attachment>> {
+        let rows = super::evidence::of_report(ctx, self.0.id, &self.1).await?;
+        Ok(super::evidence::on(
+            &rows,
+            super::evidence::kind_of(target_kind),
+            path.as_deref(),
+            None,
+        ))
+    }
+
     /// Review comments on the report (none for anonymous callers), oldest first.
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "super::limits::cost(first, last, child_complexity)")]
@@ -553,6 +578,8 @@ impl Report {
                 title: s.title,
                 body: s.body,
                 ordinal: s.ordinal,
+                report: self.0.id,
+                source: self.1.clone(),
             })
             .collect())
     }

@@ -96,6 +96,35 @@ pub struct ReportVerification {
     pub signatures: Vec<Signature>,
     /// Whether every signature is valid (false when there are none).
     pub all_signatures_valid: bool,
+    /// Each attached evidence file, its stored bytes re-hashed (tamper detection at rest).
+    pub evidence: Vec<EvidenceCheck>,
+    /// Whether every evidence file's stored bytes still hash to its recorded SHA-256 (true when
+    /// there is none).
+    pub evidence_intact: bool,
+}
+
+/// What re-hashing an evidence file's stored bytes found.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum EvidenceState {
+    /// The bytes hash to the recorded SHA-256.
+    Intact,
+    /// The bytes were altered: they hash to another digest (`foundSha256`).
+    Altered,
+    /// No file is stored under the recorded SHA-256.
+    Missing,
+    /// The store could not be read just now.
+    Unreadable,
+}
+
+/// One evidence file, checked.
+#[derive(SimpleObject)]
+pub struct EvidenceCheck {
+    /// The attachment.
+    pub attachment: super::evidence::Attachment,
+    /// What its stored bytes are.
+    pub state: EvidenceState,
+    /// The SHA-256 the stored bytes hash to, when they were read.
+    pub found_sha256: Option<String>,
 }
 
 /// The inputs of the workflow steps: which report, the idempotency key, and the step's arguments.
@@ -271,7 +300,27 @@ impl WorkflowQuery {
             .into_iter()
             .map(|(s, verdict)| Signature::judged(s, verdict))
             .collect();
+        use crate::domain::evidence::BlobState;
+        let evidence: Vec<EvidenceCheck> = v
+            .blobs
+            .into_iter()
+            .map(|c| {
+                let (state, found_sha256) = match c.state {
+                    BlobState::Intact => (EvidenceState::Intact, Some(c.attachment.sha256.clone())),
+                    BlobState::Altered(found) => (EvidenceState::Altered, Some(found)),
+                    BlobState::Missing => (EvidenceState::Missing, None),
+                    BlobState::Unreadable(_) => (EvidenceState::Unreadable, None),
+                };
+                EvidenceCheck {
+                    attachment: super::evidence::Attachment(c.attachment),
+                    state,
+                    found_sha256,
+                }
+            })
+            .collect();
         Ok(Some(ReportVerification {
+            evidence_intact: evidence.iter().all(|e| e.state == EvidenceState::Intact),
+            evidence,
             intact: v.recomputed_digest == digest,
             all_signatures_valid: !signatures.is_empty() && signatures.iter().all(|s| s.valid),
             recomputed_digest: v.recomputed_digest,

@@ -255,7 +255,7 @@ fn failed(e: &AppError) -> Response {
 
 /// `attachment` with the file name twice: plain ASCII for old clients, and UTF-8 (RFC 6266 /
 /// RFC 5987) so that a Chinese name arrives exactly.
-fn disposition(name: &str) -> HeaderValue {
+pub(super) fn disposition(name: &str) -> HeaderValue {
     let ascii: String = name
         .chars()
         .map(|c| {

@@ -1,6 +1,7 @@
 //! The HTTP edge: router, GraphQL endpoint, GraphiQL, health, and the middleware integrators
 //! expect (request id, tracing, CORS, compression, body limit, timeout).
 
+mod attachments;
 pub mod auth;
 pub mod body;
 pub mod cache;
@@ -9,6 +10,7 @@ mod capped;
 mod forms;
 mod graphiql;
 mod log;
+mod multipart;
 mod ops;
 pub mod rate;
 pub mod serve;
@@ -30,14 +32,14 @@ use auth::Authenticator;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, Predicate};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -133,6 +135,8 @@ pub struct EdgeConfig {
     pub body_limit: usize,
     /// Largest body of a signed-in caller's `importReports`.
     pub import_body_limit: usize,
+    /// Largest upload body (an evidence file, with a multipart request's overhead).
+    pub upload_limit: usize,
     /// Request timeout.
     pub timeout: Duration,
     /// Most operations in a batch (0: no batches).
@@ -161,12 +165,25 @@ pub fn router(state: AppState, edge: &EdgeConfig) -> Router {
         .route("/graphiql/{file}", get(graphiql::asset))
         .route("/reports/forms.xlsx", get(forms::workbook))
         .route("/reports/{id}/{file}", get(forms::download))
+        .route("/attachments", post(attachments::upload))
+        .route("/attachments/{id}", get(attachments::download))
         .route("/healthz", get(health))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .with_state(state)
-        .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(edge.body_limit.max(edge.import_body_limit)))
+        // Files served with byte ranges (evidence) go out as stored: a range of a compressed
+        // body would not be the range asked for.
+        .layer(CompressionLayer::new().compress_when(
+            tower_http::compression::predicate::DefaultPredicate::new().and(
+                |_: StatusCode, _: axum::http::Version, headers: &HeaderMap, _: &axum::http::Extensions| {
+                    !headers.contains_key(header::ACCEPT_RANGES)
+                },
+            ),
+        ))
+        // The outer bound; each handler reads within its own allowance (`body.rs`, uploads).
+        .layer(RequestBodyLimitLayer::new(
+            edge.body_limit.max(edge.import_body_limit).max(edge.upload_limit),
+        ))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, edge.timeout))
         .layer(axum::middleware::map_response(graphql_shaped))
         .layer(cors(&edge.cors_origins))
@@ -197,7 +214,9 @@ async fn require_json(request: Request, next: axum::middleware::Next) -> Respons
                     .to_ascii_lowercase()
             })
             .is_some_and(|v| v == "application/json" || v == "application/graphql-response+json");
-        if !json {
+        // A GraphQL multipart upload is taken from a caller who sends a token: a cross-site
+        // form cannot set `Authorization`, so the request was preflighted.
+        if !json && !multipart::is_multipart_with_token(request.headers()) {
             return refuse(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "UNSUPPORTED_MEDIA_TYPE",
@@ -397,6 +416,9 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
         Ok(v) => v,
         Err(response) => return response,
     };
+    if multipart::is_multipart_with_token(&parts.headers) {
+        return multipart::graphql_multipart(&state, viewer, format, &parts, body, started).await;
+    }
     // Every body may be `body_limit` bytes. Only a signed-in writer's `importReports` (or
     // `readForm`) may be larger, which is decided from the query at the start of the body
     // before more is read.
@@ -469,6 +491,12 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
 /// allowed a large body: many documents, or a handed-in file); it is pre-checked before it is
 /// parsed.
 fn only_imports(query: &str, limits: &crate::graphql::limits::Limits) -> bool {
+    only_mutations(query, limits, &["importReports", "readForm"])
+}
+
+/// Whether a query document holds mutations only, each selecting nothing but the root fields
+/// `names`; it is pre-checked before it is parsed.
+fn only_mutations(query: &str, limits: &crate::graphql::limits::Limits, names: &[&str]) -> bool {
     use async_graphql::parser::types::OperationType;
     if crate::graphql::precheck::check(query, limits).is_err() {
         return false;
@@ -481,7 +509,7 @@ fn only_imports(query: &str, limits: &crate::graphql::limits::Limits) -> bool {
         op.node.ty == OperationType::Mutation
             && crate::graphql::limits::root_fields(doc, &op.node.selection_set)
                 .iter()
-                .all(|name| matches!(name.as_str(), "importReports" | "readForm" | "__typename"))
+                .all(|name| name.as_str() == "__typename" || names.contains(&name.as_str()))
     })
 }
 

@@ -108,9 +108,53 @@ const COMMENTERS: &[&str] = &[
     "ADMIN",
 ];
 
+/// The caller holds the writer's role but another subject uploaded the file.
+const NOT_THE_UPLOADER: &[(&str, &str)] = &[("ADMIN", "NOT_FOUND")];
+/// Writers, in a state that takes no evidence.
+const NOT_EDITABLE: &[(&str, &str)] = &[
+    ("PREPARER", "INVALID_STATE"),
+    ("SYNC_CLIENT", "INVALID_STATE"),
+    ("ADMIN", "INVALID_STATE"),
+];
+
 fn cases() -> Vec<Case> {
     use ReportStatus::*;
     vec![
+        Case {
+            name: "attachEvidence",
+            query: "mutation($i: AttachEvidenceInput!) { attachEvidence(input: $i) { attachment { id } userErrors { code } } }",
+            vars: |f| json!({ "i": { "reportId": f.report, "uploadId": f.upload, "target": { "kind": "INDICATOR", "indicatorId": f.indicator } } }),
+            allowed: &["PREPARER", "SYNC_CLIENT"],
+            refused_with: NOT_THE_UPLOADER,
+            ..BASE
+        },
+        Case {
+            name: "attachEvidence in SUBMITTED",
+            status: Submitted,
+            query: "mutation($i: AttachEvidenceInput!) { attachEvidence(input: $i) { attachment { id } userErrors { code } } }",
+            vars: |f| json!({ "i": { "reportId": f.report, "uploadId": f.upload } }),
+            refused_with: &[
+                ("PREPARER", "INVALID_STATE"),
+                ("SYNC_CLIENT", "INVALID_STATE"),
+                ("ADMIN", "NOT_FOUND"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "detachEvidence",
+            query: "mutation($i: DetachEvidenceInput!) { detachEvidence(input: $i) { attachment { id } userErrors { code } } }",
+            vars: |f| json!({ "i": { "attachmentId": f.attachment } }),
+            allowed: WRITERS,
+            ..BASE
+        },
+        Case {
+            name: "detachEvidence in SUBMITTED",
+            status: Submitted,
+            query: "mutation($i: DetachEvidenceInput!) { detachEvidence(input: $i) { attachment { id } userErrors { code } } }",
+            vars: |f| json!({ "i": { "attachmentId": f.attachment } }),
+            refused_with: NOT_EDITABLE,
+            ..BASE
+        },
         Case {
             name: "readForm",
             status: Draft,

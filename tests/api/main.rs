@@ -20,6 +20,7 @@ mod corpus;
 mod digest;
 mod dotenv;
 mod edge;
+mod evidence;
 mod external_ids;
 mod faults;
 mod forms;

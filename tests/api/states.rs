@@ -31,6 +31,30 @@ pub(crate) struct Fixture {
     pub(crate) comment: String,
     /// A registered webhook (active), by its id.
     pub(crate) webhook: String,
+    /// Evidence attached to the report (a PDF, on the report) while it was a draft.
+    pub(crate) attachment: String,
+    /// An upload (another PDF) of subject `u`, the test tokens' subject, not attached yet.
+    pub(crate) upload: String,
+}
+
+/// A small PDF whose bytes differ by `tag`.
+pub(crate) fn pdf(tag: &str) -> Vec<u8> {
+    format!(
+        "%PDF-1.4\n% {tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
+}
+
+/// `bytes` as a file handed in, named `name`.
+pub(crate) fn incoming(name: &str, bytes: &[u8]) -> jixiao::domain::evidence::Incoming {
+    use std::io::Write;
+    let mut file = tempfile::tempfile().expect("tempfile");
+    file.write_all(bytes).expect("write");
+    jixiao::domain::evidence::Incoming {
+        file,
+        name: name.into(),
+        declared: None,
+    }
 }
 
 /// How the fixture's evaluation group is set up.
@@ -79,6 +103,39 @@ pub(crate) async fn report_in(app: &TestApp, status: ReportStatus, group: Group)
         .expect("valid")
         .report;
     let rid = report.id;
+    let attachment = jixiao::domain::evidence::attach(
+        &app.db,
+        &admin,
+        jixiao::domain::evidence::Attach {
+            report_id: rid,
+            anchor: jixiao::domain::comment::Anchor {
+                kind: entity::CommentTargetKind::Report,
+                path: None,
+                indicator: None,
+            },
+            source: jixiao::domain::evidence::Source::File(incoming("合同.pdf", &pdf("contract"))),
+            description: Some("采购合同".into()),
+            expected_version: None,
+        },
+    )
+    .await
+    .expect("attach")
+    .expect("attached")
+    .attachment;
+    let preparer = Viewer {
+        subject: Some("u".into()),
+        name: Some("组长".into()),
+        roles: vec![Role::Preparer],
+        departments: vec!["YX-KGJ".into()],
+    };
+    let upload = jixiao::domain::evidence::upload(
+        &app.db,
+        &preparer,
+        incoming("验收单.pdf", &pdf(&uuid::Uuid::new_v4().to_string())),
+    )
+    .await
+    .expect("upload")
+    .expect("uploaded");
     let steps: &[(Option<SignatureRole>, Option<Transition>)] = match status {
         ReportStatus::Draft if group == Group::Unidentified => &[],
         ReportStatus::Draft => &[(Some(SignatureRole::GroupLeader), None)],
@@ -183,6 +240,8 @@ pub(crate) async fn report_in(app: &TestApp, status: ReportStatus, group: Group)
         indicator: id("Indicator", indicator),
         comment: id("ReviewComment", comment.id),
         webhook,
+        attachment: id("Attachment", attachment.id),
+        upload: id("Attachment", upload.id),
     }
 }
 

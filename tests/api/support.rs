@@ -22,6 +22,33 @@ pub struct TestApp {
     pub url: String,
     client: reqwest::Client,
     _dir: Option<tempfile::TempDir>,
+    /// The local evidence store's directory (none when the tests use S3).
+    _evidence_dir: Option<tempfile::TempDir>,
+}
+
+/// Where a test app keeps evidence: a fresh prefix of the S3-compatible server at
+/// `JIXIAO_TEST_S3_URL` (`s3://bucket`, with `JIXIAO_TEST_S3_ENDPOINT` and test credentials) when
+/// set, else a fresh local directory.
+pub fn fresh_evidence(config: &mut Config) -> Option<tempfile::TempDir> {
+    match std::env::var("JIXIAO_TEST_S3_URL") {
+        Ok(bucket) if bucket.starts_with("s3://") => {
+            let e = &mut config.evidence;
+            e.evidence_store = format!(
+                "{}/test-{}",
+                bucket.trim_end_matches('/'),
+                uuid::Uuid::new_v4().simple()
+            );
+            e.s3_endpoint = std::env::var("JIXIAO_TEST_S3_ENDPOINT").ok();
+            e.s3_access_key_id = Some("test".into());
+            e.s3_secret_access_key = Some("test".into());
+            None
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("evidence tempdir");
+            config.evidence.evidence_store = dir.path().display().to_string();
+            Some(dir)
+        }
+    }
 }
 
 /// A fresh, empty database URL: a new PostgreSQL database when `JIXIAO_TEST_DATABASE_URL` is set,
@@ -91,6 +118,7 @@ impl TestApp {
         config.load_reference = load_reference;
         config.cors_origins = vec!["https://front.example.gov.cn".into()];
         config.rate_limit = 0;
+        let evidence_dir = fresh_evidence(&mut config);
         adjust(&mut config);
         // Departments are set up with an HS256 token; apps verifying other keys start empty.
         // (and apps accepting only trusted documents, whose manifest does not list the set-up).
@@ -114,6 +142,7 @@ impl TestApp {
             url: url.clone(),
             client: reqwest::Client::new(),
             _dir: dir,
+            _evidence_dir: evidence_dir,
         };
         if !load_reference && hs256 {
             let admin = me.token(&["ADMIN"], &["*"]);
@@ -296,6 +325,10 @@ pub fn spawn_server_with(
         .env("JIXIAO_JWT_SECRET", SECRET)
         .env("JIXIAO_LOAD_REFERENCE", "true")
         .env("JIXIAO_DOTENV", "false")
+        .env(
+            "JIXIAO_EVIDENCE_STORE",
+            std::env::temp_dir().join(format!("jixiao-evidence-{}", uuid::Uuid::new_v4().simple())),
+        )
         .env("RUST_LOG", "warn");
     for (key, value) in env {
         command.env(key, value);

@@ -92,7 +92,7 @@ fn invalid(field: &str, message: impl Into<String>) -> Vec<FieldError> {
     vec![FieldError::new(field, UserErrorCode::Invalid, message)]
 }
 
-async fn check_anchor(
+pub(crate) async fn check_anchor(
     open: &OpenReport,
     anchor: &Anchor,
 ) -> Result<Result<(), Vec<FieldError>>, AppError> {

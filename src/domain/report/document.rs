@@ -99,6 +99,12 @@ pub struct ReportDocument {
     pub preparer: Option<Person>,
     /// 评价报告综述.
     pub sections: Vec<Section>,
+    /// 佐证材料: the evidence attached, in attaching order. Written only by `attachEvidence`
+    /// and `detachEvidence`: a document written by `upsertReport` or `updateReport` keeps the
+    /// stored evidence. Left out of the canonical form when there is none, so the digests of
+    /// reports without evidence are what they were.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceDoc>,
 }
 
 /// Serde-friendly wrapper so that a missing kind defaults to the department form.
@@ -500,6 +506,33 @@ pub struct Section {
     pub body: Option<String>,
 }
 
+/// An attached evidence file, as content: where it is anchored, and what the file is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceDoc {
+    /// Row id (not content).
+    #[serde(skip)]
+    pub id: Option<Uuid>,
+    /// The anchored indicator's row id (not content: `path` names it by position).
+    #[serde(skip)]
+    pub indicator_id: Option<Uuid>,
+    /// Anchor kind: `REPORT`, `SECTION`, `INDICATOR`, `FINANCE_CELL` or `FIELD`.
+    pub target: entity::CommentTargetKind,
+    /// SECTION: the section key; INDICATOR: `indicators.N` (its position); FINANCE_CELL and
+    /// FIELD: the path; REPORT: null.
+    pub path: Option<String>,
+    /// File name as uploaded.
+    pub file_name: String,
+    /// Media type sniffed from the content.
+    pub media_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256 of the content, lowercase hex.
+    pub sha256: String,
+    /// What the file shows.
+    pub description: Option<String>,
+}
+
 impl ReportDocument {
     /// Gives child rows without an id the id of the stored row at the same position, and new
     /// rows a fresh id, so that rewriting a report keeps the ids integrators hold.
@@ -550,6 +583,67 @@ impl ReportDocument {
                 content.opinions.clear();
                 sha256_hex(&serde_json::to_vec(&content).unwrap_or_default())
             }
+        }
+    }
+
+    /// Takes `stored` as this document's evidence (a content write never changes evidence),
+    /// naming each indicator anchor by its indicator's position now; refused with
+    /// ATTACHMENT_ANCHORED when the write removes an indicator, section or finance unit that
+    /// evidence is attached to.
+    pub fn keep_evidence(&mut self, stored: &[EvidenceDoc]) -> Result<(), Vec<FieldError>> {
+        use entity::CommentTargetKind as T;
+        let mut errors = Vec::new();
+        let mut kept = Vec::with_capacity(stored.len());
+        for e in stored {
+            let mut e = e.clone();
+            let anchored = match e.target {
+                T::Indicator => {
+                    let at = self
+                        .indicators
+                        .iter()
+                        .position(|i| i.id.is_some() && i.id == e.indicator_id);
+                    e.path = at.map(|n| format!("indicators.{n}"));
+                    at.is_some()
+                }
+                T::Section => self
+                    .sections
+                    .iter()
+                    .any(|s| Some(s.key.as_str()) == e.path.as_deref()),
+                T::FinanceCell => {
+                    match e.path.as_deref().and_then(|p| p.strip_prefix("finance.")) {
+                        Some(rest) if rest.starts_with("summary.") => true,
+                        Some(rest) => rest
+                            .strip_prefix("units.")
+                            .and_then(|r| r.split('.').next())
+                            .and_then(|n| n.parse::<usize>().ok())
+                            .is_some_and(|n| n < self.finance.units.len()),
+                        None => false,
+                    }
+                }
+                T::Report | T::Field => true,
+            };
+            if !anchored {
+                errors.push(FieldError::new(
+                    "evidence",
+                    UserErrorCode::AttachmentAnchored,
+                    format!(
+                        "佐证材料“{}”所附的{}将被删除：请先移除该佐证材料（detachEvidence），再修改",
+                        e.file_name,
+                        match e.target {
+                            T::Indicator => "指标",
+                            T::Section => "章节",
+                            _ => "收支表单位",
+                        }
+                    ),
+                ));
+            }
+            kept.push(e);
+        }
+        self.evidence = kept;
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
         }
     }
 

@@ -6,8 +6,8 @@ use crate::domain::report::snapshot::Snapshot;
 use crate::error::AppError;
 use entity::row::{DecodeRow, SelectRows};
 use entity::{
-    department, evaluator, finance_unit, funding_line, indicator, narrative_section, opinion,
-    qualitative_goal, report, review_comment, signature,
+    attachment, department, evaluator, finance_unit, funding_line, indicator, narrative_section,
+    opinion, qualitative_goal, report, review_comment, signature,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -23,6 +23,10 @@ pub trait ReportChild: EntityTrait<Model: DecodeRow> {
     fn report_of(model: &Self::Model) -> Uuid;
     /// The report's rows of this table in a snapshot.
     fn in_snapshot(snapshot: &Snapshot) -> &[Self::Model];
+    /// Which rows are current (all, but for evidence: not the detached).
+    fn current() -> sea_orm::Condition {
+        sea_orm::Condition::all()
+    }
 }
 
 macro_rules! report_child {
@@ -50,6 +54,24 @@ impl ReportChild for review_comment::Entity {
     }
 }
 
+impl ReportChild for attachment::Entity {
+    fn report_column() -> Self::Column {
+        attachment::Column::ReportId
+    }
+    fn ordinal_column() -> Self::Column {
+        attachment::Column::Id
+    }
+    fn report_of(model: &Self::Model) -> Uuid {
+        model.report_id.unwrap_or_default()
+    }
+    fn in_snapshot(snapshot: &Snapshot) -> &[Self::Model] {
+        &snapshot.content.attachments
+    }
+    fn current() -> sea_orm::Condition {
+        sea_orm::Condition::all().add(attachment::Column::DetachedAt.is_null())
+    }
+}
+
 report_child!(
     finance_unit => content.finance_units,
     qualitative_goal => content.qualitative_goals,
@@ -71,6 +93,7 @@ where
 {
     let rows = E::find()
         .filter(E::report_column().is_in(reports.iter().copied()))
+        .filter(E::current())
         .order_by_asc(E::report_column())
         .order_by_asc(E::ordinal_column())
         .all_rows(&db.conn)

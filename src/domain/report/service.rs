@@ -431,6 +431,8 @@ where
         Ok(doc) => doc,
         Err(errors) => return Ok(Err(errors)),
     };
+    // Evidence is written by attachEvidence and detachEvidence only.
+    doc.evidence = stored.evidence.clone();
     if doc.same_as(&stored) {
         if let Keep::Nothing = keep {
             return Ok(Ok(Written {
@@ -491,6 +493,9 @@ where
         d.id
     };
     doc.adopt_ids(&ReportDocument::default());
+    if let Err(errors) = doc.keep_evidence(&stored.evidence) {
+        return Ok(Err(errors));
+    }
     let region = department::Entity::find_by_id(department_id)
         .one(&open.txn.txn)
         .await?

@@ -279,6 +279,9 @@ pub struct Content {
     pub opinions: Vec<opinion::Model>,
     /// Narrative sections.
     pub sections: Vec<narrative_section::Model>,
+    /// Evidence attached (not detached), in attaching order.
+    #[serde(default)]
+    pub attachments: Vec<entity::attachment::Model>,
 }
 
 impl Content {
@@ -301,6 +304,12 @@ impl Content {
             evaluators: rows!(evaluator),
             opinions: rows!(opinion),
             sections: rows!(narrative_section),
+            attachments: entity::attachment::Entity::find()
+                .filter(entity::attachment::Column::ReportId.eq(id))
+                .filter(entity::attachment::Column::DetachedAt.is_null())
+                .order_by_asc(entity::attachment::Column::Id)
+                .all_rows(db)
+                .await?,
         })
     }
 
@@ -399,7 +408,38 @@ impl Content {
             opinions,
             preparer,
             sections,
+            evidence: self.evidence(),
         }
+    }
+
+    /// The evidence as content: indicator anchors named by the indicator's position.
+    fn evidence(&self) -> Vec<EvidenceDoc> {
+        self.attachments
+            .iter()
+            .map(|a| {
+                let target = a.target_kind.unwrap_or(entity::CommentTargetKind::Report);
+                let path = match target {
+                    entity::CommentTargetKind::Indicator => self
+                        .indicators
+                        .iter()
+                        .position(|i| Some(i.id) == a.indicator_id)
+                        .map(|n| format!("indicators.{n}")),
+                    entity::CommentTargetKind::Report => None,
+                    _ => a.target_path.clone(),
+                };
+                EvidenceDoc {
+                    id: Some(a.id),
+                    indicator_id: a.indicator_id,
+                    target,
+                    path,
+                    file_name: a.file_name.clone(),
+                    media_type: a.media_type.clone(),
+                    size: a.size,
+                    sha256: a.sha256.clone(),
+                    description: a.description.clone(),
+                }
+            })
+            .collect()
     }
 }
 

@@ -382,6 +382,8 @@ pub struct Verification {
     /// Signatures in signing order, each judged against the content as recomputed now and the
     /// opinions as stored, under the scheme it was made under.
     pub signatures: Vec<(signature::Model, Verdict)>,
+    /// Each attached evidence file's blob, re-hashed.
+    pub blobs: Vec<crate::domain::evidence::BlobCheck>,
 }
 
 /// Recomputes a visible report's digest from its stored content and judges its signatures.
@@ -414,9 +416,11 @@ pub async fn verify(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<Verific
             (s, verdict)
         })
         .collect();
+    let blobs = crate::domain::evidence::check_blobs(db, id).await?;
     Ok(Some(Verification {
         recomputed_digest,
         report: row,
         signatures,
+        blobs,
     }))
 }

@@ -312,6 +312,8 @@ impl From<ReportDocumentInput> for ReportDocument {
             opinions: opinions(i.opinions),
             preparer: i.preparer.map(person),
             sections: sections(i.sections),
+            // Evidence is attached with attachEvidence, never written with the document.
+            evidence: Vec::new(),
         }
     }
 }

@@ -136,6 +136,7 @@ pub struct Person {
 
 /// A section of the narrative (评价报告综述).
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct NarrativeSection {
     /// Key, unique within the report, e.g. "1.2".
     pub key: String,
@@ -145,6 +146,32 @@ pub struct NarrativeSection {
     pub body: Option<String>,
     /// Position in the narrative, from 1.
     pub ordinal: i32,
+    /// The report.
+    #[graphql(skip)]
+    pub report: uuid::Uuid,
+    /// The snapshot the report is answered from, if any.
+    #[graphql(skip)]
+    pub source: Source,
+}
+
+#[async_graphql::ComplexObject]
+impl NarrativeSection {
+    /// Evidence (佐证材料) attached to this section, in attaching order.
+    #[graphql(
+        complexity = "crate::graphql::limits::rows(crate::domain::report::document::max_rows::ATTACHMENTS, child_complexity)"
+    )]
+    async fn attachments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::evidence::Attachment>> {
+        let rows = crate::graphql::evidence::of_report(ctx, self.report, &self.source).await?;
+        Ok(crate::graphql::evidence::on(
+            &rows,
+            Some(entity::CommentTargetKind::Section),
+            Some(&self.key),
+            None,
+        ))
+    }
 }
 
 pub(in crate::graphql) fn hide_phone(viewer: &Viewer, phone: &Option<String>) -> Option<String> {

@@ -18,3 +18,5 @@ pub const OPINIONS: usize = 10;
 pub const SECTIONS: usize = 50;
 /// Signatures on one report (several per evaluator over rounds of returns).
 pub const SIGNATURES: usize = 100;
+/// Evidence files attached to one report (the ceiling of `JIXIAO_EVIDENCE_MAX_FILES`).
+pub const ATTACHMENTS: usize = 100;
