@@ -339,10 +339,12 @@ pub struct Config {
 /// Evidence (佐证材料): the store and its limits.
 #[derive(Args, Debug, Clone)]
 pub struct EvidenceArgs {
-    /// Where evidence files are stored: a local directory (the embedded default), or
-    /// `s3://bucket/prefix` for S3-compatible object storage (with the `JIXIAO_S3_*` settings).
-    #[arg(long, env = "JIXIAO_EVIDENCE_STORE", default_value = "jixiao-evidence")]
-    pub evidence_store: String,
+    /// Where evidence files are stored: a local directory, or `s3://bucket/prefix` for
+    /// S3-compatible object storage (with the `JIXIAO_S3_*` settings). Default: beside an
+    /// SQLite database file, `<name>-evidence` (`jixiao-evidence` for `jixiao.db`); else
+    /// `jixiao-evidence` in the working directory.
+    #[arg(long, env = "JIXIAO_EVIDENCE_STORE")]
+    pub evidence_store: Option<String>,
     /// Endpoint of an S3-compatible server (`http://127.0.0.1:9000`); AWS S3 when absent.
     #[arg(long, env = "JIXIAO_S3_ENDPOINT")]
     pub s3_endpoint: Option<String>,
@@ -377,21 +379,50 @@ pub struct EvidenceArgs {
     pub evidence_retention_hours: i64,
 }
 
+/// The default evidence directory of a database: beside an SQLite file, named after it.
+fn default_store(database_url: &str) -> String {
+    let file = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(""))
+        .filter(|f| !f.is_empty() && !f.contains(":memory:"));
+    match file {
+        Some(file) => {
+            let path = std::path::Path::new(file);
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("jixiao");
+            path.with_file_name(format!("{stem}-evidence"))
+                .display()
+                .to_string()
+        }
+        None => "jixiao-evidence".into(),
+    }
+}
+
 impl EvidenceArgs {
     /// The evidence store and limits these settings describe.
-    pub fn open(&self) -> Result<crate::domain::evidence::Evidence, crate::error::AppError> {
+    pub fn open(
+        &self,
+        database_url: &str,
+    ) -> Result<crate::domain::evidence::Evidence, crate::error::AppError> {
         use crate::domain::evidence::{Evidence, Limits, blobs, sniff};
         use crate::error::AppError;
-        let blobs = if self.evidence_store.starts_with("s3://") {
+        let store = self
+            .evidence_store
+            .clone()
+            .unwrap_or_else(|| default_store(database_url));
+        let blobs = if store.starts_with("s3://") {
             blobs::Blobs::s3(&blobs::S3Settings {
-                url: self.evidence_store.clone(),
+                url: store,
                 endpoint: self.s3_endpoint.clone(),
                 region: Some(self.s3_region.clone()),
                 access_key_id: self.s3_access_key_id.clone(),
                 secret_access_key: self.s3_secret_access_key.clone(),
             })?
         } else {
-            blobs::Blobs::local(std::path::Path::new(&self.evidence_store))?
+            blobs::Blobs::local(std::path::Path::new(&store))?
         };
         let ceiling = crate::domain::report::document::max_rows::ATTACHMENTS;
         if self.evidence_max_files > ceiling || self.evidence_max_files == 0 {
@@ -502,5 +533,23 @@ impl Config {
             Mode::Development => Introspection::All,
             Mode::Production => Introspection::Authenticated,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn evidence_lives_beside_its_sqlite_file() {
+        use super::default_store;
+        assert_eq!(
+            default_store("sqlite://jixiao.db?mode=rwc"),
+            "jixiao-evidence"
+        );
+        assert_eq!(
+            default_store("sqlite:///var/lib/jixiao/yx.db?mode=rwc"),
+            "/var/lib/jixiao/yx-evidence"
+        );
+        assert_eq!(default_store("sqlite::memory:"), "jixiao-evidence");
+        assert_eq!(default_store("postgres://u:p@h/db"), "jixiao-evidence");
     }
 }

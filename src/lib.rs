@@ -93,7 +93,7 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
             program.display()
         )));
     }
-    let evidence = Arc::new(config.evidence.open()?);
+    let evidence = Arc::new(config.evidence.open(&config.database_url)?);
     let db = Db::connect_with(&config.database_url, config.db_pool_size)
         .await?
         .with_evidence(evidence.clone());

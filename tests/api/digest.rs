@@ -168,9 +168,51 @@ fn write_value(types: &InputTypes, shape: &Shape, v: &Value, out: &mut String) {
     }
 }
 
+/// What the evidence rule of README reads.
+const EVIDENCE: &str = "attachments { fileName mediaType size sha256 description target { kind path indicator { id } } } evidenceAnchors: indicators { id }";
+
+/// README: when the report has evidence, a last key `evidence`: each attachment in attaching
+/// order, `target` its anchor's kind, `path` the anchor's path (an indicator's position as
+/// `indicators.N`; `null` on the report).
+fn evidence(report: &Value, out: &mut String) {
+    let attachments = report["attachments"].as_array().expect("attachments");
+    if attachments.is_empty() {
+        return;
+    }
+    let positions: Vec<&Value> = report["evidenceAnchors"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .map(|i| &i["id"])
+        .collect();
+    out.pop();
+    out.push_str(",\"evidence\":[");
+    for (i, a) in attachments.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let target = &a["target"];
+        let path = match target["kind"].as_str() {
+            Some("REPORT") => Value::Null,
+            Some("INDICATOR") => positions
+                .iter()
+                .position(|id| **id == target["indicator"]["id"])
+                .map_or(Value::Null, |n| Value::from(format!("indicators.{n}"))),
+            _ => target["path"].clone(),
+        };
+        write!(
+            out,
+            "{{\"target\":{},\"path\":{},\"fileName\":{},\"mediaType\":{},\"size\":{},\"sha256\":{},\"description\":{}}}",
+            target["kind"], path, a["fileName"], a["mediaType"], a["size"], a["sha256"], a["description"]
+        )
+        .expect("write");
+    }
+    out.push_str("]}");
+}
+
 async fn recomputed(app: &TestApp, types: &InputTypes, id: &str) -> (String, String) {
     let query = format!(
-        "query($id: ID!) {{ node(id: $id) {{ ... on Report {{ contentDigest {} }} }}",
+        "query($id: ID!) {{ node(id: $id) {{ ... on Report {{ contentDigest {EVIDENCE} {} }} }}",
         &selection(types, "ReportDocumentInput")[1..]
     );
     let admin = app.token(&["ADMIN"], &["*"]);
@@ -179,6 +221,7 @@ async fn recomputed(app: &TestApp, types: &InputTypes, id: &str) -> (String, Str
     let report = &r["data"]["node"];
     let mut text = String::new();
     canonical(types, "ReportDocumentInput", report, &mut text);
+    evidence(report, &mut text);
     let digest = Sha256::digest(text.as_bytes())
         .iter()
         .fold(String::new(), |mut s, b| {
@@ -247,4 +290,95 @@ async fn the_content_digest_follows_readme_from_the_answer_alone() {
     ] {
         assert!(text.contains(key), "{key} missing from {text}");
     }
+}
+
+/// Evidence is content: attached files enter the digest as README describes, after the
+/// document's own fields.
+#[tokio::test]
+async fn evidence_enters_the_digest_as_readme_says() {
+    let app = TestApp::spawn().await;
+    let types = input_types(&app).await;
+    let (_, id) = app.upsert_project().await;
+    let (plain, _) = recomputed(&app, &types, &id).await;
+    let indicators = app
+        .gql(
+            Some(&app.preparer()),
+            "query($id: ID!) { report(id: $id) { indicators { id } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let second = indicators["data"]["report"]["indicators"][1]["id"].clone();
+    let preparer = jixiao::domain::Viewer {
+        subject: Some("u-test".into()),
+        name: Some("测试用户".into()),
+        roles: vec![jixiao::domain::Role::Preparer],
+        departments: vec!["YX-KGJ".into()],
+    };
+    let report = crate::states::base64_decode(id.as_str());
+    let report = uuid::Uuid::parse_str(
+        std::str::from_utf8(&report)
+            .expect("utf8")
+            .trim_start_matches("Report:"),
+    )
+    .expect("uuid");
+    let indicator = crate::states::base64_decode(second.as_str().expect("id"));
+    let indicator = uuid::Uuid::parse_str(
+        std::str::from_utf8(&indicator)
+            .expect("utf8")
+            .trim_start_matches("Indicator:"),
+    )
+    .expect("uuid");
+    for (kind, path, ind, name, description) in [
+        (
+            entity::CommentTargetKind::Report,
+            None,
+            None,
+            "合同.pdf",
+            None,
+        ),
+        (
+            entity::CommentTargetKind::Indicator,
+            None,
+            Some(indicator),
+            "验收单.pdf",
+            Some("验收合格"),
+        ),
+        (
+            entity::CommentTargetKind::FinanceCell,
+            Some("finance.summary.income.total"),
+            None,
+            "收入表.pdf",
+            None,
+        ),
+    ] {
+        jixiao::domain::evidence::attach(
+            &app.db,
+            &preparer,
+            jixiao::domain::evidence::Attach {
+                report_id: report,
+                anchor: jixiao::domain::comment::Anchor {
+                    kind,
+                    path: path.map(str::to_owned),
+                    indicator: ind,
+                },
+                source: jixiao::domain::evidence::Source::File(crate::states::incoming(
+                    name,
+                    &crate::states::pdf(name),
+                )),
+                description: description.map(str::to_owned),
+                expected_version: None,
+            },
+        )
+        .await
+        .expect("attach")
+        .expect("attached");
+    }
+    let (with, text) = recomputed(&app, &types, &id).await;
+    assert_ne!(with, plain);
+    assert!(text.ends_with("\"description\":null}]}"), "{text}");
+    assert!(text.contains("\"target\":\"INDICATOR\",\"path\":\"indicators.1\",\"fileName\":\"验收单.pdf\",\"mediaType\":\"application/pdf\""), "{text}");
+    assert!(
+        text.contains("\"target\":\"REPORT\",\"path\":null"),
+        "{text}"
+    );
 }

@@ -28,12 +28,17 @@ pub(crate) fn token(sub: &str, roles: &[&str], departments: &[&str]) -> String {
 
 /// Resident memory of a process, in bytes.
 fn rss(pid: u32) -> u64 {
+    memory(pid, "VmRSS:")
+}
+
+/// A memory figure of a process (`VmRSS:`, `VmHWM:` for the peak), in bytes.
+pub(crate) fn memory(pid: u32, line: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(line))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .expect("VmRSS")
+        .expect("memory line")
         * 1024
 }
 

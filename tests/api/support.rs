@@ -33,11 +33,11 @@ pub fn fresh_evidence(config: &mut Config) -> Option<tempfile::TempDir> {
     match std::env::var("JIXIAO_TEST_S3_URL") {
         Ok(bucket) if bucket.starts_with("s3://") => {
             let e = &mut config.evidence;
-            e.evidence_store = format!(
+            e.evidence_store = Some(format!(
                 "{}/test-{}",
                 bucket.trim_end_matches('/'),
                 uuid::Uuid::new_v4().simple()
-            );
+            ));
             e.s3_endpoint = std::env::var("JIXIAO_TEST_S3_ENDPOINT").ok();
             e.s3_access_key_id = Some("test".into());
             e.s3_secret_access_key = Some("test".into());
@@ -45,7 +45,7 @@ pub fn fresh_evidence(config: &mut Config) -> Option<tempfile::TempDir> {
         }
         _ => {
             let dir = tempfile::tempdir().expect("evidence tempdir");
-            config.evidence.evidence_store = dir.path().display().to_string();
+            config.evidence.evidence_store = Some(dir.path().display().to_string());
             Some(dir)
         }
     }
