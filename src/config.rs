@@ -103,6 +103,10 @@ pub struct ImportArgs {
     /// file as JSON Lines.
     #[arg(long)]
     pub errors_out: Option<std::path::PathBuf>,
+    /// Where the evidence files the documents list are (default: `<file>.evidence` beside the
+    /// imported file, as `export --out` writes them).
+    #[arg(long)]
+    pub evidence_dir: Option<std::path::PathBuf>,
     /// The database.
     #[command(flatten)]
     pub database: DatabaseArgs,
@@ -128,6 +132,10 @@ pub struct ExportArgs {
     /// Output file (default: standard output).
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
+    /// Where to write the reports' evidence files, each named by its SHA-256 (default:
+    /// `<out>.evidence` beside `--out`).
+    #[arg(long)]
+    pub evidence_dir: Option<std::path::PathBuf>,
     /// The database.
     #[command(flatten)]
     pub database: DatabaseArgs,

@@ -139,13 +139,17 @@ async fn run(cli: Cli) -> Result<(), crate::error::AppError> {
             write!(std::io::stdout(), "{}", crate::graphql::sdl()).map_err(AppError::internal)
         }
         Some(Command::Import(args)) => {
-            let db = crate::domain::Db::connect(args.database.url(&config)).await?;
+            let url = args.database.url(&config);
+            let db = crate::domain::Db::connect(url)
+                .await?
+                .with_evidence(std::sync::Arc::new(config.evidence.open(url)?));
             db.migrate().await?;
             let started = std::time::Instant::now();
             let options = crate::cli::ImportOptions {
                 create_departments: args.create_departments,
                 progress: !args.quiet,
                 errors_out: args.errors_out.clone(),
+                evidence_dir: args.evidence_dir.clone(),
             };
             let s = crate::cli::import_with(&db, &args.path, &options).await?;
             let secs = started.elapsed().as_secs_f64();
@@ -206,16 +210,24 @@ async fn run(cli: Cli) -> Result<(), crate::error::AppError> {
             Ok(())
         }
         Some(Command::Export(args)) => {
-            let db = crate::domain::Db::connect(args.database.url(&config)).await?;
+            let url = args.database.url(&config);
+            let db = crate::domain::Db::connect(url)
+                .await?
+                .with_evidence(std::sync::Arc::new(config.evidence.open(url)?));
             db.migrate().await?;
+            let dir = args
+                .evidence_dir
+                .clone()
+                .or_else(|| args.out.as_deref().map(crate::cli::evidence::beside));
             let n = match &args.out {
                 Some(path) => {
                     let file = std::fs::File::create(path).map_err(AppError::internal)?;
-                    crate::cli::export(&db, &mut std::io::BufWriter::new(file)).await?
+                    crate::cli::export(&db, &mut std::io::BufWriter::new(file), dir.as_deref())
+                        .await?
                 }
                 None => {
-                    crate::cli::export(&db, &mut std::io::BufWriter::new(std::io::stdout().lock()))
-                        .await?
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    crate::cli::export(&db, &mut out, dir.as_deref()).await?
                 }
             };
             writeln!(std::io::stderr(), "导出 {n} 份报告").map_err(AppError::internal)

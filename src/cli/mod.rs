@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub mod command;
+pub mod evidence;
 pub mod form;
 mod read;
 use read::Source;
@@ -83,6 +84,9 @@ pub struct ImportOptions {
     pub progress: bool,
     /// Write each failure as a JSON line to this file.
     pub errors_out: Option<PathBuf>,
+    /// Where the evidence files of the documents are (default: `<file>.evidence` beside the
+    /// imported file).
+    pub evidence_dir: Option<PathBuf>,
 }
 
 /// Imports every document under `path`, one transaction each, with a progress bar.
@@ -95,7 +99,7 @@ pub async fn import(
     let options = ImportOptions {
         create_departments,
         progress,
-        errors_out: None,
+        ..Default::default()
     };
     import_with(db, path, &options).await
 }
@@ -214,6 +218,19 @@ pub async fn import_with(
                 known.insert(code);
             }
             let external_id = line.external_id.clone();
+            let dir = options
+                .evidence_dir
+                .clone()
+                .or_else(|| source.path().map(evidence::beside));
+            let missing = evidence::read_files(db, &line.document, dir.as_deref()).await?;
+            if !missing.is_empty() {
+                summary.failed += 1;
+                for f in refused(missing, Some(&external_id)) {
+                    report(f)?;
+                }
+                bar.inc(1);
+                continue;
+            }
             match exchange::import_one(db, &viewer, line).await? {
                 ItemResult::Written(w) => match w.kind {
                     WriteKind::Created => summary.created += 1,
@@ -274,7 +291,11 @@ fn as_line(p: &crate::domain::assessment::profile::Profile) -> ProfileLine {
 /// Writes the database as JSON Lines: every department (each after its parent), every scoring
 /// profile, then every report — what `import` reads back into an empty database. Returns the
 /// number of reports.
-pub async fn export(db: &Db, out: &mut dyn Write) -> Result<usize, AppError> {
+pub async fn export(
+    db: &Db,
+    out: &mut dyn Write,
+    evidence_dir: Option<&Path>,
+) -> Result<usize, AppError> {
     for d in department::all_parents_first(db).await? {
         json_line(out, &read::Written::Department(&d))?;
     }
@@ -286,6 +307,18 @@ pub async fn export(db: &Db, out: &mut dyn Write) -> Result<usize, AppError> {
         json_line(out, line)?;
     }
     out.flush().map_err(AppError::internal)?;
+    let documents = lines.iter().map(|l| &l.document);
+    match evidence_dir {
+        Some(dir) => {
+            evidence::write_files(db, documents, dir).await?;
+        }
+        None if lines.iter().any(|l| !l.document.evidence.is_empty()) => {
+            return Err(AppError::BadUserInput(
+                "报告含佐证材料：请用 --out 文件（材料写在其旁的 .evidence 目录）或 --evidence-dir 目录导出".into(),
+            ));
+        }
+        None => {}
+    }
     Ok(lines.len())
 }
 

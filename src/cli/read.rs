@@ -131,6 +131,13 @@ pub(super) enum Source {
 }
 
 impl Source {
+    /// The file read.
+    pub(super) fn path(&self) -> Option<&Path> {
+        match self {
+            Source::Lines(name, _) | Source::Items(name, _) => Some(Path::new(name.as_str())),
+        }
+    }
+
     /// Opens a file of reports, with the number of documents in it. A file that is not JSON
     /// or JSON Lines at all (a Word text, a table) is refused whole, with one error, rather
     /// than read as hundreds of bad lines.

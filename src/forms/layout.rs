@@ -139,12 +139,62 @@ impl GridCell {
     }
 }
 
-/// The page of a report's form.
+/// The page of a report's form, with the list of its evidence at the end when it has any.
 pub fn page(report: &FormReport<'_>) -> Vec<Item> {
-    match report.document.kind.0 {
+    let mut page = match report.document.kind.0 {
         ReportKind::DepartmentOverall => overall::page(report),
         ReportKind::Project => project::page(report),
+    };
+    if let Some(list) = evidence(report.document) {
+        page.push(Item::Table(list));
     }
+    page
+}
+
+/// 附：佐证材料清单 — each evidence file with where it is attached, what it shows and the start
+/// of its SHA-256 (enough to match a file to the list); none without evidence.
+pub fn evidence(d: &ReportDocument) -> Option<Grid> {
+    use entity::CommentTargetKind as T;
+    if d.evidence.is_empty() {
+        return None;
+    }
+    let mut rows = vec![
+        vec![GridCell::label("附：佐证材料清单").across(5)],
+        ["序号", "文件名", "所附位置", "说明", "SHA-256（前 16 位）"]
+            .into_iter()
+            .map(GridCell::label)
+            .collect(),
+    ];
+    for (i, e) in d.evidence.iter().enumerate() {
+        let path = e.path.as_deref().unwrap_or("");
+        let place = match e.target {
+            T::Report => "整份报告".to_owned(),
+            T::Indicator => {
+                let n = path
+                    .strip_prefix("indicators.")
+                    .and_then(|n| n.parse::<usize>().ok());
+                let name = n
+                    .and_then(|n| d.indicators.get(n))
+                    .and_then(|i| i.name.clone())
+                    .unwrap_or_default();
+                format!("指标 {}：{name}", n.map_or(0, |n| n + 1))
+            }
+            T::Section => format!("章节 {path}"),
+            T::FinanceCell => format!("收支表 {path}"),
+            T::Field => format!("字段 {path}"),
+        };
+        rows.push(vec![
+            GridCell::value((i + 1).to_string()),
+            GridCell::value(e.file_name.clone()),
+            GridCell::value(place),
+            GridCell::value(e.description.clone().unwrap_or_default()),
+            GridCell::value(e.sha256.chars().take(16).collect::<String>()),
+        ]);
+    }
+    Some(Grid {
+        widths: vec![1, 5, 4, 5, 3],
+        rows,
+    })
 }
 
 /// The form's title: as filed, or made of unit, year and form.

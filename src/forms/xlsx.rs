@@ -381,6 +381,10 @@ impl Sheet<'_> {
                 self.paragraph(body, &plain)?;
             }
         }
+        if let Some(list) = super::layout::evidence(d) {
+            self.row += 1;
+            self.grid(&list)?;
+        }
         Ok(())
     }
 

@@ -293,3 +293,154 @@ fn forms_are_read_as_drafts_that_import_takes() {
         text(&wrong.stderr)
     );
 }
+
+/// Evidence travels with an export: the files go beside the JSON Lines, an import into an empty
+/// database puts them back in its store and on the same anchors, and the second export is the
+/// same, files included. A file altered in the folder is refused with its entry.
+#[tokio::test]
+async fn evidence_travels_with_export_and_import() {
+    use jixiao::domain::evidence::{Attach, Source};
+    let dir = tempfile::tempdir().expect("dir");
+    let generated = jixiao(
+        dir.path(),
+        "a.db",
+        &[
+            "generate",
+            "--reports",
+            "2",
+            "--indicators",
+            "2",
+            "--departments",
+            "1",
+        ],
+    );
+    std::fs::write(dir.path().join("gen.jsonl"), &generated.stdout).expect("write");
+    let first = jixiao(
+        dir.path(),
+        "a.db",
+        &["import", "gen.jsonl", "--create-departments", "--quiet"],
+    );
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    // Attach two files to the first report, as the service would.
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("a.db").display());
+    let config = jixiao::config::Config::defaults();
+    let store = config.evidence.open(&url).expect("store");
+    let db = jixiao::domain::Db::connect(&url)
+        .await
+        .expect("db")
+        .with_evidence(std::sync::Arc::new(store));
+    let admin = jixiao::domain::Viewer {
+        subject: Some("admin".into()),
+        name: Some("管理员".into()),
+        roles: vec![jixiao::domain::Role::Admin],
+        departments: vec!["*".into()],
+    };
+    let report = {
+        use sea_orm::{EntityTrait, QueryOrder};
+        entity::report::Entity::find()
+            .order_by_asc(entity::report::Column::Id)
+            .one(&db.conn)
+            .await
+            .expect("read")
+            .expect("a report")
+    };
+    let indicator = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        entity::indicator::Entity::find()
+            .filter(entity::indicator::Column::ReportId.eq(report.id))
+            .order_by_asc(entity::indicator::Column::Ordinal)
+            .all(&db.conn)
+            .await
+            .expect("read")
+    }[1]
+    .id;
+    for (name, anchor) in [
+        (
+            "验收单.pdf",
+            jixiao::domain::comment::Anchor {
+                kind: entity::CommentTargetKind::Indicator,
+                path: None,
+                indicator: Some(indicator),
+            },
+        ),
+        (
+            "合同.pdf",
+            jixiao::domain::comment::Anchor {
+                kind: entity::CommentTargetKind::Report,
+                path: None,
+                indicator: None,
+            },
+        ),
+    ] {
+        jixiao::domain::evidence::attach(
+            &db,
+            &admin,
+            Attach {
+                report_id: report.id,
+                anchor,
+                source: Source::File(crate::states::incoming(name, &crate::states::pdf(name))),
+                description: Some(format!("{name} 扫描件")),
+                expected_version: None,
+            },
+        )
+        .await
+        .expect("attach")
+        .expect("attached");
+    }
+    db.conn.close().await.ok();
+    let exported = jixiao(dir.path(), "a.db", &["export", "--out", "a.jsonl"]);
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    let a = std::fs::read_to_string(dir.path().join("a.jsonl")).expect("a");
+    assert!(
+        a.contains("\"evidence\":[{\"target\":\"INDICATOR\",\"path\":\"indicators.1\""),
+        "{a}"
+    );
+    let files = |folder: &str| {
+        let mut names: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.path().join(folder))
+            .expect("folder")
+            .map(|e| {
+                let e = e.expect("entry");
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).expect("file"),
+                )
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(files("a.evidence").len(), 2);
+    // Standard output cannot hold the files: said, not dropped.
+    let to_stdout = jixiao(dir.path(), "a.db", &["export"]);
+    assert!(!to_stdout.status.success());
+    assert!(
+        text(&to_stdout.stderr).contains("--evidence-dir"),
+        "{}",
+        text(&to_stdout.stderr)
+    );
+    // Into an empty database: the same export, files included.
+    let second = jixiao(dir.path(), "b.db", &["import", "a.jsonl", "--quiet"]);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    let exported = jixiao(dir.path(), "b.db", &["export", "--out", "b.jsonl"]);
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    let b = std::fs::read_to_string(dir.path().join("b.jsonl")).expect("b");
+    assert_eq!(a, b, "the rebuilt database exports the same");
+    assert_eq!(files("a.evidence"), files("b.evidence"));
+    assert!(
+        dir.path().join("b-evidence").is_dir(),
+        "the store beside b.db"
+    );
+    // A file altered in the folder is refused with its entry (into a third database).
+    let (name, _) = files("a.evidence").remove(0);
+    std::fs::write(
+        dir.path().join("a.evidence").join(&name),
+        b"%PDF-1.4 altered",
+    )
+    .expect("alter");
+    let third = jixiao(dir.path(), "c.db", &["import", "a.jsonl", "--quiet"]);
+    assert!(
+        text(&third.stderr).contains("DIGEST_MISMATCH"),
+        "{}",
+        text(&third.stderr)
+    );
+}

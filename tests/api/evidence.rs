@@ -734,8 +734,9 @@ async fn the_sweep_removes_what_the_retention_no_longer_keeps() {
     assert_eq!(s["attachments"].as_array().map(Vec::len), Some(1));
 }
 
-/// A 40 MiB file goes in and comes out streamed: the server's peak memory grows by far less than
-/// the file (the real binary, on the configured store; S3 takes it in 5 MiB parts).
+/// A 64 MiB file goes in and comes out streamed: the server's peak memory grows by less than half
+/// the file (the real binary, on the configured store; S3 takes it in 5 MiB parts). Seen: about
+/// 7 MiB on a local directory, 24 MiB on S3 (moto).
 #[tokio::test]
 async fn a_large_file_streams_through_in_bounded_memory() {
     use crate::hostile::{memory, start, token};
@@ -744,7 +745,13 @@ async fn a_large_file_streams_through_in_bounded_memory() {
     let _store = crate::support::fresh_evidence(&mut config);
     let e = &config.evidence;
     let store = e.evidence_store.clone().expect("a store");
-    let mut env: Vec<(&str, String)> = vec![("JIXIAO_EVIDENCE_STORE", store)];
+    let mut env: Vec<(&str, String)> = vec![
+        ("JIXIAO_EVIDENCE_STORE", store),
+        (
+            "JIXIAO_EVIDENCE_MAX_FILE_BYTES",
+            (100 * 1024 * 1024).to_string(),
+        ),
+    ];
     if let Some(endpoint) = &e.s3_endpoint {
         env.push(("JIXIAO_S3_ENDPOINT", endpoint.clone()));
         env.push(("JIXIAO_S3_ACCESS_KEY_ID", "test".into()));
@@ -765,7 +772,7 @@ async fn a_large_file_streams_through_in_bounded_memory() {
     assert_eq!(warm.status(), 201);
     let before = memory(server.id(), "VmHWM:");
     let mut big = pdf("big");
-    big.resize(40 * 1024 * 1024, b' ');
+    big.resize(64 * 1024 * 1024, b' ');
     let expected = sha256(&big);
     let uploaded = client
         .post(format!("{base}/attachments?fileName=big.pdf"))
@@ -794,16 +801,83 @@ async fn a_large_file_streams_through_in_bounded_memory() {
         length += chunk.len();
         sha2::Digest::update(&mut hasher, &chunk);
     }
-    assert_eq!(length, 40 * 1024 * 1024);
+    assert_eq!(length, 64 * 1024 * 1024);
     let found: String = sha2::Digest::finalize(hasher)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(found, expected);
     let grown = memory(server.id(), "VmHWM:").saturating_sub(before);
+    eprintln!("peak memory growth for a 64 MiB file: {} KiB", grown / 1024);
     assert!(
-        grown < 24 * 1024 * 1024,
-        "peak memory grew by {} MiB for a 40 MiB file",
+        grown < 32 * 1024 * 1024,
+        "peak memory grew by {} MiB for a 64 MiB file",
         grown / 1024 / 1024
     );
+}
+
+/// The official forms list the evidence: Word and Excel, for both kinds of report.
+#[tokio::test]
+async fn the_official_forms_list_the_evidence() {
+    let app = TestApp::spawn().await;
+    let (overall, indicator) = report(&app).await;
+    let (_, project) = app.upsert_project().await;
+    let vars = |id: &str, target: Value| json!({ "i": { "reportId": id, "file": null, "target": target, "description": "国库集中支付凭证" } });
+    let a = attach(
+        &app,
+        vars(
+            &overall,
+            json!({ "kind": "INDICATOR", "indicatorId": indicator }),
+        ),
+        "资金拨付凭证.pdf",
+        &pdf("overall"),
+    )
+    .await;
+    assert_eq!(a["userErrors"], json!([]), "{a}");
+    let b = attach(
+        &app,
+        vars(&project, json!(null)),
+        "项目验收单.pdf",
+        &pdf("project"),
+    )
+    .await;
+    assert_eq!(b["userErrors"], json!([]), "{b}");
+    for (id, name) in [(&overall, "资金拨付凭证.pdf"), (&project, "项目验收单.pdf")] {
+        for file in ["form.docx", "form.xlsx"] {
+            let got = app
+                .client()
+                .get(format!("{}/reports/{id}/{file}", app.base))
+                .bearer_auth(app.preparer())
+                .send()
+                .await
+                .expect("download");
+            assert_eq!(got.status(), 200, "{file}");
+            let bytes = got.bytes().await.expect("bytes");
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("zip");
+            let mut text = String::new();
+            for i in 0..zip.len() {
+                use std::io::Read;
+                let mut part = zip.by_index(i).expect("part");
+                if part.name().is_ok_and(|n| n.ends_with(".xml")) {
+                    part.read_to_string(&mut text).expect("xml");
+                }
+            }
+            for expected in ["佐证材料清单", name, "国库集中支付凭证"] {
+                assert!(text.contains(expected), "{file} of {name} lacks {expected}");
+            }
+            // Read back, the form still gives its report (the list is not content a form
+            // carries back: files travel by export).
+            use base64::Engine;
+            let read = app
+                .gql(
+                    Some(&app.preparer()),
+                    "mutation($i: ReadFormInput!) { readForm(input: $i) { drafts { document } userErrors { code message } } }",
+                    json!({ "i": { "departmentCode": "YX-KGJ", "fileName": file, "contentBase64": base64::engine::general_purpose::STANDARD.encode(&bytes) } }),
+                )
+                .await;
+            let drafts = &read["data"]["readForm"]["drafts"];
+            assert_eq!(read["data"]["readForm"]["userErrors"], json!([]), "{read}");
+            assert_eq!(drafts.as_array().map(Vec::len), Some(1), "{file}: {read}");
+        }
+    }
 }

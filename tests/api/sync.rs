@@ -325,7 +325,7 @@ async fn export_then_import_gives_an_identical_database() {
     assert_eq!(up["data"]["upsertReport"]["result"], "CREATED", "{up}");
     let mut first = Vec::new();
     assert_eq!(
-        jixiao::cli::export(&source.db, &mut first)
+        jixiao::cli::export(&source.db, &mut first, None)
             .await
             .expect("export"),
         3
@@ -339,7 +339,7 @@ async fn export_then_import_gives_an_identical_database() {
         .expect("import");
     assert_eq!((summary.created, summary.failed), (3, 0));
     let mut second = Vec::new();
-    jixiao::cli::export(&target.db, &mut second)
+    jixiao::cli::export(&target.db, &mut second, None)
         .await
         .expect("export");
     // The target had a department of its own before; the reports are the same.

@@ -14,8 +14,11 @@ use std::io::Read;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Bytes read from a local file per step, and the size of an S3 part.
-const CHUNK: usize = 5 * 1024 * 1024;
+/// Bytes read from a local file per step.
+const CHUNK: usize = 1024 * 1024;
+/// The size of a part of a multipart upload: S3's least (but for the last part); a local store
+/// takes smaller ones.
+const S3_PART: usize = 5 * 1024 * 1024;
 
 /// Where the S3 backend connects (each from its `JIXIAO_S3_*` setting).
 #[derive(Debug, Clone, Default)]
@@ -36,6 +39,8 @@ pub struct S3Settings {
 #[derive(Clone)]
 pub struct Blobs {
     store: Arc<dyn ObjectStore>,
+    /// Bytes per part of a multipart upload.
+    part: usize,
     /// `local` or `s3`, for logs and metrics.
     pub backend: &'static str,
 }
@@ -70,6 +75,7 @@ impl Blobs {
             .map_err(|e| AppError::BadUserInput(format!("佐证材料目录无法使用：{e}")))?;
         Ok(Self {
             store: Arc::new(store),
+            part: CHUNK,
             backend: "local",
         })
     }
@@ -110,6 +116,7 @@ impl Blobs {
         };
         Ok(Self {
             store,
+            part: S3_PART,
             backend: "s3",
         })
     }
@@ -129,7 +136,8 @@ impl Blobs {
     }
 
     /// Stores the content of `file` (already hashed to `sha256`, `size` bytes) unless a blob of
-    /// that digest is stored already. Streams: at most one part is held in memory.
+    /// that digest is stored already. Streams: at most a part being filled, one part in flight
+    /// and one read step are held in memory (about 11 MiB on S3, 3 MiB locally).
     pub async fn put_file(
         &self,
         file: &std::fs::File,
@@ -155,9 +163,9 @@ impl Blobs {
             .put_multipart(&path)
             .await
             .map_err(|e| unavailable("put", e))?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, CHUNK);
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, self.part);
         loop {
-            if let Err(e) = writer.wait_for_capacity(2).await {
+            if let Err(e) = writer.wait_for_capacity(1).await {
                 let _ = writer.abort().await;
                 return Err(unavailable("put", e));
             }

@@ -222,13 +222,33 @@ async fn import_with(
     line: Line,
     keep: Keep<'_>,
 ) -> Result<ItemResult, AppError> {
+    let evidence = line.document.evidence.clone();
     let upserted =
         service::upsert_with(db, viewer, line.external_id, None, line.document, keep).await;
-    let written = match upserted {
+    let mut written = match upserted {
         Ok(Ok(w)) => w,
         Ok(Err(errors)) => return Ok(ItemResult::Refused(errors)),
         Err(e) => return refusal(e).map(ItemResult::Refused),
     };
+    // An exported report lists its evidence; its files are in the store (the importer put them
+    // there). GraphQL documents carry none.
+    if !evidence.is_empty() {
+        let id = written.report.id;
+        match crate::domain::evidence::restore(db, viewer, id, &evidence).await {
+            Ok(Ok(true)) => {
+                let kind = if written.kind == WriteKind::Unchanged {
+                    WriteKind::Updated
+                } else {
+                    written.kind
+                };
+                let snapshot = keep.snapshot(&db.conn, id).await?;
+                written = Written::of(db, id, kind, snapshot.map(std::sync::Arc::new)).await?;
+            }
+            Ok(Ok(false)) => {}
+            Ok(Err(errors)) => return Ok(ItemResult::Refused(errors)),
+            Err(e) => return refusal(e).map(ItemResult::Refused),
+        }
+    }
     match line.status {
         Some(status) if status != written.report.status => {
             if !viewer.has_role(crate::domain::Role::Admin) {

@@ -43,7 +43,7 @@ impl Sheet<'_> {
     }
 
     /// A table of the layout from this row on.
-    fn grid(&mut self, g: &Grid) -> Result<(), XlsxError> {
+    pub(super) fn grid(&mut self, g: &Grid) -> Result<(), XlsxError> {
         let top = self.row;
         let (head, text, money) = (
             self.f.head.clone(),
