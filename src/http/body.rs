@@ -159,6 +159,36 @@ fn value_end(s: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// Whether a query document does nothing but `importReports` or `readForm` (the operations
+/// allowed a large body: many documents, or a handed-in file); it is pre-checked before it is
+/// parsed.
+pub(super) fn only_imports(query: &str, limits: &crate::graphql::limits::Limits) -> bool {
+    only_mutations(query, limits, &["importReports", "readForm"])
+}
+
+/// Whether a query document holds mutations only, each selecting nothing but the root fields
+/// `names`; it is pre-checked before it is parsed.
+pub(super) fn only_mutations(
+    query: &str,
+    limits: &crate::graphql::limits::Limits,
+    names: &[&str],
+) -> bool {
+    use async_graphql::parser::types::OperationType;
+    if crate::graphql::precheck::check(query, limits).is_err() {
+        return false;
+    }
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    let doc = &doc;
+    doc.operations.iter().all(|(_, op)| {
+        op.node.ty == OperationType::Mutation
+            && crate::graphql::limits::root_fields(doc, &op.node.selection_set)
+                .iter()
+                .all(|name| name.as_str() == "__typename" || names.contains(&name.as_str()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::leading_query;

@@ -429,7 +429,8 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
         state.edge.body_limit,
         state.edge.import_body_limit,
         |prefix| {
-            may_import && body::leading_query(prefix).is_some_and(|q| only_imports(&q, &limits))
+            may_import
+                && body::leading_query(prefix).is_some_and(|q| body::only_imports(&q, &limits))
         },
     )
     .await;
@@ -485,32 +486,6 @@ async fn graphql_post(State(state): State<AppState>, request: Request) -> Respon
     }
     drop(bytes);
     respond(&state, viewer, format, batch, started).await
-}
-
-/// Whether a query document does nothing but `importReports` or `readForm` (the operations
-/// allowed a large body: many documents, or a handed-in file); it is pre-checked before it is
-/// parsed.
-fn only_imports(query: &str, limits: &crate::graphql::limits::Limits) -> bool {
-    only_mutations(query, limits, &["importReports", "readForm"])
-}
-
-/// Whether a query document holds mutations only, each selecting nothing but the root fields
-/// `names`; it is pre-checked before it is parsed.
-fn only_mutations(query: &str, limits: &crate::graphql::limits::Limits, names: &[&str]) -> bool {
-    use async_graphql::parser::types::OperationType;
-    if crate::graphql::precheck::check(query, limits).is_err() {
-        return false;
-    }
-    let Ok(doc) = async_graphql::parser::parse_query(query) else {
-        return false;
-    };
-    let doc = &doc;
-    doc.operations.iter().all(|(_, op)| {
-        op.node.ty == OperationType::Mutation
-            && crate::graphql::limits::root_fields(doc, &op.node.selection_set)
-                .iter()
-                .all(|name| name.as_str() == "__typename" || names.contains(&name.as_str()))
-    })
 }
 
 /// Runs a request (or batch) and answers it in the negotiated format.

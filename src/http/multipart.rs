@@ -93,7 +93,7 @@ pub(super) async fn graphql_multipart(
             "multipart 上传每次只能包含一个操作",
         );
     };
-    if !super::only_mutations(&request.query, &state.limits, &["attachEvidence"]) {
+    if !super::body::only_mutations(&request.query, &state.limits, &["attachEvidence"]) {
         return refuse(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",

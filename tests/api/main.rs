@@ -21,6 +21,7 @@ mod digest;
 mod dotenv;
 mod edge;
 mod evidence;
+mod evidence_store;
 mod external_ids;
 mod faults;
 mod forms;
