@@ -2,9 +2,10 @@
 # Client checks against live servers: starts jixiao (the given binary, default
 # target/debug/jixiao) on a free loopback port with a temporary SQLite database and the
 # reference report; opens GraphiQL in headless Chromium with the network cut off (only
-# 127.0.0.1 resolves) and runs its example; runs Apollo Client's persisted-query link against
-# it (automatic persisted queries), then against a second server that accepts only the trusted
-# documents of a manifest in graphql-codegen's format. Installs Debian's chromium and the
+# 127.0.0.1 resolves) and runs its example; has the browser attach evidence to an indicator
+# with a multipart upload (FormData) and download it back; runs Apollo Client's persisted-query
+# link against it (automatic persisted queries), then against a second server that accepts only
+# the trusted documents of a manifest in graphql-codegen's format. Installs Debian's chromium and the
 # pinned npm packages (package-lock.json) where missing.
 #
 #   tests/browser/run.sh [JIXIAO_BINARY]
@@ -36,6 +37,8 @@ start() {
 }
 base=$(start JIXIAO_MODE=development)
 node "$here/graphiql.mjs" "$base" "$(command -v chromium)"
+preparer=$(JIXIAO_JWT_SECRET=browser-checks "$bin" token --role PREPARER --department YX-KGJ --sub browser-preparer)
+node "$here/upload.mjs" "$base" "$preparer" "$(command -v chromium)"
 node "$here/apollo.mjs" apq "$base"
 node "$here/apollo.mjs" manifest "$work/persisted-documents.json"
 trusted=$(start JIXIAO_TRUSTED_DOCUMENTS="$work/persisted-documents.json" JIXIAO_TRUSTED_DOCUMENTS_ONLY=true)
