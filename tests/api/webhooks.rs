@@ -209,3 +209,64 @@ async fn events_wait_in_the_table_while_no_dispatcher_runs() {
         "delivered once"
     );
 }
+
+/// Evidence attached and detached reaches webhooks filtered on those operations, with the
+/// attachment's global ID.
+#[tokio::test]
+async fn evidence_events_are_delivered() {
+    let (url, recv) = receiver(false).await;
+    let app = TestApp::spawn().await;
+    let admin = app.token(&["ADMIN"], &["*"]);
+    let q = "mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { userErrors { code } } }";
+    let r = app
+        .gql(
+            Some(&admin),
+            q,
+            json!({ "i": { "url": url, "secret": SECRET, "filter": { "operations": ["ATTACH", "DETACH"] } } }),
+        )
+        .await;
+    assert_eq!(r["data"]["registerWebhook"]["userErrors"], json!([]), "{r}");
+    let (report, _) = crate::evidence::report(&app).await;
+    let attached = crate::evidence::attach(
+        &app,
+        json!({ "i": { "reportId": report, "file": null } }),
+        "合同.pdf",
+        &crate::states::pdf("hook"),
+    )
+    .await;
+    let id = attached["attachment"]["id"].clone();
+    let r = app
+        .gql(
+            Some(&app.preparer()),
+            crate::evidence::DETACH,
+            json!({ "i": { "attachmentId": id } }),
+        )
+        .await;
+    assert_eq!(r["data"]["detachEvidence"]["userErrors"], json!([]), "{r}");
+    let mut events = Vec::new();
+    for _ in 0..100 {
+        events = recv
+            .calls
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|(h, b)| check_signature(h, b))
+            .collect();
+        if events.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let ops: Vec<(&Value, &Value, &Value)> = events
+        .iter()
+        .map(|e| (&e["operation"], &e["entityType"], &e["entityGlobalId"]))
+        .collect();
+    assert_eq!(
+        ops,
+        vec![
+            (&json!("ATTACH"), &json!("Attachment"), &id),
+            (&json!("DETACH"), &json!("Attachment"), &id)
+        ],
+        "{events:?}"
+    );
+}
