@@ -40,6 +40,16 @@ pub enum Command {
     Export(ExportArgs),
     /// Generate report documents as JSON Lines, for tests and benchmarks.
     Generate(GenerateArgs),
+    /// Check a report's signature bundle (`GET /reports/{id}/bundle.json`) offline: its content
+    /// against its digest, and each signature with the signer's public key. Exits 1 if any fails.
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `verify`.
+#[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    /// The bundle (JSON).
+    pub file: std::path::PathBuf,
 }
 
 /// Options of `serve`.
@@ -339,6 +349,12 @@ pub struct Config {
     /// Longest a PDF conversion may take (and wait for its turn), in seconds.
     #[arg(long, env = "JIXIAO_PDF_TIMEOUT", default_value_t = 20)]
     pub pdf_timeout: u64,
+    /// Capacities that must sign with a registered key (comma-separated: GROUP_LEADER,
+    /// MEMBER, DEPARTMENT_HEAD, FINANCE_REVIEWER, PREPARER): their `signReport` without a key is
+    /// refused, and submission (GROUP_LEADER), approval (DEPARTMENT_HEAD) and publication
+    /// (FINANCE_REVIEWER) need such a signature.
+    #[arg(long, env = "JIXIAO_REQUIRE_KEY_SIGNATURES", value_delimiter = ',')]
+    pub require_key_signatures: Vec<String>,
     /// Evidence (佐证材料): where files are stored and their limits.
     #[command(flatten)]
     pub evidence: EvidenceArgs,
@@ -523,6 +539,23 @@ impl Cli {
 }
 
 impl Config {
+    /// The capacities that must sign with a registered key.
+    pub fn key_required(&self) -> Result<Vec<entity::SignatureRole>, crate::error::AppError> {
+        use sea_orm::ActiveEnum;
+        self.require_key_signatures
+            .iter()
+            .map(|r| r.trim())
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                entity::SignatureRole::try_from_value(&r.to_ascii_uppercase()).map_err(|_| {
+                    crate::error::AppError::BadUserInput(format!(
+                        "JIXIAO_REQUIRE_KEY_SIGNATURES 中的 {r} 不是签名身份（GROUP_LEADER、MEMBER、DEPARTMENT_HEAD、FINANCE_REVIEWER、PREPARER）"
+                    ))
+                })
+            })
+            .collect()
+    }
+
     /// The configuration with every default, as with no flags and no environment: the
     /// environment is not read, so an exported `JIXIAO_*` variable cannot change it.
     pub fn defaults() -> Self {

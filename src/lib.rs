@@ -96,7 +96,8 @@ pub async fn build(config: &Config) -> Result<App, AppError> {
     let evidence = Arc::new(config.evidence.open(&config.database_url)?);
     let db = Db::connect_with(&config.database_url, config.db_pool_size)
         .await?
-        .with_evidence(evidence.clone());
+        .with_evidence(evidence.clone())
+        .with_key_required(config.key_required()?);
     db.migrate().await?;
     // The reference report is demonstration data: production mode never loads it.
     if config.load_reference

@@ -211,3 +211,15 @@ string_enum!(
         Field = "FIELD",
     }
 );
+
+string_enum!(
+    /// The algorithm of a signer's key.
+    SignatureAlgorithm {
+        /// SM2 (GB/T 32918) over SM3 (GB/T 32905), with the signer identity.
+        Sm2 = "SM2",
+        /// Ed25519 (RFC 8032).
+        Ed25519 = "ED25519",
+        /// ECDSA over P-256 with SHA-256.
+        EcdsaP256 = "ECDSA_P256",
+    }
+);

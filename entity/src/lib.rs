@@ -15,6 +15,7 @@ mod fixed;
 pub mod funding_line;
 pub mod idempotency_key;
 pub mod indicator;
+pub mod key_challenge;
 pub mod narrative_section;
 pub mod opinion;
 pub mod qualitative_goal;
@@ -23,6 +24,7 @@ pub mod review_comment;
 pub mod row;
 pub mod scoring_profile;
 pub mod signature;
+pub mod signer_key;
 pub mod webhook;
 pub mod webhook_delivery;
 

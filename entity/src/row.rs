@@ -154,6 +154,7 @@ plain_cells!(
     crate::Millionths,
     crate::AmountUnit,
     crate::CommentTargetKind,
+    crate::SignatureAlgorithm,
     crate::Comparator,
     crate::EvaluatorRole,
     crate::FundingLineKind,

@@ -1,7 +1,7 @@
 //! A signature bound to the content digest at the moment of signing and, from signing scheme 2,
 //! to the opinion it was given with.
 
-use crate::{OpinionKind, SignatureRole};
+use crate::{OpinionKind, SignatureAlgorithm, SignatureRole};
 use sea_orm::entity::prelude::*;
 
 crate::decoded_model! {
@@ -41,6 +41,19 @@ crate::decoded_model! {
         pub opinion_date: Option<Date>,
         /// SHA-256 (hex) of the canonical signed statement (scheme 2; null for scheme 1).
         pub binding_digest: Option<String>,
+        /// The signer's key the signature was made with (scheme 3).
+        pub key_id: Option<Uuid>,
+        /// Its algorithm (scheme 3).
+        pub key_algorithm: Option<SignatureAlgorithm>,
+        /// Its public key, base64 (scheme 3): the signature verifies with this copy alone.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub key_public: Option<String>,
+        /// The SM2 signer identity used (scheme 3, SM2).
+        #[sea_orm(column_type = "Text", nullable)]
+        pub key_sm2_id: Option<String>,
+        /// The signature value over the signed payload, base64 (scheme 3).
+        #[sea_orm(column_type = "Text", nullable)]
+        pub key_signature: Option<String>,
     }
 }
 

@@ -25,6 +25,7 @@ mod m20261129_000016_indicator_core_and_coefficient;
 mod m20261129_000017_finance_recheck;
 mod m20261129_000018_finance_cell_paths;
 mod m20261130_000019_create_attachment;
+mod m20261130_000020_signer_keys;
 
 /// The national default scoring rules as first seeded (JSON).
 pub use m20261128_000006_create_scoring_profile::NATIONAL as NATIONAL_RULES;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000017_finance_recheck::Migration),
             Box::new(m20261129_000018_finance_cell_paths::Migration),
             Box::new(m20261130_000019_create_attachment::Migration),
+            Box::new(m20261130_000020_signer_keys::Migration),
         ]
     }
 }

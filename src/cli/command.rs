@@ -232,6 +232,7 @@ async fn run(cli: Cli) -> Result<(), crate::error::AppError> {
             };
             writeln!(std::io::stderr(), "导出 {n} 份报告").map_err(AppError::internal)
         }
+        Some(Command::Verify(args)) => crate::cli::verify::run(&args.file),
         Some(Command::Generate(args)) => {
             let (n, k, d, seed) = (args.reports, args.indicators, args.departments, args.seed);
             match &args.out {

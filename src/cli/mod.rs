@@ -14,6 +14,7 @@ pub mod command;
 pub mod evidence;
 pub mod form;
 mod read;
+pub mod verify;
 use read::Source;
 pub use read::{Entry, Failure, Place, ProfileLine};
 

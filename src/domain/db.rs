@@ -32,6 +32,8 @@ pub struct Db {
     changed: Arc<tokio::sync::Notify>,
     /// The evidence store and its limits (none until [`Db::with_evidence`]).
     evidence: Option<Arc<crate::domain::evidence::Evidence>>,
+    /// Capacities that must sign with a registered key (`JIXIAO_REQUIRE_KEY_SIGNATURES`).
+    key_required: Arc<Vec<entity::SignatureRole>>,
 }
 
 /// Every write bumps the data version, with a new random stamp, in its own transaction (see
@@ -110,6 +112,17 @@ impl Db {
         self
     }
 
+    /// This handle with the capacities that must sign with a registered key.
+    pub fn with_key_required(mut self, roles: Vec<entity::SignatureRole>) -> Self {
+        self.key_required = Arc::new(roles);
+        self
+    }
+
+    /// Whether `role` must sign with a registered key.
+    pub fn key_required(&self, role: entity::SignatureRole) -> bool {
+        self.key_required.contains(&role)
+    }
+
     /// The evidence store, or UNAVAILABLE where none is configured (a command that works on
     /// reports alone).
     pub fn evidence(&self) -> Result<&crate::domain::evidence::Evidence, AppError> {
@@ -142,6 +155,7 @@ impl Db {
             queue: Arc::new(WriteQueue::default()),
             changed: Arc::new(tokio::sync::Notify::new()),
             evidence: None,
+            key_required: Arc::default(),
         })
     }
 
@@ -157,6 +171,7 @@ impl Db {
             queue: self.queue.clone(),
             changed: self.changed.clone(),
             evidence: self.evidence.clone(),
+            key_required: self.key_required.clone(),
         })
     }
 

@@ -63,6 +63,16 @@ pub enum UserErrorCode {
     /// The change would remove the indicator, section or finance unit evidence is attached to:
     /// detach (or move) the evidence first.
     AttachmentAnchored,
+    /// A key registration's challenge is unknown, used or expired.
+    ChallengeInvalid,
+    /// A public key or signature value is not one of its algorithm.
+    KeyInvalid,
+    /// A signature does not verify with the key (over the signing payload or the challenge).
+    SignatureInvalid,
+    /// The key was revoked, or is not the signer's.
+    KeyRevoked,
+    /// This capacity must sign with a registered key (`JIXIAO_REQUIRE_KEY_SIGNATURES`).
+    KeySignatureRequired,
 }
 
 /// One expected failure: where, what, and a message an official can act on.

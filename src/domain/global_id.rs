@@ -19,3 +19,13 @@ pub fn of_entity(entity_type: &str, id: Uuid) -> Option<String> {
     )
     .then(|| encode(entity_type, id))
 }
+
+/// The UUID of a global ID of `type_name`; `None` for any other string.
+pub fn decode(type_name: &str, id: &str) -> Option<Uuid> {
+    let bytes = URL_SAFE_NO_PAD.decode(id.trim()).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (kind, uuid) = text.split_once(':')?;
+    (kind == type_name)
+        .then(|| Uuid::parse_str(uuid).ok())
+        .flatten()
+}

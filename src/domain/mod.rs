@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod field_error;
 pub mod global_id;
 pub mod idempotency;
+pub mod keys;
 pub mod money;
 pub mod pagination;
 pub mod report;

@@ -193,4 +193,23 @@ pub enum SignatureInvalidReason {
     OpinionChanged,
     /// The opinion given with the signature was removed since it was signed.
     OpinionRemoved,
+    /// The signer's key does not verify the signature value over the payload its record
+    /// rebuilds (scheme 3): the value or the record was altered.
+    KeySignatureInvalid,
+}
+
+/// The algorithm of a signer's key.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::SignatureAlgorithm")]
+pub enum SignatureAlgorithm {
+    /// SM2 (GB/T 32918) over SM3 (GB/T 32905), with the signer identity (default
+    /// `1234567812345678`).
+    #[graphql(name = "SM2")]
+    Sm2,
+    /// Ed25519 (RFC 8032).
+    #[graphql(name = "ED25519")]
+    Ed25519,
+    /// ECDSA over P-256 with SHA-256.
+    #[graphql(name = "ECDSA_P256")]
+    EcdsaP256,
 }

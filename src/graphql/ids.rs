@@ -19,6 +19,8 @@ pub enum Kind {
     ReviewComment,
     /// An evidence file (佐证材料).
     Attachment,
+    /// A signer's registered key.
+    SignerKey,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
             Kind::Department => "Department",
             Kind::ReviewComment => "ReviewComment",
             Kind::Attachment => "Attachment",
+            Kind::SignerKey => "SignerKey",
         }
     }
 
@@ -39,6 +42,7 @@ impl Kind {
             Kind::Department,
             Kind::ReviewComment,
             Kind::Attachment,
+            Kind::SignerKey,
         ]
         .into_iter()
         .find(|k| k.name() == name)

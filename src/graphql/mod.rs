@@ -17,6 +17,7 @@ mod idempotent;
 pub(crate) mod ids;
 mod indicator;
 pub mod input_guard;
+mod keys;
 pub mod limits;
 mod loaders;
 mod node;
@@ -52,6 +53,7 @@ pub struct Query(
     assessment::StatisticsQuery,
     history::FeedQuery,
     webhook::WebhookQuery,
+    keys::KeyQuery,
 );
 
 /// The root mutation.
@@ -67,6 +69,7 @@ pub struct Mutation(
     exchange::ExchangeMutation,
     forms::FormMutation,
     evidence::EvidenceMutation,
+    keys::KeyMutation,
     webhook::WebhookMutation,
 );
 

@@ -5,6 +5,7 @@ use super::department::Department;
 use super::evidence::Attachment;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
+use super::keys::SignerKey;
 use super::report::Report;
 use crate::domain::{comment, department, report::query};
 use async_graphql::{Context, ID, Interface, Object, Result};
@@ -27,6 +28,8 @@ pub enum Node {
     ReviewComment(ReviewComment),
     /// An evidence file (佐证材料).
     Attachment(Attachment),
+    /// A signer's registered key.
+    SignerKey(SignerKey),
 }
 
 /// Root fields of `Node`.
@@ -80,6 +83,10 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
         Kind::Indicator => query::find_indicator(db, viewer, uuid)
             .await?
             .map(|i| Node::Indicator(Indicator::live(i))),
+        Kind::SignerKey if !viewer.is_anonymous() => crate::domain::keys::find(db, uuid)
+            .await?
+            .map(|k| Node::SignerKey(SignerKey(k))),
+        Kind::SignerKey => None,
         Kind::Attachment => crate::domain::evidence::find(db, viewer, uuid)
             .await?
             .map(|a| Node::Attachment(Attachment(a))),

@@ -71,6 +71,16 @@ pub enum UserErrorCode {
     AttachmentLimit,
     /// The change would remove the indicator, section or finance unit evidence is attached to.
     AttachmentAnchored,
+    /// A key registration's challenge is unknown, used or expired.
+    ChallengeInvalid,
+    /// A public key or signature value is not one of its algorithm.
+    KeyInvalid,
+    /// A signature does not verify with the key.
+    SignatureInvalid,
+    /// The key was revoked, or is not the signer's.
+    KeyRevoked,
+    /// This capacity must sign with a registered key.
+    KeySignatureRequired,
 }
 
 /// An expected failure of a mutation; nothing was written.

@@ -65,6 +65,15 @@ pub struct SignReportInput {
     /// becomes the report's group leader opinion, bound to this signature; only the signer may
     /// change it, and a change invalidates the signature.
     pub opinion: Option<String>,
+    /// To sign with your registered key (scheme 3): the key's ID, with `signature` and
+    /// `signedAt`. Without it the server records the signature (scheme 2).
+    pub key_id: Option<ID>,
+    /// The key's signature of the bytes `signingPayload` gave for the same report, role,
+    /// opinion and `signedAt`, base64 (SM2 and P-256: `r‖s` or DER; Ed25519: 64 bytes).
+    pub signature: Option<String>,
+    /// The `signedAt` of the payload signed (RFC 3339, whole seconds, within 10 minutes of the
+    /// server's clock).
+    pub signed_at: Option<String>,
 }
 
 /// Result of `signReport`.
@@ -265,10 +274,27 @@ impl WorkflowMutation {
     ) -> Result<SignReportPayload> {
         let id = ids::decode(Kind::Report, &input.report_id)?;
         let call = super::idempotent::call(ctx, input.idempotency_key.as_deref())?;
+        let key = match (input.key_id, input.signature, input.signed_at) {
+            (None, None, None) => None,
+            (Some(key), Some(signature), Some(signed_at)) => {
+                Some(crate::domain::keys::KeySignature {
+                    key_id: ids::decode(Kind::SignerKey, &key)?,
+                    signature,
+                    signed_at,
+                })
+            }
+            _ => {
+                return Err(crate::error::AppError::BadUserInput(
+                    "以密钥签名须同时给出 keyId、signature 和 signedAt".into(),
+                )
+                .into());
+            }
+        };
         let args = SignInput {
             role: input.role.into(),
             expected_digest: input.expected_digest,
             opinion: input.opinion,
+            key,
         };
         Ok(sign::sign(db(ctx), viewer(ctx), call.as_ref(), id, args)
             .await?

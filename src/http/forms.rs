@@ -22,6 +22,9 @@ pub(super) async fn download(
         Ok(v) => v,
         Err(response) => return response,
     };
+    if file == "bundle.json" {
+        return bundle(&state, &viewer, &id).await;
+    }
     let format = match (file.as_str(), &state.pdf) {
         ("form.xlsx", _) => Format::Xlsx,
         ("form.docx", _) => Format::Docx,
@@ -90,6 +93,30 @@ pub(super) async fn download(
         (Err(e), _) => return failed(&e),
     };
     saved_as(bytes, media_type, &name, Some(etag))
+}
+
+/// `GET /reports/{id}/bundle.json`: the report's signature bundle (signed-in callers within
+/// the read scope: its canonical content holds contact numbers), for `jixiao verify`.
+async fn bundle(state: &AppState, viewer: &crate::domain::Viewer, id: &str) -> Response {
+    let Ok(uuid) = ids::decode(Kind::Report, &async_graphql::ID(id.to_owned())) else {
+        return not_found();
+    };
+    match crate::domain::workflow::bundle::of(&state.db, viewer, uuid).await {
+        Ok(Some(b)) => match serde_json::to_vec_pretty(&b) {
+            Ok(bytes) => saved_as(
+                bytes,
+                "application/json",
+                &format!(
+                    "report-{}-bundle.json",
+                    &b.content_digest[..b.content_digest.len().min(16)]
+                ),
+                None,
+            ),
+            Err(e) => failed(&AppError::internal(e)),
+        },
+        Ok(None) => not_found(),
+        Err(e) => failed(&e),
+    }
 }
 
 /// The files a report downloads as.

@@ -27,6 +27,7 @@ mod faults;
 mod forms;
 mod hostile;
 mod input;
+mod keys;
 mod limits;
 mod live;
 mod migrations;

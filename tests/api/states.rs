@@ -179,6 +179,7 @@ pub(crate) async fn report_in(app: &TestApp, status: ReportStatus, group: Group)
                     expected_digest: None,
                     opinion: (group == Group::Dissent && *role == SignatureRole::GroupLeader)
                         .then(|| "不同意：产出指标未达成".to_owned()),
+                    key: None,
                 },
             )
             .await

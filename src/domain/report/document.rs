@@ -577,11 +577,16 @@ impl ReportDocument {
 
     /// The content digest in a given canonical form.
     pub fn digest_in(&self, form: ContentForm) -> String {
+        sha256_hex(self.canonical_in(form).as_bytes())
+    }
+
+    /// The canonical serialization in a given form: what the content digest hashes.
+    pub fn canonical_in(&self, form: ContentForm) -> String {
         match form {
             ContentForm::V1 => {
                 let mut content = self.clone();
                 content.opinions.clear();
-                sha256_hex(&serde_json::to_vec(&content).unwrap_or_default())
+                serde_json::to_string(&content).unwrap_or_default()
             }
         }
     }

@@ -34,7 +34,7 @@ pub const CURRENT_SCHEME: i32 = 2;
 /// does not know (a signature written by a newer release).
 pub fn content_form(scheme: i32) -> Option<ContentForm> {
     match scheme {
-        1 | 2 => Some(ContentForm::V1),
+        1 | 2 | KEY_SCHEME => Some(ContentForm::V1),
         _ => None,
     }
 }
@@ -148,6 +148,67 @@ pub fn binding_digest(
     }
 }
 
+/// The scheme of signatures made with the signer's own key (`domain::keys`).
+pub const KEY_SCHEME: i32 = 3;
+
+/// The signing payload of scheme 3: what the signer's key signs, and whose SHA-256 is the
+/// signature's binding digest. The compact UTF-8 JSON
+/// `{"purpose":"jixiao-report-signature","scheme":3,"reportId":…,"contentDigest":…,"role":…,"signerSubject":…,"opinion":{"kind":…,"text":…,"person":…,"date":…},"signedAt":"YYYY-MM-DDTHH:MM:SSZ"}`
+/// (keys in this order, non-ASCII unescaped, `null` for absent values, `"opinion":null` when
+/// none is given; `reportId` the report's global ID).
+pub fn signing_payload(
+    report_id: Uuid,
+    content_digest: &str,
+    role: SignatureRole,
+    signer_subject: &str,
+    opinion: Option<&OpinionText>,
+    signed_at: chrono::DateTime<chrono::Utc>,
+) -> Vec<u8> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Payload<'a> {
+        purpose: &'static str,
+        scheme: i32,
+        report_id: String,
+        content_digest: &'a str,
+        role: &'a str,
+        signer_subject: &'a str,
+        opinion: Option<StatementOpinion<'a>>,
+        signed_at: String,
+    }
+    let payload = Payload {
+        purpose: "jixiao-report-signature",
+        scheme: KEY_SCHEME,
+        report_id: crate::domain::global_id::encode("Report", report_id),
+        content_digest,
+        role: role.as_str(),
+        signer_subject,
+        opinion: opinion.map(|o| StatementOpinion {
+            kind: o.kind.as_str(),
+            text: o.text.as_deref(),
+            person: o.person.as_deref(),
+            date: o.date,
+        }),
+        signed_at: crate::domain::keys::format_signed_at(signed_at),
+    };
+    serde_json::to_vec(&payload).unwrap_or_default()
+}
+
+/// Whether a scheme-3 signature's key signature verifies over its payload, rebuilt from its
+/// record, with the public key it carries.
+fn key_signature_holds(s: &signature::Model, payload: &[u8]) -> bool {
+    use crate::domain::keys;
+    let (Some(algorithm), Some(public), Some(value)) =
+        (s.key_algorithm, &s.key_public, &s.key_signature)
+    else {
+        return false;
+    };
+    let sm2_id = s.key_sm2_id.as_deref().unwrap_or(keys::DEFAULT_SM2_ID);
+    let key = keys::base64(public).and_then(|b| keys::parse(algorithm, &b, sm2_id));
+    let value = keys::base64(value).unwrap_or_default();
+    key.is_some_and(|k| keys::verifies(&k, payload, &value))
+}
+
 /// Why a signature no longer holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Invalidity {
@@ -161,6 +222,8 @@ pub enum Invalidity {
     OpinionChanged,
     /// The opinion given with the signature was removed since.
     OpinionRemoved,
+    /// The signer's key does not verify the signature over what it records (scheme 3).
+    KeySignatureInvalid,
 }
 
 impl Invalidity {
@@ -184,6 +247,10 @@ impl Invalidity {
                 s.opinion_text.as_deref().unwrap_or("")
             ),
             Invalidity::OpinionRemoved => format!("随签名给出的{label}已被删除"),
+            Invalidity::KeySignatureInvalid => format!(
+                "签名值不能用签名者的公钥（{}）验证：签名值或签名记录被改动过",
+                s.key_algorithm.map_or("", |a| a.as_str())
+            ),
         }
     }
 }
@@ -229,13 +296,28 @@ pub fn judge(s: &signature::Model, now: &Current<'_>) -> Verdict {
         return Err(Invalidity::UnknownScheme);
     };
     let signed = OpinionText::signed_with(s);
-    let rebuilt = binding_digest(
-        s.scheme,
-        s.role,
-        &s.signer_subject,
-        &s.content_digest,
-        signed.as_ref(),
-    );
+    let rebuilt = if s.scheme == KEY_SCHEME {
+        let payload = signing_payload(
+            s.report_id,
+            &s.content_digest,
+            s.role,
+            &s.signer_subject,
+            signed.as_ref(),
+            s.signed_at,
+        );
+        if !key_signature_holds(s, &payload) {
+            return Err(Invalidity::KeySignatureInvalid);
+        }
+        Some(sha256_hex(&payload))
+    } else {
+        binding_digest(
+            s.scheme,
+            s.role,
+            &s.signer_subject,
+            &s.content_digest,
+            signed.as_ref(),
+        )
+    };
     if rebuilt != s.binding_digest {
         return Err(Invalidity::RecordAltered);
     }
@@ -365,6 +447,11 @@ mod tests {
             ),
             content_digest: digest,
             scheme,
+            key_id: None,
+            key_algorithm: None,
+            key_public: None,
+            key_sm2_id: None,
+            key_signature: None,
             opinion_kind: opinion.map(|o| o.kind),
             opinion_text: opinion.and_then(|o| o.text.clone()),
             opinion_person: opinion.and_then(|o| o.person.clone()),

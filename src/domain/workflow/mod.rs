@@ -16,6 +16,7 @@
 //! opinion in the caller's capacity), and stays valid only while both do (see [`binding`]).
 
 pub mod binding;
+pub mod bundle;
 pub mod recheck;
 pub mod sign;
 
@@ -128,7 +129,11 @@ fn refuse<T>(
 
 /// Whether the report holds a signature in `role` that still holds (under the scheme it was
 /// made under: its content digest and, from scheme 2, the opinion given with it).
-async fn has_valid_signature(open: &OpenReport, role: SignatureRole) -> Result<bool, AppError> {
+async fn has_valid_signature(
+    open: &OpenReport,
+    role: SignatureRole,
+    with_key: bool,
+) -> Result<bool, AppError> {
     let signatures = signature::Entity::find()
         .filter(signature::Column::ReportId.eq(open.row.id))
         .filter(signature::Column::Role.eq(role))
@@ -138,7 +143,10 @@ async fn has_valid_signature(open: &OpenReport, role: SignatureRole) -> Result<b
         return Ok(false);
     }
     let verdicts = binding::judge_stored(&open.txn.txn, &open.row, &signatures).await?;
-    Ok(verdicts.iter().any(Result::is_ok))
+    Ok(signatures
+        .iter()
+        .zip(&verdicts)
+        .any(|(s, v)| v.is_ok() && (!with_key || s.scheme == binding::KEY_SCHEME)))
 }
 
 /// Writes (or replaces) the report's opinion of its kind.
@@ -270,11 +278,12 @@ async fn transition_with(
     let person = input.person.clone().or_else(|| viewer.name.clone());
     match step {
         Transition::Submit => {
-            if !has_valid_signature(&open, SignatureRole::GroupLeader).await? {
+            let with_key = db.key_required(SignatureRole::GroupLeader);
+            if !has_valid_signature(&open, SignatureRole::GroupLeader, with_key).await? {
                 return refuse(
                     "",
                     UserErrorCode::SignatureRequired,
-                    "提交前需要评价组组长对当前内容的有效签名",
+                    "提交前需要评价组组长对当前内容的有效签名（按配置须以登记的密钥签名时，须为密钥签名）",
                 );
             }
             let doc = crate::domain::report::store::load(
@@ -293,11 +302,12 @@ async fn transition_with(
                 Ok(t) => t,
                 Err(e) => return Ok(Err(vec![e])),
             };
-            if !has_valid_signature(&open, SignatureRole::DepartmentHead).await? {
+            let with_key = db.key_required(SignatureRole::DepartmentHead);
+            if !has_valid_signature(&open, SignatureRole::DepartmentHead, with_key).await? {
                 return refuse(
                     "",
                     UserErrorCode::SignatureRequired,
-                    "审核通过前需要部门（单位）负责人对当前内容的有效签名",
+                    "审核通过前需要部门（单位）负责人对当前内容的有效签名（按配置须以登记的密钥签名时，须为密钥签名）",
                 );
             }
             sign_opinion(
@@ -358,7 +368,17 @@ async fn transition_with(
             .exec_without_returning(&open.txn.txn)
             .await?;
         }
-        Transition::Publish => {}
+        Transition::Publish => {
+            if db.key_required(SignatureRole::FinanceReviewer)
+                && !has_valid_signature(&open, SignatureRole::FinanceReviewer, true).await?
+            {
+                return refuse(
+                    "",
+                    UserErrorCode::KeySignatureRequired,
+                    "公开前需要财政复核人员以登记的密钥对当前内容签名",
+                );
+            }
+        }
     }
     let to = step.to();
     let entity = ("Report", open.row.id);

@@ -28,6 +28,9 @@ pub struct SignInput {
     pub expected_digest: Option<String>,
     /// Opinion to record with the signature (the group leader's 评价组组长意见).
     pub opinion: Option<String>,
+    /// The signature made with the signer's registered key over the signing payload (scheme
+    /// 3); none for a server-recorded signature.
+    pub key: Option<crate::domain::keys::KeySignature>,
 }
 
 /// A signature given, and the report after it.
@@ -173,23 +176,66 @@ async fn sign_with(
             return Ok(Err(vec![refusal]));
         }
     }
-    // The group leader's opinion (评价组组长意见) is given with their signature; a blank one is
-    // no opinion.
-    let opinion = match input.opinion.as_deref().map(str::trim) {
-        Some(text) if input.role == SignatureRole::GroupLeader && !text.is_empty() => {
-            match super::required_text(&input.opinion, "opinion", "评价组组长意见") {
-                Ok(text) => Some(OpinionText {
-                    kind: OpinionKind::GroupLeader,
-                    text: Some(text),
-                    person: Some(name.clone()),
-                    date: Some(Utc::now().date_naive()),
-                }),
-                Err(e) => return Ok(Err(vec![e])),
-            }
+    let key = match &input.key {
+        Some(k) => match checked_key(db, &subject, k).await? {
+            Ok(checked) => Some(checked),
+            Err(e) => return Ok(Err(vec![e])),
+        },
+        None if db.key_required(input.role) => {
+            return Ok(Err(vec![FieldError::new(
+                "keyId",
+                UserErrorCode::KeySignatureRequired,
+                format!(
+                    "以 {} 身份签名须使用登记的签名密钥（signingPayload 取得待签内容，签名后连同 keyId、signature、signedAt 提交）",
+                    input.role.as_str()
+                ),
+            )]));
         }
-        _ => None,
+        None => None,
     };
-    let row = record(&open, subject, name, input.role, opinion).await?;
+    let signed_at = key.as_ref().map_or_else(Utc::now, |k| k.signed_at);
+    let opinion = match opinion_of(&input, &name, signed_at) {
+        Ok(o) => o,
+        Err(e) => return Ok(Err(vec![e])),
+    };
+    let row = match key {
+        None => record(&open, subject, name, input.role, opinion).await?,
+        Some(key) => {
+            let payload = binding::signing_payload(
+                id,
+                &open.row.content_digest,
+                input.role,
+                &subject,
+                opinion.as_ref(),
+                signed_at,
+            );
+            let parsed = crate::domain::keys::base64(&key.row.public_key).and_then(|b| {
+                crate::domain::keys::parse(
+                    key.row.algorithm,
+                    &b,
+                    key.row
+                        .sm2_id
+                        .as_deref()
+                        .unwrap_or(crate::domain::keys::DEFAULT_SM2_ID),
+                )
+            });
+            if !parsed.is_some_and(|k| crate::domain::keys::verifies(&k, &payload, &key.value)) {
+                return Ok(Err(vec![FieldError::new(
+                    "signature",
+                    UserErrorCode::SignatureInvalid,
+                    "签名值不能用该密钥验证：须为该私钥对 signingPayload 所给字节（同一角色、意见与 signedAt）的签名",
+                )]));
+            }
+            record_signed(
+                &open,
+                (subject, name),
+                input.role,
+                opinion,
+                Some((key, payload)),
+            )
+            .await?
+        }
+    };
     let bumped = aggregate::bump(
         &open,
         viewer,
@@ -280,6 +326,91 @@ fn evaluator_refusal(
     ))
 }
 
+/// The opinion given with a signature: the group leader's (评价组组长意见), dated the day of
+/// signing; a blank one is no opinion.
+pub fn opinion_of(
+    input: &SignInput,
+    name: &str,
+    signed_at: chrono::DateTime<Utc>,
+) -> Result<Option<OpinionText>, FieldError> {
+    match input.opinion.as_deref().map(str::trim) {
+        Some(text) if input.role == SignatureRole::GroupLeader && !text.is_empty() => {
+            let text = super::required_text(&input.opinion, "opinion", "评价组组长意见")?;
+            debug_assert!(!text.is_empty());
+            Ok(Some(OpinionText {
+                kind: OpinionKind::GroupLeader,
+                text: Some(text),
+                person: Some(name.to_owned()),
+                date: Some(signed_at.date_naive()),
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A key signature checked so far: the signer's live key, the time signed and the value.
+pub(crate) struct CheckedKey {
+    row: entity::signer_key::Model,
+    signed_at: chrono::DateTime<Utc>,
+    value: Vec<u8>,
+}
+
+/// The key a signature names, if it is the signer's and live, and the time it gives, if near
+/// the server's clock.
+async fn checked_key(
+    db: &Db,
+    subject: &str,
+    k: &crate::domain::keys::KeySignature,
+) -> Result<Result<CheckedKey, FieldError>, AppError> {
+    use crate::domain::keys;
+    let Some(row) = keys::find(db, k.key_id)
+        .await?
+        .filter(|r| r.subject == subject)
+    else {
+        return Ok(Err(FieldError::new(
+            "keyId",
+            UserErrorCode::KeyRevoked,
+            "签名密钥不存在或不是签名者本人登记的",
+        )));
+    };
+    if row.revoked_at.is_some() {
+        return Ok(Err(FieldError::new(
+            "keyId",
+            UserErrorCode::KeyRevoked,
+            "该签名密钥已吊销，不能再用于签名",
+        )));
+    }
+    let Some(signed_at) = keys::signed_at(&k.signed_at) else {
+        return Ok(Err(FieldError::new(
+            "signedAt",
+            UserErrorCode::Invalid,
+            "signedAt 须为 signingPayload 给出的时间（RFC 3339，整秒，如 2026-11-30T08:00:00Z）",
+        )));
+    };
+    if (Utc::now() - signed_at).num_minutes().abs() > keys::SIGNED_AT_SKEW_MINUTES {
+        return Ok(Err(FieldError::new(
+            "signedAt",
+            UserErrorCode::OutOfRange,
+            format!(
+                "signedAt 须在服务器时间前后 {} 分钟内：请重新取得 signingPayload 再签名",
+                keys::SIGNED_AT_SKEW_MINUTES
+            ),
+        )));
+    }
+    let Some(value) = keys::base64(&k.signature).filter(|v| v.len() <= 512) else {
+        return Ok(Err(FieldError::new(
+            "signature",
+            UserErrorCode::KeyInvalid,
+            "签名值须为 base64 编码",
+        )));
+    };
+    Ok(Ok(CheckedKey {
+        row,
+        signed_at,
+        value,
+    }))
+}
+
 /// Records a signature of the report's current content by `subject` in `role`, under the
 /// current scheme, with the opinion given with it (which becomes the report's opinion of its
 /// kind, replacing an earlier one).
@@ -290,6 +421,18 @@ pub(crate) async fn record(
     role: SignatureRole,
     opinion: Option<OpinionText>,
 ) -> Result<signature::Model, AppError> {
+    record_signed(open, (subject, name), role, opinion, None).await
+}
+
+/// [`record`], made with the signer's key (scheme 3) when `key` holds it and the payload it
+/// signed.
+async fn record_signed(
+    open: &OpenReport,
+    (subject, name): (String, String),
+    role: SignatureRole,
+    opinion: Option<OpinionText>,
+    key: Option<(CheckedKey, Vec<u8>)>,
+) -> Result<signature::Model, AppError> {
     if let Some(o) = &opinion {
         super::give_opinion(open, o).await?;
     }
@@ -299,27 +442,48 @@ pub(crate) async fn record(
         .await? as i32
         + 1;
     let content_digest = open.row.content_digest.clone();
+    let (scheme, binding_digest, signed_at) = match &key {
+        Some((k, payload)) => (
+            binding::KEY_SCHEME,
+            Some(crate::domain::report::document::sha256_hex(payload)),
+            k.signed_at,
+        ),
+        None => (
+            CURRENT_SCHEME,
+            binding::binding_digest(
+                CURRENT_SCHEME,
+                role,
+                &subject,
+                &content_digest,
+                opinion.as_ref(),
+            ),
+            Utc::now(),
+        ),
+    };
+    let key = key.map(|(k, _)| k);
     let row = signature::Model {
         id: Uuid::now_v7(),
         report_id: open.row.id,
         ordinal,
-        binding_digest: binding::binding_digest(
-            CURRENT_SCHEME,
-            role,
-            &subject,
-            &content_digest,
-            opinion.as_ref(),
-        ),
+        binding_digest,
         signer_subject: subject,
         signer_name: name,
         role,
-        signed_at: Utc::now(),
+        signed_at,
         content_digest,
-        scheme: CURRENT_SCHEME,
+        scheme,
         opinion_kind: opinion.as_ref().map(|o| o.kind),
         opinion_text: opinion.as_ref().and_then(|o| o.text.clone()),
         opinion_person: opinion.as_ref().and_then(|o| o.person.clone()),
         opinion_date: opinion.as_ref().and_then(|o| o.date),
+        key_id: key.as_ref().map(|k| k.row.id),
+        key_algorithm: key.as_ref().map(|k| k.row.algorithm),
+        key_public: key.as_ref().map(|k| k.row.public_key.clone()),
+        key_sm2_id: key.as_ref().and_then(|k| k.row.sm2_id.clone()),
+        key_signature: key.as_ref().map(|k| {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(&k.value)
+        }),
     };
     signature::Entity::insert(signature::ActiveModel::from(row.clone()).reset_all())
         .exec_without_returning(&open.txn.txn)
@@ -330,4 +494,41 @@ pub(crate) async fn record(
 /// A signature by id (to replay a signing).
 pub async fn find(db: &Db, id: Uuid) -> Result<Option<signature::Model>, AppError> {
     Ok(signature::Entity::find_by_id(id).one(&db.conn).await?)
+}
+
+/// What a signer's key signs to sign report `id` now in `role` with `opinion` (scheme 3): the
+/// payload bytes and the time they hold. `None` if the report is not visible to the caller.
+pub async fn payload_for(
+    db: &Db,
+    viewer: &Viewer,
+    id: Uuid,
+    role: SignatureRole,
+    opinion: Option<String>,
+) -> Result<Option<(Vec<u8>, chrono::DateTime<Utc>, String)>, AppError> {
+    let Some(row) = crate::domain::report::query::find(db, viewer, id).await? else {
+        return Ok(None);
+    };
+    let Some(subject) = viewer.subject.clone() else {
+        return Err(AppError::Unauthenticated("签名需要登录".into()));
+    };
+    let name = viewer.name.clone().unwrap_or_else(|| subject.clone());
+    let now = Utc::now();
+    let signed_at = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+    let input = SignInput {
+        role,
+        expected_digest: None,
+        opinion,
+        key: None,
+    };
+    let opinion =
+        opinion_of(&input, &name, signed_at).map_err(|e| AppError::BadUserInput(e.message))?;
+    let payload = binding::signing_payload(
+        id,
+        &row.content_digest,
+        role,
+        &subject,
+        opinion.as_ref(),
+        signed_at,
+    );
+    Ok(Some((payload, signed_at, row.content_digest)))
 }

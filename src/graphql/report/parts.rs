@@ -66,12 +66,25 @@ pub struct Signature {
     pub content_digest: String,
     /// Signing scheme the signature was made under, and is verified under: 1 = the content
     /// digest only (signatures made before schemes were recorded), 2 = the content digest and
-    /// the opinion given with the signature (README: "what a signature binds").
+    /// the opinion given with the signature, recorded by the server; 3 = made with the signer's
+    /// own key over the signing payload (README: "what a signature binds").
     pub scheme: i32,
+    /// Whether the server recorded it (schemes 1 and 2) rather than the signer's key made it
+    /// (scheme 3).
+    pub server_recorded: bool,
+    /// The algorithm of the signer's key (scheme 3).
+    pub algorithm: Option<SignatureAlgorithm>,
+    /// The fingerprint of the signer's key (scheme 3; see `SignerKey.fingerprint`).
+    pub key_fingerprint: Option<String>,
+    /// The signer's key (scheme 3), by its ID.
+    pub key_id: Option<ID>,
+    /// The signature value over the signing payload, base64 (scheme 3).
+    pub signature_value: Option<String>,
     /// The opinion given with the signature, as signed (the group leader's with their
     /// signature, the department's on approval, the finance bureau's on review); null if none.
     pub opinion: Option<Opinion>,
-    /// SHA-256 of the signed statement (scheme 2); null for scheme 1.
+    /// SHA-256 of the signed statement (scheme 2) or of the signing payload (scheme 3); null
+    /// for scheme 1.
     pub binding_digest: Option<String>,
     /// Whether the signature still holds: the report's content still has the signed digest
     /// and the opinion given with it is still stored as signed.
@@ -95,7 +108,19 @@ impl Signature {
             person: o.person,
             date: o.date.map(Date),
         });
+        let key_fingerprint = match (s.key_algorithm, &s.key_public) {
+            (Some(a), Some(p)) => crate::domain::keys::base64(p)
+                .map(|bytes| crate::domain::keys::fingerprint(a, &bytes)),
+            _ => None,
+        };
         Signature {
+            server_recorded: s.scheme != crate::domain::workflow::binding::KEY_SCHEME,
+            algorithm: s.key_algorithm.map(Into::into),
+            key_fingerprint,
+            key_id: s
+                .key_id
+                .map(|k| crate::graphql::ids::encode(crate::graphql::ids::Kind::SignerKey, k)),
+            signature_value: s.key_signature.clone(),
             ordinal: s.ordinal,
             signer_subject: s.signer_subject,
             signer_name: s.signer_name,
