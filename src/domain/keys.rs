@@ -26,6 +26,8 @@ use uuid::Uuid;
 pub const DEFAULT_SM2_ID: &str = "1234567812345678";
 /// How long a registration challenge is accepted.
 pub const CHALLENGE_MINUTES: i64 = 10;
+/// Most live registration challenges of one signer.
+const MAX_CHALLENGES: usize = 5;
 /// Most keys (revoked ones included) a signer holds.
 pub const MAX_KEYS: u64 = 20;
 /// Longest SM2 signer identity and key label, in characters.
@@ -126,6 +128,22 @@ pub async fn challenge(db: &Db, viewer: &Viewer) -> Result<key_challenge::Model,
         .filter(key_challenge::Column::ExpiresAt.lt(now))
         .exec(&db.conn)
         .await?;
+    // A signer holds a few live challenges at most: asking again retires the older ones.
+    let live: Vec<Uuid> = key_challenge::Entity::find()
+        .filter(key_challenge::Column::Subject.eq(subject.as_str()))
+        .order_by_desc(key_challenge::Column::Id)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .skip(MAX_CHALLENGES - 1)
+        .map(|c| c.id)
+        .collect();
+    if !live.is_empty() {
+        key_challenge::Entity::delete_many()
+            .filter(key_challenge::Column::Id.is_in(live))
+            .exec(&db.conn)
+            .await?;
+    }
     let row = key_challenge::Model {
         id: Uuid::now_v7(),
         subject,

@@ -17,7 +17,7 @@ mod idempotent;
 pub(crate) mod ids;
 mod indicator;
 pub mod input_guard;
-mod keys;
+pub(crate) mod keys;
 pub mod limits;
 mod loaders;
 mod node;

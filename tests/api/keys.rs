@@ -510,6 +510,34 @@ async fn bad_keys_and_signatures_are_refused_and_record_nothing() {
     assert_eq!(v["data"]["verifyReport"]["allSignaturesValid"], true, "{v}");
     let (again, _) = sign(&app, &leader, &id, "GROUP_LEADER", None, (&key_id, &key)).await;
     assert_eq!(again["userErrors"][0]["code"], "KEY_REVOKED", "{again}");
+    // The signature shows it was made before its key was revoked.
+    let r = app
+        .gql(
+            Some(&auditor),
+            "query($id: ID!) { report(id: $id) { signatures { signedAt valid key { revokedAt } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let s = &r["data"]["report"]["signatures"][0];
+    assert_eq!(s["valid"], true, "{r}");
+    assert!(
+        s["signedAt"].as_str() < s["key"]["revokedAt"].as_str(),
+        "{r}"
+    );
+    // Challenges do not pile up: asking again retires the older ones.
+    let first =
+        app.gql(Some(&leader), CHALLENGE, json!({})).await["data"]["createKeyChallenge"].clone();
+    for _ in 0..5 {
+        app.gql(Some(&leader), CHALLENGE, json!({})).await;
+    }
+    let late = TestKey::ed25519(21);
+    let r = app
+        .gql(Some(&leader), REGISTER, json!({ "i": { "algorithm": "ED25519", "publicKey": late.public(), "challenge": first["challenge"], "proof": late.sign(first["statement"].as_str().expect("s").as_bytes()) } }))
+        .await;
+    assert_eq!(
+        r["data"]["registerSignerKey"]["userErrors"][0]["code"], "CHALLENGE_INVALID",
+        "retired: {r}"
+    );
     // A signature row altered in the database no longer verifies.
     {
         use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder};

@@ -51,6 +51,7 @@ pub struct Evaluator {
 
 /// A signature, bound to the content digest signed and (from scheme 2) to the opinion given with it.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Signature {
     /// When it was given, in signing order from 1.
     pub ordinal: i32,
@@ -78,6 +79,9 @@ pub struct Signature {
     pub key_fingerprint: Option<String>,
     /// The signer's key (scheme 3), by its ID.
     pub key_id: Option<ID>,
+    /// The key's row id (scheme 3).
+    #[graphql(skip)]
+    pub key_row: Option<uuid::Uuid>,
     /// The signature value over the signing payload, base64 (scheme 3).
     pub signature_value: Option<String>,
     /// The opinion given with the signature, as signed (the group leader's with their
@@ -117,6 +121,7 @@ impl Signature {
             server_recorded: s.scheme != crate::domain::workflow::binding::KEY_SCHEME,
             algorithm: s.key_algorithm.map(Into::into),
             key_fingerprint,
+            key_row: s.key_id,
             key_id: s
                 .key_id
                 .map(|k| crate::graphql::ids::encode(crate::graphql::ids::Kind::SignerKey, k)),
@@ -134,6 +139,20 @@ impl Signature {
             invalid_reason,
             invalid_message,
         }
+    }
+}
+
+#[async_graphql::ComplexObject]
+impl Signature {
+    /// The signer's registered key (scheme 3), with when it was revoked, if it was: a signature
+    /// made before the revocation (`signedAt` earlier than `key.revokedAt`) still holds.
+    async fn key(&self, ctx: &Context<'_>) -> Result<Option<crate::graphql::keys::SignerKey>> {
+        let Some(id) = self.key_row else {
+            return Ok(None);
+        };
+        Ok(crate::domain::keys::find(crate::graphql::db(ctx), id)
+            .await?
+            .map(crate::graphql::keys::SignerKey))
     }
 }
 
