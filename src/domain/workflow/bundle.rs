@@ -8,8 +8,7 @@ use crate::domain::report::document::{ContentForm, sha256_hex};
 use crate::domain::{Db, Viewer, keys};
 use crate::error::AppError;
 use chrono::NaiveDate;
-use entity::{OpinionKind, SignatureAlgorithm, SignatureRole, signature};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{OpinionKind, SignatureAlgorithm, SignatureRole};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -86,20 +85,11 @@ pub async fn of(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<Bundle>, Ap
     if viewer.is_anonymous() {
         return Ok(None);
     }
-    let Some(row) = crate::domain::report::query::find(db, viewer, id).await? else {
+    let Some((row, doc, signatures)) = super::signed_document(db, viewer, id).await? else {
         return Ok(None);
     };
-    let code = crate::domain::department::by_id(db, row.department_id)
-        .await?
-        .map(|d| d.code)
-        .ok_or_else(|| AppError::internal("report without department"))?;
-    let doc = crate::domain::report::store::load(&db.conn, &row, code).await?;
     let canonical_document = doc.canonical_in(ContentForm::CURRENT);
-    let signatures = signature::Entity::find()
-        .filter(signature::Column::ReportId.eq(id))
-        .order_by_asc(signature::Column::Ordinal)
-        .all(&db.conn)
-        .await?
+    let signatures = signatures
         .into_iter()
         .map(|s| BundleSignature {
             ordinal: s.ordinal,

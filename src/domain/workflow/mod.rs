@@ -406,8 +406,19 @@ pub struct Verification {
     pub blobs: Vec<crate::domain::evidence::BlobCheck>,
 }
 
-/// Recomputes a visible report's digest from its stored content and judges its signatures.
-pub async fn verify(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<Verification>, AppError> {
+/// A visible report with its stored document and its signatures in signing order.
+pub(crate) async fn signed_document(
+    db: &Db,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<
+    Option<(
+        entity::report::Model,
+        crate::domain::report::ReportDocument,
+        Vec<signature::Model>,
+    )>,
+    AppError,
+> {
     use sea_orm::QueryOrder;
     let Some(row) = crate::domain::report::query::find(db, viewer, id).await? else {
         return Ok(None);
@@ -422,6 +433,14 @@ pub async fn verify(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<Verific
         .order_by_asc(signature::Column::Ordinal)
         .all(&db.conn)
         .await?;
+    Ok(Some((row, doc, signatures)))
+}
+
+/// Recomputes a visible report's digest from its stored content and judges its signatures.
+pub async fn verify(db: &Db, viewer: &Viewer, id: Uuid) -> Result<Option<Verification>, AppError> {
+    let Some((row, doc, signatures)) = signed_document(db, viewer, id).await? else {
+        return Ok(None);
+    };
     let recomputed_digest = doc.digest();
     let opinions: Vec<OpinionText> = doc.opinions.iter().map(OpinionText::from).collect();
     let now = binding::Current {
