@@ -12,7 +12,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use uuid::Uuid;
 
+mod canonical;
 mod check;
+mod evidence;
+mod ids;
+pub use canonical::{ContentForm, sha256_hex};
+pub use evidence::EvidenceDoc;
+pub use ids::HasId;
 pub(crate) use check::Checker;
 
 fn is_wan_yuan(unit: &AmountUnit) -> bool {
@@ -506,221 +512,12 @@ pub struct Section {
     pub body: Option<String>,
 }
 
-/// An attached evidence file, as content: where it is anchored, and what the file is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EvidenceDoc {
-    /// Row id (not content).
-    #[serde(skip)]
-    pub id: Option<Uuid>,
-    /// The anchored indicator's row id (not content: `path` names it by position).
-    #[serde(skip)]
-    pub indicator_id: Option<Uuid>,
-    /// Anchor kind: `REPORT`, `SECTION`, `INDICATOR`, `FINANCE_CELL` or `FIELD`.
-    pub target: entity::CommentTargetKind,
-    /// SECTION: the section key; INDICATOR: `indicators.N` (its position); FINANCE_CELL and
-    /// FIELD: the path; REPORT: null.
-    pub path: Option<String>,
-    /// File name as uploaded.
-    pub file_name: String,
-    /// Media type sniffed from the content.
-    pub media_type: String,
-    /// Bytes.
-    pub size: i64,
-    /// SHA-256 of the content, lowercase hex.
-    pub sha256: String,
-    /// What the file shows.
-    pub description: Option<String>,
-}
-
 impl ReportDocument {
-    /// Gives child rows without an id the id of the stored row at the same position, and new
-    /// rows a fresh id, so that rewriting a report keeps the ids integrators hold.
-    pub fn adopt_ids(&mut self, stored: &ReportDocument) {
-        assign(&mut self.finance.units, &stored.finance.units, |r| r.id);
-        assign(&mut self.funding, &stored.funding, |r| r.id);
-        assign(
-            &mut self.qualitative_goals,
-            &stored.qualitative_goals,
-            |r| r.id,
-        );
-        assign(&mut self.indicators, &stored.indicators, |r| r.id);
-        assign(&mut self.evaluators, &stored.evaluators, |r| r.id);
-        assign(&mut self.opinions, &stored.opinions, |r| r.id);
-        assign(&mut self.sections, &stored.sections, |r| r.id);
-        if let (Some(new), Some(old)) = (&mut self.finance.summary, &stored.finance.summary)
-            && new.id.is_none()
-        {
-            new.id = old.id;
-        }
-    }
-
-    /// The SHA-256 of the canonical serialization, as lowercase hex.
-    ///
-    /// Canonical serialization: this document, normalized, as compact JSON with keys in the
-    /// declared field order (the order of `ReportDocumentInput`'s fields in the schema), camelCase
-    /// names, decimals as strings, absent values as `null`, empty lists as `[]`, no row ids,
-    /// the fields marked `skip_serializing_if` left out when blank, and `opinions` emptied.
-    /// Workflow metadata (status, version, timestamps, signatures, comments) and the opinions
-    /// given while the report goes round (attestations, like signatures) are not content, so a
-    /// signature stays valid while the report moves through review and later signers add their
-    /// opinions; an opinion is bound instead by the signature it was given with
-    /// (`workflow::binding`). README (“The content digest”) states the rules for another system,
-    /// and `tests/api/digest.rs` recomputes the digest from them independently.
-    ///
-    /// This is the digest in the current content form ([`ContentForm::CURRENT`]); a signature
-    /// is checked against the digest in the form of the scheme it was made under
-    /// ([`Self::digest_in`]).
-    pub fn digest(&self) -> String {
-        self.digest_in(ContentForm::CURRENT)
-    }
-
-    /// The content digest in a given canonical form.
-    pub fn digest_in(&self, form: ContentForm) -> String {
-        sha256_hex(self.canonical_in(form).as_bytes())
-    }
-
-    /// The canonical serialization in a given form: what the content digest hashes.
-    pub fn canonical_in(&self, form: ContentForm) -> String {
-        match form {
-            ContentForm::V1 => {
-                let mut content = self.clone();
-                content.opinions.clear();
-                serde_json::to_string(&content).unwrap_or_default()
-            }
-        }
-    }
-
-    /// Takes `stored` as this document's evidence (a content write never changes evidence),
-    /// naming each indicator anchor by its indicator's position now; refused with
-    /// ATTACHMENT_ANCHORED when the write removes an indicator, section or finance unit that
-    /// evidence is attached to.
-    pub fn keep_evidence(&mut self, stored: &[EvidenceDoc]) -> Result<(), Vec<FieldError>> {
-        use entity::CommentTargetKind as T;
-        let mut errors = Vec::new();
-        let mut kept = Vec::with_capacity(stored.len());
-        for e in stored {
-            let mut e = e.clone();
-            let anchored = match e.target {
-                T::Indicator => {
-                    let at = self
-                        .indicators
-                        .iter()
-                        .position(|i| i.id.is_some() && i.id == e.indicator_id);
-                    e.path = at.map(|n| format!("indicators.{n}"));
-                    at.is_some()
-                }
-                T::Section => self
-                    .sections
-                    .iter()
-                    .any(|s| Some(s.key.as_str()) == e.path.as_deref()),
-                T::FinanceCell => {
-                    match e.path.as_deref().and_then(|p| p.strip_prefix("finance.")) {
-                        Some(rest) if rest.starts_with("summary.") => true,
-                        Some(rest) => rest
-                            .strip_prefix("units.")
-                            .and_then(|r| r.split('.').next())
-                            .and_then(|n| n.parse::<usize>().ok())
-                            .is_some_and(|n| n < self.finance.units.len()),
-                        None => false,
-                    }
-                }
-                T::Report | T::Field => true,
-            };
-            if !anchored {
-                errors.push(FieldError::new(
-                    "evidence",
-                    UserErrorCode::AttachmentAnchored,
-                    format!(
-                        "佐证材料“{}”所附的{}将被删除：请先移除该佐证材料（detachEvidence），再修改",
-                        e.file_name,
-                        match e.target {
-                            T::Indicator => "指标",
-                            T::Section => "章节",
-                            _ => "收支表单位",
-                        }
-                    ),
-                ));
-            }
-            kept.push(e);
-        }
-        self.evidence = kept;
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
-    }
-
     /// Whether two documents hold the same data (row ids aside), opinions included.
     pub fn same_as(&self, other: &ReportDocument) -> bool {
         serde_json::to_value(self).ok() == serde_json::to_value(other).ok()
     }
 }
-
-/// A version of the canonical serialization the content digest is computed from. A change of
-/// the canonical form is a new variant (and a new signing scheme that uses it), so that
-/// signatures made under an older form are still checked in that form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContentForm {
-    /// Compact JSON of [`ReportDocument`] in declared field order, opinions emptied (see
-    /// [`ReportDocument::digest`]).
-    V1,
-}
-
-impl ContentForm {
-    /// The form of the reports' `contentDigest`.
-    pub const CURRENT: ContentForm = ContentForm::V1;
-}
-
-/// Lowercase hex SHA-256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Assigns ids to rows that lack one: the stored row's at the same position, else a new one.
-fn assign<T: HasId>(rows: &mut [T], stored: &[T], id: fn(&T) -> Option<Uuid>) {
-    let mut used = HashSet::new();
-    for (i, row) in rows.iter_mut().enumerate() {
-        let existing = row.id();
-        let candidate = existing
-            .or_else(|| stored.get(i).and_then(id))
-            .filter(|u| !used.contains(u));
-        let value = candidate.unwrap_or_else(Uuid::now_v7);
-        used.insert(value);
-        row.set_id(value);
-    }
-}
-
-/// Rows that carry an id.
-pub trait HasId {
-    /// The id, if assigned.
-    fn id(&self) -> Option<Uuid>;
-    /// Assigns the id.
-    fn set_id(&mut self, id: Uuid);
-}
-
-macro_rules! has_id {
-    ($($t:ty),*) => {$(
-        impl HasId for $t {
-            fn id(&self) -> Option<Uuid> { self.id }
-            fn set_id(&mut self, id: Uuid) { self.id = Some(id); }
-        }
-    )*};
-}
-has_id!(
-    FinanceRow,
-    FundingLine,
-    Goal,
-    IndicatorDoc,
-    EvaluatorDoc,
-    OpinionDoc,
-    Section
-);
 
 impl FinanceRow {
     /// Every amount cell of the row, in table order, mutably.
