@@ -159,7 +159,7 @@ pub async fn import_with(
                     .map(|e| Failure {
                         place: place.clone(),
                         external_id: id.map(str::to_owned),
-                        code: read::screaming(e.code),
+                        code: e.code.name(),
                         field: (!e.field.is_empty()).then(|| e.field.join(".")),
                         message: e.message,
                     })

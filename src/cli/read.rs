@@ -105,18 +105,6 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// A `UserErrorCode` as the schema spells it (`TooLong` → `TOO_LONG`).
-pub(super) fn screaming(code: crate::domain::field_error::UserErrorCode) -> String {
-    let mut out = String::new();
-    for (i, c) in format!("{code:?}").chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_uppercase());
-    }
-    out
-}
-
 /// The documents of one file, read one at a time: JSON Lines are streamed; a JSON array or a
 /// single JSON object is read whole. Unreadable entries come back as failures with their place.
 pub(super) enum Source {

@@ -75,6 +75,21 @@ pub enum UserErrorCode {
     KeySignatureRequired,
 }
 
+impl UserErrorCode {
+    /// The stable name, as `userErrors[].code` and every other edge give it
+    /// (`ATTACHMENT_TOO_LARGE`).
+    pub fn name(self) -> String {
+        let mut out = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_uppercase());
+        }
+        out
+    }
+}
+
 /// One expected failure: where, what, and a message an official can act on.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldError {

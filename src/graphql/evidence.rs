@@ -1,6 +1,6 @@
 //! Evidence (佐证材料): the `Attachment` type and `attachEvidence` / `detachEvidence`.
 
-use super::comment::{CommentTarget, CommentTargetInput, CommentTargetKind};
+use super::comment::{CommentTarget, CommentTargetInput};
 use super::frozen::Source;
 use super::ids::{self, Kind};
 use super::indicator::Indicator;
@@ -269,9 +269,4 @@ impl EvidenceMutation {
                 .into(),
         )
     }
-}
-
-/// Filters of a report's `attachments`.
-pub(super) fn kind_of(kind: Option<CommentTargetKind>) -> Option<entity::CommentTargetKind> {
-    kind.map(Into::into)
 }

@@ -453,7 +453,7 @@ impl Report {
         let rows = super::evidence::of_report(ctx, self.0.id, &self.1).await?;
         Ok(super::evidence::on(
             &rows,
-            super::evidence::kind_of(target_kind),
+            target_kind.map(Into::into),
             path.as_deref(),
             None,
         ))

@@ -9,6 +9,7 @@
 //! `POST /graphql` also takes a GraphQL multipart request (`multipart`), for Apollo and urql
 //! clients' `Upload` scalar.
 
+use super::forms::failed;
 use super::{AppState, caller, error_response, refuse};
 use crate::domain::evidence::{self, Incoming, blobs::Fetched};
 use crate::error::AppError;
@@ -19,19 +20,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-
-/// A domain user-error code as the edge names it (`ATTACHMENT_TOO_LARGE`).
-pub(super) fn code_name(code: crate::domain::UserErrorCode) -> String {
-    let debug = format!("{code:?}");
-    let mut out = String::with_capacity(debug.len() + 4);
-    for (i, c) in debug.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_uppercase());
-    }
-    out
-}
 
 /// The refusals of an upload, in the GraphQL error shape.
 fn user_errors(errors: Vec<crate::domain::FieldError>) -> Response {
@@ -46,10 +34,10 @@ fn user_errors(errors: Vec<crate::domain::FieldError>) -> Response {
     let errors: Vec<_> = errors
         .into_iter()
         .map(|e| {
-            crate::metrics::get().error(&code_name(e.code));
+            crate::metrics::get().error(&e.code.name());
             serde_json::json!({
                 "message": e.message,
-                "extensions": { "code": code_name(e.code), "field": e.field },
+                "extensions": { "code": e.code.name(), "field": e.field },
             })
         })
         .collect();
@@ -215,21 +203,6 @@ async fn spool(body: Body, limit: u64) -> Result<std::fs::File, Response> {
         .await
         .map_err(|e| error_response(StatusCode::SERVICE_UNAVAILABLE, &AppError::unavailable(e)))?;
     Ok(std_file)
-}
-
-fn failed(e: &AppError) -> Response {
-    let status = match e {
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    if let AppError::Unavailable(cause) | AppError::Internal(cause) = e {
-        tracing::error!(error = %cause, "evidence request failed");
-    }
-    error_response(status, e)
 }
 
 fn not_found() -> Response {
@@ -427,7 +400,7 @@ mod tests {
         assert_eq!(percent_decode("%FF"), None);
         assert_eq!(percent_decode("100%"), Some("100%".into()));
         assert_eq!(
-            code_name(crate::domain::UserErrorCode::AttachmentTooLarge),
+            crate::domain::UserErrorCode::AttachmentTooLarge.name(),
             "ATTACHMENT_TOO_LARGE"
         );
     }

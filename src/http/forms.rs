@@ -267,15 +267,19 @@ fn not_found() -> Response {
     )
 }
 
-fn failed(e: &AppError) -> Response {
+/// A download's or upload's failure as an HTTP answer (the cause of an internal or passing
+/// failure goes to the log only).
+pub(super) fn failed(e: &AppError) -> Response {
     let status = match e {
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         _ => StatusCode::BAD_REQUEST,
     };
     if let AppError::Unavailable(cause) | AppError::Internal(cause) = e {
-        tracing::error!(error = %cause, "form download failed");
+        tracing::error!(error = %cause, "file request failed");
     }
     error_response(status, e)
 }

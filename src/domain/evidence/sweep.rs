@@ -31,6 +31,10 @@ pub struct BlobCheck {
     pub state: BlobState,
 }
 
+/// Blobs re-hashed at once in the process: `verifyReport` reads every file of a report, so
+/// callers asking together take turns instead of reading gigabytes side by side.
+static REHASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Re-hashes the blob of every live attachment of `report_id`.
 pub async fn check_blobs(db: &Db, report_id: uuid::Uuid) -> Result<Vec<BlobCheck>, AppError> {
     let rows = super::of_reports(db, &[report_id]).await?;
@@ -38,6 +42,7 @@ pub async fn check_blobs(db: &Db, report_id: uuid::Uuid) -> Result<Vec<BlobCheck
         return Ok(Vec::new());
     }
     let evidence = db.evidence()?;
+    let _turn = REHASHING.acquire().await.map_err(AppError::internal)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let state = match evidence.blobs.rehash(&row.sha256).await {

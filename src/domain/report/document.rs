@@ -17,9 +17,9 @@ mod check;
 mod evidence;
 mod ids;
 pub use canonical::{ContentForm, sha256_hex};
+pub(crate) use check::Checker;
 pub use evidence::EvidenceDoc;
 pub use ids::HasId;
-pub(crate) use check::Checker;
 
 fn is_wan_yuan(unit: &AmountUnit) -> bool {
     *unit == AmountUnit::WanYuan
