@@ -30,6 +30,12 @@ macro_rules! fixed_point {
         #[serde(transparent)]
         pub struct $name(pub i64);
 
+        impl $crate::row::Cell for $name {
+            fn cell(row: &sea_orm::QueryResult, at: $crate::row::At<'_>) -> Result<Self, sea_orm::DbErr> {
+                <i64 as $crate::row::Cell>::cell(row, at).map(Self)
+            }
+        }
+
         impl $name {
             /// Fractional digits kept.
             pub const SCALE: u32 = $scale;

@@ -47,6 +47,7 @@ async fn rows_decode_as_seaorm_decodes_them() {
         )*};
     }
     same!(
+        attachment,
         change_event,
         department,
         evaluator,
@@ -54,6 +55,7 @@ async fn rows_decode_as_seaorm_decodes_them() {
         funding_line,
         idempotency_key,
         indicator,
+        key_challenge,
         narrative_section,
         opinion,
         qualitative_goal,
@@ -61,6 +63,7 @@ async fn rows_decode_as_seaorm_decodes_them() {
         review_comment,
         scoring_profile,
         signature,
+        signer_key,
         webhook,
         webhook_delivery,
     );
