@@ -22,13 +22,7 @@ macro_rules! string_enum {
 
         impl $crate::row::Cell for $name {
             fn cell(row: &sea_orm::QueryResult, at: $crate::row::At<'_>) -> Result<Self, DbErr> {
-                let stored = <String as $crate::row::Cell>::cell(row, at)?;
-                match stored.as_str() {
-                    $($value => Ok(Self::$variant),)+
-                    other => Err(DbErr::Type(format!(
-                        "{} is not a stored {}", other, stringify!($name)
-                    ))),
-                }
+                <Self as ActiveEnum>::try_from_value(&<String as $crate::row::Cell>::cell(row, at)?)
             }
         }
     };
