@@ -98,11 +98,13 @@ impl ReviewComment {
                 .iter()
                 .find(|i| i.id == id)
                 .map(|i| Indicator(i.clone(), self.1.clone())),
-            (Some(id), None) => {
-                crate::domain::report::query::find_indicator(db(ctx), viewer(ctx), id)
-                    .await?
-                    .map(Indicator::live)
-            }
+            (Some(id), None) => super::boxed(crate::domain::report::query::find_indicator(
+                db(ctx),
+                viewer(ctx),
+                id,
+            ))
+            .await?
+            .map(Indicator::live),
             (None, _) => None,
         };
         Ok(CommentTarget {
@@ -143,7 +145,7 @@ impl ReviewComment {
                 .iter()
                 .find(|c| c.id == id)
                 .cloned(),
-            None => comment::find(db(ctx), viewer(ctx), id).await?,
+            None => super::boxed(comment::find(db(ctx), viewer(ctx), id)).await?,
         }
         .map(|c| self.sibling(c)))
     }
@@ -162,7 +164,7 @@ impl ReviewComment {
                 .filter(|c| c.parent_id == Some(self.0.id))
                 .cloned()
                 .collect(),
-            None => comment::replies(db(ctx), self.0.id).await?,
+            None => super::boxed(comment::replies(db(ctx), self.0.id)).await?,
         };
         Ok(replies.into_iter().map(|c| self.sibling(c)).collect())
     }

@@ -63,16 +63,12 @@ impl Department {
             parent_id: Some(self.0.id),
             search: None,
         };
-        let page = service::page(
-            db(ctx),
-            &filter,
-            &PageRequest {
-                first,
-                after,
-                ..Default::default()
-            },
-        )
-        .await?;
+        let request = PageRequest {
+            first,
+            after,
+            ..Default::default()
+        };
+        let page = super::boxed(service::page(db(ctx), &filter, &request)).await?;
         Ok(DepartmentConnection::new(
             page,
             move || service::select(&filter),
@@ -95,18 +91,12 @@ impl Department {
             ..Default::default()
         };
         let (db, viewer) = (db(ctx), viewer(ctx));
-        let page = query::page(
-            db,
-            viewer,
-            &filter,
-            &[],
-            &PageRequest {
-                first,
-                after,
-                ..Default::default()
-            },
-        )
-        .await?;
+        let request = PageRequest {
+            first,
+            after,
+            ..Default::default()
+        };
+        let page = super::boxed(query::page(db, viewer, &filter, &[], &request)).await?;
         let rows: Vec<_> = page.items.iter().map(|(_, r)| r).collect();
         super::prefetch(ctx, &rows).await?;
         let viewer = viewer.clone();

@@ -92,9 +92,13 @@ impl Attachment {
             return Ok(None);
         };
         let indicator = match self.0.indicator_id {
-            Some(id) => crate::domain::report::query::find_indicator(db(ctx), viewer(ctx), id)
-                .await?
-                .map(Indicator::live),
+            Some(id) => super::boxed(crate::domain::report::query::find_indicator(
+                db(ctx),
+                viewer(ctx),
+                id,
+            ))
+            .await?
+            .map(Indicator::live),
             None => None,
         };
         Ok(Some(CommentTarget {

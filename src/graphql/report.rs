@@ -9,7 +9,7 @@ use super::indicator::{Indicator, IndicatorInput};
 use super::loaders::ByIdLoader;
 use super::payload::{UserError, user_errors};
 use super::scalars::{Date, DateTime, Decimal};
-use super::{children, db, load, viewer};
+use super::{boxed, children, db, load, viewer};
 use crate::domain::pagination::PageRequest;
 use crate::domain::report::document::{self as doc, ReportDocument};
 use crate::domain::report::query::{self, ReportFilter as Filter, ReportSort};
@@ -75,8 +75,8 @@ pub(super) async fn reviewed(
     source: &Source,
 ) -> Result<std::sync::Arc<super::loaders::Reviewed>> {
     match source {
-        Some(frozen) => Ok(frozen.reviewed(db(ctx)).await?),
-        None => load::<super::loaders::ReviewLoader>(ctx, id)
+        Some(frozen) => Ok(boxed(frozen.reviewed(db(ctx))).await?),
+        None => boxed(load::<super::loaders::ReviewLoader>(ctx, id))
             .await?
             .ok_or_else(|| AppError::internal("report vanished while being reviewed").into()),
     }
@@ -370,12 +370,16 @@ impl Report {
         // Signatures made under an older content form are checked against the document's
         // digest in that form.
         let document = if binding::needs_document(&signatures) {
-            let code =
-                match load::<ByIdLoader<department::Entity>>(ctx, self.0.department_id).await? {
-                    Some(d) => d.code,
-                    None => return Err(AppError::internal("report without department").into()),
-                };
-            Some(store::load(&db(ctx).conn, &self.0, code).await?)
+            let code = match boxed(load::<ByIdLoader<department::Entity>>(
+                ctx,
+                self.0.department_id,
+            ))
+            .await?
+            {
+                Some(d) => d.code,
+                None => return Err(AppError::internal("report without department").into()),
+            };
+            Some(boxed(store::load(&db(ctx).conn, &self.0, code)).await?)
         } else {
             None
         };
@@ -491,7 +495,7 @@ impl Report {
             path,
             threads_only: threads_only.unwrap_or(false),
         };
-        super::comment::list(
+        boxed(super::comment::list(
             ctx,
             self,
             filter,
@@ -501,7 +505,7 @@ impl Report {
                 last,
                 before,
             },
-        )
+        ))
         .await
     }
 
@@ -518,15 +522,16 @@ impl Report {
             // A report answered from its snapshot has the history it had then.
             select = crate::domain::change::until(select, frozen.snapshot.history_until);
         }
-        let page = crate::domain::change::page(
+        let request = PageRequest {
+            first,
+            after,
+            ..Default::default()
+        };
+        let page = boxed(crate::domain::change::page(
             db(ctx),
             select.clone(),
-            &PageRequest {
-                first,
-                after,
-                ..Default::default()
-            },
-        )
+            &request,
+        ))
         .await?;
         Ok(super::history::ChangeConnection::new(
             page,

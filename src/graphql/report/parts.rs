@@ -150,9 +150,11 @@ impl Signature {
         let Some(id) = self.key_row else {
             return Ok(None);
         };
-        Ok(crate::domain::keys::find(crate::graphql::db(ctx), id)
-            .await?
-            .map(crate::graphql::keys::SignerKey))
+        Ok(
+            crate::graphql::boxed(crate::domain::keys::find(crate::graphql::db(ctx), id))
+                .await?
+                .map(crate::graphql::keys::SignerKey),
+        )
     }
 }
 
