@@ -69,8 +69,7 @@ pub(super) async fn graphql_multipart(
             );
         }
         Err(e) => {
-            let too_large = e.to_string().contains("length limit");
-            if too_large {
+            if over_limit(&e) {
                 return refuse(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "ATTACHMENT_TOO_LARGE",
@@ -108,4 +107,29 @@ pub(super) async fn graphql_multipart(
         started,
     )
     .await
+}
+
+/// Whether reading the multipart body failed because the body passed the upload limit: the
+/// [`http_body_util::LengthLimitError`] of the `Limited` body, found by type wherever the
+/// readers wrapped it (an `io::Error` around axum's error around it, or multer's stream error).
+fn over_limit(e: &async_graphql::ParseRequestError) -> bool {
+    use std::error::Error;
+    let mut next: Option<&(dyn Error + 'static)> = match e {
+        async_graphql::ParseRequestError::Io(io) => Some(io),
+        async_graphql::ParseRequestError::InvalidMultipart(m) => Some(m),
+        _ => None,
+    };
+    // Chains are a few links long; the bound only guards against a cycle.
+    for _ in 0..16 {
+        let Some(e) = next else { break };
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        // An `io::Error`'s `source` skips the error it wraps, so that one is taken directly.
+        next = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn Error + 'static)),
+            None => e.source(),
+        };
+    }
+    false
 }

@@ -368,3 +368,55 @@ async fn websocket_operations_meet_the_same_limits() {
         );
     }
 }
+
+/// A multipart upload whose body passes the upload limit (the largest file plus 64 KiB for the
+/// other parts) is refused 413 `ATTACHMENT_TOO_LARGE`, whether the file or the operations part is
+/// what is too long; one just under stays within the domain's own check, and nothing is stored.
+#[tokio::test]
+async fn a_multipart_body_over_the_upload_limit_is_refused_as_too_large() {
+    use crate::evidence::{blobs, multipart, report};
+    use crate::states::pdf;
+    let app = TestApp::spawn_with(|c| c.evidence.evidence_max_file_bytes = 4096).await;
+    let (id, _) = report(&app).await;
+    let over = 4096 + 64 * 1024 + 1;
+    let big_file = [pdf("big"), vec![b' '; over]].concat();
+    let small_file = pdf("small");
+    let cases = [
+        // The file carries the bulk.
+        (json!({ "i": { "reportId": id, "file": null } }), &big_file),
+        // The file is small; the variables carry the bulk.
+        (
+            json!({ "i": { "reportId": id, "file": null }, "pad": "x".repeat(over) }),
+            &small_file,
+        ),
+    ];
+    for (variables, file) in cases {
+        let (status, body) = multipart(
+            &app,
+            Some(&app.preparer()),
+            variables,
+            ("大文件.pdf", "application/pdf", file),
+        )
+        .await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+        assert_eq!(code(&body), "ATTACHMENT_TOO_LARGE", "{body}");
+    }
+    // Within the body limit, a file over the file limit is the domain's refusal.
+    let (status, body) = multipart(
+        &app,
+        Some(&app.preparer()),
+        json!({ "i": { "reportId": id, "file": null } }),
+        (
+            "稍大.pdf",
+            "application/pdf",
+            &[pdf("x"), vec![b' '; 5000]].concat(),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["data"]["attachEvidence"]["userErrors"][0]["code"], "ATTACHMENT_TOO_LARGE",
+        "{body}"
+    );
+    assert!(blobs(&app).await.is_empty(), "nothing stored");
+}
