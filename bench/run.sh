@@ -127,11 +127,12 @@ P_IND='indicatorsByReportId(orderBy: ORDINAL_ASC) { nodes { name targetText actu
 J_MORE='evaluators { name role } signatures { signerName role } comments { nodes { body } } finance { units { name income { total } expenditure { total } } }'
 P_MORE='evaluatorsByReportId(orderBy: ORDINAL_ASC) { nodes { name role } } signaturesByReportId(orderBy: ORDINAL_ASC) { nodes { signerName role } } reviewCommentsByReportId { nodes { body } } financeUnitsByReportId(condition: {isSummary: false}, orderBy: ORDINAL_ASC) { nodes { name incomeTotal expenditureTotal } }'
 # The report Q3 reads and W1 writes, the indicator W1 records, per database.
-declare -A RID GIID
+declare -A RID IID GIID
 for prefix in jixiao ${base_bin:+base}; do
   d=$([ $prefix = base ] && echo "$base_url" || echo "$url")
   RID[$prefix]=$(psql "$d" -Atc "SELECT id FROM report ORDER BY id LIMIT 1")
-  GIID[$prefix]=$(gid Indicator "$(psql "$d" -Atc "SELECT id FROM indicator WHERE report_id = '${RID[$prefix]}' ORDER BY ordinal LIMIT 1")")
+  IID[$prefix]=$(psql "$d" -Atc "SELECT id FROM indicator WHERE report_id = '${RID[$prefix]}' ORDER BY ordinal LIMIT 1")
+  GIID[$prefix]=$(gid Indicator "${IID[$prefix]}")
   g=$(gid Report "${RID[$prefix]}")
   body "{ reports(first: 50) { nodes { id unitName fiscalYear $J_IND } } }" q1-$prefix
   body "{ reports(first: 50) { nodes { id unitName fiscalYear $J_IND $J_MORE } } }" q2-$prefix
@@ -140,7 +141,7 @@ for prefix in jixiao ${base_bin:+base}; do
   body "{ report(id: \"$g\") { version } }" w1-$prefix-read
 done
 rid=${RID[jixiao]}
-iid=$(psql "$url" -Atc "SELECT id FROM indicator WHERE report_id = '$rid' ORDER BY ordinal LIMIT 1")
+iid=${IID[jixiao]}
 dept=$(psql "$url" -Atc "SELECT id FROM department WHERE code = 'GEN-001'")
 body "{ allReports(first: 50, orderBy: [FISCAL_YEAR_DESC, UNIT_NAME_ASC, ID_ASC]) { nodes { id unitName fiscalYear $P_IND } } }" q1-peer
 body "{ allReports(first: 50, orderBy: [FISCAL_YEAR_DESC, UNIT_NAME_ASC, ID_ASC]) { nodes { id unitName fiscalYear $P_IND $P_MORE } } }" q2-peer

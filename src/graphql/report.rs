@@ -370,15 +370,11 @@ impl Report {
         // Signatures made under an older content form are checked against the document's
         // digest in that form.
         let document = if binding::needs_document(&signatures) {
-            let code = match boxed(load::<ByIdLoader<department::Entity>>(
-                ctx,
-                self.0.department_id,
-            ))
-            .await?
-            {
-                Some(d) => d.code,
-                None => return Err(AppError::internal("report without department").into()),
-            };
+            let code =
+                match load::<ByIdLoader<department::Entity>>(ctx, self.0.department_id).await? {
+                    Some(d) => d.code,
+                    None => return Err(AppError::internal("report without department").into()),
+                };
             Some(boxed(store::load(&db(ctx).conn, &self.0, code)).await?)
         } else {
             None

@@ -61,7 +61,7 @@ pub(super) async fn graphql_multipart(
         .await
     {
         Ok(batch) => batch,
-        Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
+        Err(e) if too_large(&e) => {
             return refuse(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "ATTACHMENT_TOO_LARGE",
@@ -69,13 +69,6 @@ pub(super) async fn graphql_multipart(
             );
         }
         Err(e) => {
-            if over_limit(&e) {
-                return refuse(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "ATTACHMENT_TOO_LARGE",
-                    &format!("上传内容超过 {limit} 字节的上限；请压缩或拆分后上传"),
-                );
-            }
             return refuse(
                 StatusCode::BAD_REQUEST,
                 "BAD_REQUEST",
@@ -109,12 +102,14 @@ pub(super) async fn graphql_multipart(
     .await
 }
 
-/// Whether reading the multipart body failed because the body passed the upload limit: the
-/// [`http_body_util::LengthLimitError`] of the `Limited` body, found by type wherever the
-/// readers wrapped it (an `io::Error` around axum's error around it, or multer's stream error).
-fn over_limit(e: &async_graphql::ParseRequestError) -> bool {
+/// Whether reading the multipart body failed on a size limit: the file's (`PayloadTooLarge`), or
+/// the whole body's — the [`http_body_util::LengthLimitError`] of the `Limited` body, found by
+/// type wherever the readers wrapped it (an `io::Error` around axum's error around it, or
+/// multer's stream error).
+fn too_large(e: &async_graphql::ParseRequestError) -> bool {
     use std::error::Error;
     let mut next: Option<&(dyn Error + 'static)> = match e {
+        async_graphql::ParseRequestError::PayloadTooLarge => return true,
         async_graphql::ParseRequestError::Io(io) => Some(io),
         async_graphql::ParseRequestError::InvalidMultipart(m) => Some(m),
         _ => None,
